@@ -1,0 +1,46 @@
+# CJM-Werkstatt: two commands for a fresh machine with Python 3.11 and make.
+#   make lab   installs the course into .venv and starts JupyterLab on the start page
+#   make test  installs the test tools (and Chromium when run as root) and runs every test
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8888
+
+.PHONY: lab test install install-test browser exercises clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 oder neuer wird gebraucht"'
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test browser
+
+# Browser tests drive Debian's Chromium; as root we install it (and the German
+# dictionary for the spell check), otherwise those tests say what is missing.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! [ -f /usr/share/hunspell/de_DE.dic ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium hunspell hunspell-de-de fonts-dejavu-core >/dev/null; \
+	  else echo "Hinweis: chromium/hunspell-de-de fehlen; installiere sie mit apt als root."; fi; \
+	fi
+
+lab: install
+	$(BIN)/jupyter lab --ServerApp.port=$(PORT) --ServerApp.root_dir=$(CURDIR) chapters/00_Start.ipynb
+
+test: install-test
+	$(BIN)/python -m pytest
+
+exercises: install
+	$(BIN)/python -m cjmlib.grading.build
+
+clean:
+	rm -rf $(VENV) build *.egg-info

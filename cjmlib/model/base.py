@@ -1,0 +1,182 @@
+"""The validated base of every domain model.
+
+pydantic checks the values; this module turns its errors into one :class:`CJMError`
+whose German message names the field (with its label), the value given and what is
+allowed, so a trainee never sees a raw pydantic traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import types
+import typing
+import uuid
+from typing import Any, ClassVar, Literal
+
+import annotated_types
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from cjmlib.errors import CJMError
+from cjmlib.messages import has, t
+
+
+def new_id(prefix: str) -> str:
+    """Return a short, unique id such as ``tp-3f9a1c2b``."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def field_label(model: type[BaseModel] | str, field: str) -> str:
+    """Return the German (or current language's) label of ``model.field``."""
+    name = model if isinstance(model, str) else getattr(model, "_label_key", model.__name__)
+    key = f"field.{name.lower()}.{field}"
+    if has(key):
+        return t(key)
+    common = f"field.common.{field}"
+    return t(common) if has(common) else field
+
+
+def model_label(model: type[BaseModel]) -> str:
+    """Return the readable name of a model class, e.g. "Touchpoint" or "Persona"."""
+    return t(f"model.{getattr(model, '_label_key', model.__name__).lower()}")
+
+
+def _strip_optional(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+def describe_allowed(model: type[BaseModel], field: str) -> str:
+    """Describe in words what ``model.field`` accepts, read from its declaration."""
+    info = model.model_fields.get(field)
+    if info is None:
+        return t("allowed.known_fields", fields=", ".join(model.model_fields))
+    annotation = _strip_optional(info.annotation)
+    metadata = list(info.metadata)
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation, *extras = typing.get_args(annotation)
+        for extra in extras:
+            metadata.extend(getattr(extra, "metadata", [extra]))
+    lo = hi = min_len = None
+    for meta in metadata:
+        if isinstance(meta, annotated_types.Ge):
+            lo = meta.ge
+        elif isinstance(meta, annotated_types.Le):
+            hi = meta.le
+        elif isinstance(meta, annotated_types.MinLen):
+            min_len = meta.min_length
+    if typing.get_origin(annotation) is Literal:
+        return t("allowed.choices", choices=", ".join(map(str, typing.get_args(annotation))))
+    if annotation is bool:
+        return t("allowed.bool")
+    if annotation is int and lo is not None and hi is not None:
+        return t("allowed.int_range", lo=lo, hi=hi)
+    if annotation in (int, float) and lo is not None and hi is not None:
+        return t("allowed.number_range", lo=lo, hi=hi)
+    if annotation in (int, float):
+        return t("allowed.number")
+    if annotation is _dt.date:
+        return t("allowed.date")
+    if annotation is _dt.datetime:
+        return t("allowed.datetime")
+    if annotation is str:
+        return t("allowed.text_nonempty") if min_len else t("allowed.text")
+    if typing.get_origin(annotation) is list:
+        return t("allowed.list")
+    return t("allowed.generic")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def translate_validation_error(model: type[BaseModel], exc: ValidationError) -> CJMError:
+    """Turn a pydantic ``ValidationError`` into one German :class:`CJMError`."""
+    lines: list[str] = []
+    first: dict[str, Any] = {}
+    for err in exc.errors():
+        ctx = err.get("ctx") or {}
+        inner = ctx.get("error")
+        loc = [p for p in err["loc"] if isinstance(p, str)]
+        field = loc[0] if loc else ""
+        if isinstance(inner, CJMError):
+            lines.append(inner.message)
+            if not first:
+                first = {"field": inner.field, "value": inner.value, "allowed": inner.allowed}
+            continue
+        owner: type[BaseModel] = model
+        # A nested model (e.g. a phase inside a phase model) is described by its own class.
+        for part in loc[:-1]:
+            sub = owner.model_fields.get(part)
+            sub_type = _strip_optional(sub.annotation) if sub else None
+            if typing.get_origin(sub_type) is list:
+                sub_type = typing.get_args(sub_type)[0]
+            if isinstance(sub_type, type) and issubclass(sub_type, BaseModel):
+                owner = sub_type
+        field = loc[-1] if loc else field
+        if err["type"] == "missing":
+            allowed = describe_allowed(owner, field)
+            lines.append(t("error.missing", model=model_label(owner), label=field_label(owner, field),
+                           field=field, allowed=allowed))
+            value = None
+        elif err["type"] == "extra_forbidden":
+            allowed = ", ".join(owner.model_fields)
+            value = err.get("input")
+            lines.append(t("error.unknown_field", model=model_label(owner), field=field,
+                           allowed=allowed))
+        else:
+            allowed = describe_allowed(owner, field)
+            value = err.get("input")
+            lines.append(t("error.invalid_value", model=model_label(owner),
+                           label=field_label(owner, field), field=field, value=_show(value),
+                           allowed=allowed))
+        if not first:
+            first = {"field": field, "value": value, "allowed": allowed}
+    message = "\n".join(dict.fromkeys(lines))
+    return CJMError(message, **first)
+
+
+class CJMModel(BaseModel):
+    """Base of all domain models: validated on creation and on every assignment."""
+
+    model_config = ConfigDict(
+        validate_assignment=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        populate_by_name=True,
+    )
+    _label_key: ClassVar[str]
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise translate_validation_error(type(self), exc) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as exc:
+            raise translate_validation_error(type(self), exc) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):  # type: ignore[override]
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise translate_validation_error(cls, exc) from None
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Return ``field -> label`` in the current language, for forms and tables."""
+        return {name: field_label(cls, name) for name in cls.model_fields}
+
+    def copy_with(self, **changes: Any):
+        """Return a validated copy with ``changes`` applied."""
+        data = self.model_dump()
+        data.update(changes)
+        return type(self).model_validate(data)

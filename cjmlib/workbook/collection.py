@@ -1,0 +1,198 @@
+"""One collection of a workbook (personas, touchpoints, ...): add, edit, remove, find."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from cjmlib.errors import CJMError
+from cjmlib.messages import t
+from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject, field_label, model_label
+
+if TYPE_CHECKING:
+    from cjmlib.workbook.workbook import Workbook
+
+
+def title_of(item: Any) -> str:
+    return JourneyProject._title(item)
+
+
+def match(items: list[Any], key: Any, collection: str) -> int:
+    """Return the index of the entry meant by ``key``: an id, a name/title, or the entry."""
+    if isinstance(key, CJMModel):
+        key = key.id  # type: ignore[attr-defined]
+    if isinstance(key, int) and not isinstance(key, bool):
+        if -len(items) <= key < len(items):
+            return key % len(items)
+    else:
+        text = str(key).strip()
+        for i, item in enumerate(items):
+            if item.id == text:
+                return i
+        hits = [i for i, item in enumerate(items) if title_of(item).casefold() == text.casefold()]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            matches = ", ".join(f"{items[i].id}" for i in hits)
+            raise CJMError(t("error.ambiguous", collection=t(f"collection.{collection}"),
+                             value=key, matches=matches), field="id", value=key)
+    allowed = ", ".join(f"{title_of(x)} ({x.id})" for x in items[:20]) or t("allowed.none_yet")
+    if len(items) > 20:
+        allowed += ", …"
+    raise CJMError(t("error.not_found", collection=t(f"collection.{collection}"), value=key,
+                     allowed=allowed), field="id", value=key, allowed=allowed)
+
+
+class Collection:
+    """A live view on one list in the workbook; every change is saved at once.
+
+    Entries returned are copies: change them with :meth:`update`, which validates and
+    saves, rather than by assigning to their attributes.
+    """
+
+    def __init__(self, workbook: Workbook, name: str) -> None:
+        self._wb = workbook
+        self.name = name
+        self.model: type[CJMModel] = COLLECTIONS[name]
+
+    # -- reading -----------------------------------------------------------------
+    def _items(self) -> list[Any]:
+        return getattr(self._wb._current(), self.name)
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter([i.model_copy(deep=True) for i in self._items()])
+
+    def __getitem__(self, key: Any) -> Any:
+        items = self._items()
+        return items[match(items, key, self.name)].model_copy(deep=True)
+
+    def __contains__(self, key: Any) -> bool:
+        try:
+            match(self._items(), key, self.name)
+        except CJMError:
+            return False
+        return True
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """Return the entry for ``key`` (id or name), or ``default``."""
+        return self[key] if key in self else default
+
+    def find(self, **criteria: Any) -> list[Any]:
+        """Return the entries whose fields equal all ``criteria`` (text case-insensitive)."""
+        for name in criteria:
+            if name not in self.model.model_fields:
+                raise CJMError(t("error.unknown_field", model=model_label(self.model), field=name,
+                                 allowed=", ".join(self.model.model_fields)), field=name)
+
+        def same(a: Any, b: Any) -> bool:
+            if isinstance(a, str) and isinstance(b, str):
+                return a.casefold() == b.casefold()
+            return a == b
+
+        return [i.model_copy(deep=True) for i in self._items()
+                if all(same(getattr(i, k), v) for k, v in criteria.items())]
+
+    def ids(self) -> list[str]:
+        return [i.id for i in self._items()]
+
+    def to_frame(self, *, labels: bool = False) -> pd.DataFrame:
+        """The entries as a DataFrame; ``labels=True`` uses the German field labels."""
+        columns = list(self.model.model_fields)
+        frame = pd.DataFrame([i.model_dump() for i in self._items()], columns=columns)
+        if labels:
+            frame = frame.rename(columns={c: field_label(self.model, c) for c in columns})
+        return frame
+
+    def __repr__(self) -> str:
+        names = ", ".join(title_of(i) for i in self._items()[:5])
+        more = ", …" if len(self) > 5 else ""
+        return f"<{t(f'collection.{self.name}')}: {len(self)} ({names}{more})>"
+
+    # -- changing ----------------------------------------------------------------
+    def _coerce(self, item: Any, fields: dict[str, Any]) -> CJMModel:
+        if item is None:
+            return self.model(**fields)
+        if isinstance(item, dict):
+            return self.model(**{**item, **fields})
+        if not isinstance(item, self.model):
+            raise CJMError(t("error.wrong_item_type", collection=t(f"collection.{self.name}"),
+                             expected=self.model.__name__, given=type(item).__name__),
+                           value=item)
+        return item.copy_with(**fields) if fields else item.model_copy(deep=True)
+
+    def add(self, item: Any = None, /, **fields: Any) -> Any:
+        """Add one entry (a model, a dict, or keyword fields) and save; return it."""
+        new = self._coerce(item, fields)
+        self._wb._commit(lambda p: getattr(p, self.name).append(new),
+                         note=f"{self.name}: + {title_of(new)}")
+        return self[new.id]
+
+    def add_many(self, items: Iterable[Any]) -> list[Any]:
+        """Add several entries in one save: all of them, or (on any error) none."""
+        new = [self._coerce(i, {}) for i in items]
+        self._wb._commit(lambda p: getattr(p, self.name).extend(new),
+                         note=f"{self.name}: + {len(new)}")
+        return [self[n.id] for n in new]
+
+    def replace_all(self, items: Iterable[Any]) -> None:
+        """Replace the whole collection in one save (used by imports with ``mode="replace"``)."""
+        new = [self._coerce(i, {}) for i in items]
+
+        def apply(p: JourneyProject) -> None:
+            getattr(p, self.name)[:] = new
+
+        self._wb._commit(apply, note=f"{self.name}: = {len(new)}")
+
+    def update(self, key: Any, /, **changes: Any) -> Any:
+        """Change fields of one entry (by id or name) and save; return the new entry."""
+        holder: dict[str, Any] = {}
+
+        def apply(p: JourneyProject) -> None:
+            items = getattr(p, self.name)
+            idx = match(items, key, self.name)
+            changed = items[idx].copy_with(**changes)
+            if changed.id != items[idx].id:
+                raise CJMError(t("error.invalid_value", model=model_label(self.model),
+                                 label=field_label(self.model, "id"), field="id",
+                                 value=repr(changed.id), allowed=items[idx].id), field="id")
+            items[idx] = changed
+            holder["id"] = changed.id
+
+        self._wb._commit(apply, note=f"{self.name}: ~ {key}")
+        return self[holder["id"]]
+
+    def remove(self, key: Any, /, *, cascade: bool = False) -> Any:
+        """Remove one entry and save. Entries that refer to it block removal unless
+        ``cascade=True``, which removes those references (not the entries) as well."""
+        holder: dict[str, Any] = {}
+
+        def apply(p: JourneyProject) -> None:
+            items = getattr(p, self.name)
+            idx = match(items, key, self.name)
+            gone = items.pop(idx)
+            holder["gone"] = gone
+            users = []
+            for coll, field, target in JourneyProject.REFERENCES:
+                if target != self.name:
+                    continue
+                for other in getattr(p, coll):
+                    refs = getattr(other, field)
+                    if isinstance(refs, list) and gone.id in refs:
+                        users.append(f"{title_of(other)} ({t(f'collection.{coll}')})")
+                        if cascade:
+                            object.__setattr__(other, field, [r for r in refs if r != gone.id])
+                    elif refs == gone.id:
+                        users.append(f"{title_of(other)} ({t(f'collection.{coll}')})")
+                        if cascade:
+                            object.__setattr__(other, field, None)
+            if users and not cascade:
+                raise CJMError(t("error.still_referenced", model=model_label(self.model),
+                                 item=title_of(gone), users=", ".join(users)), value=key)
+
+        self._wb._commit(apply, note=f"{self.name}: - {key}")
+        return holder["gone"]

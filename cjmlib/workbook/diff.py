@@ -1,0 +1,102 @@
+"""What changed between two states of a journey project."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from cjmlib.messages import t
+from cjmlib.model import COLLECTIONS, JourneyProject, field_label
+from cjmlib.model.project import JourneyProject as _JP
+
+
+@dataclass(frozen=True)
+class Change:
+    """One added, removed or changed entry; ``fields`` holds (field, before, after)."""
+
+    kind: str  # "added", "removed" or "changed"
+    collection: str
+    id: str
+    title: str
+    fields: tuple[tuple[str, Any, Any], ...] = ()
+
+
+@dataclass
+class ProjectDiff:
+    """The difference between two project states (``before`` -> ``after``)."""
+
+    before_label: str
+    after_label: str
+    changes: list[Change] = field(default_factory=list)
+
+    def _of(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    @property
+    def added(self) -> list[Change]:
+        return self._of("added")
+
+    @property
+    def removed(self) -> list[Change]:
+        return self._of("removed")
+
+    @property
+    def changed(self) -> list[Change]:
+        return self._of("changed")
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def summary(self) -> str:
+        """A German one-liner, e.g. "3 hinzugefügt, 1 geändert, 0 entfernt"."""
+        return t("diff.summary", added=len(self.added), changed=len(self.changed),
+                 removed=len(self.removed))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per change, with German column names, for display in a notebook."""
+        rows = []
+        for c in self.changes:
+            model = COLLECTIONS.get(c.collection, _JP)
+            detail = "; ".join(f"{field_label(model, f)}: {b!r} → {a!r}" for f, b, a in c.fields)
+            rows.append({"Art": t(f"diff.{c.kind}"),
+                         "Bereich": t(f"collection.{c.collection}") if c.collection in COLLECTIONS
+                         else t("model.project"),
+                         "Eintrag": c.title, "Details": detail})
+        return pd.DataFrame(rows, columns=["Art", "Bereich", "Eintrag", "Details"])
+
+    def __repr__(self) -> str:
+        return f"ProjectDiff({self.before_label!r} → {self.after_label!r}: {self.summary()})"
+
+
+def _fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[tuple[str, Any, Any], ...]:
+    keys = list(dict.fromkeys([*before, *after]))
+    return tuple((k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k))
+
+
+def compare_projects(before: JourneyProject, after: JourneyProject, *,
+                     before_label: str = "", after_label: str = "") -> ProjectDiff:
+    """Compare two projects entry by entry (matched by id)."""
+    diff = ProjectDiff(before_label, after_label)
+    b_all, a_all = before.model_dump(mode="json"), after.model_dump(mode="json")
+    for key in ("name", "industry", "description", "goal", "phase_model"):
+        if b_all[key] != a_all[key]:
+            b_val, a_val = b_all[key], a_all[key]
+            fields = (_fields(b_val, a_val) if isinstance(b_val, dict) else ((key, b_val, a_val),))
+            diff.changes.append(Change("changed", key, key, field_label(_JP, key), fields))
+    for coll in COLLECTIONS:
+        b_items = {i["id"]: i for i in b_all[coll]}
+        a_items = {i["id"]: i for i in a_all[coll]}
+        for idx, (item_id, item) in enumerate(a_items.items()):
+            title = JourneyProject._title(getattr(after, coll)[idx])
+            if item_id not in b_items:
+                diff.changes.append(Change("added", coll, item_id, title))
+            elif b_items[item_id] != item:
+                diff.changes.append(Change("changed", coll, item_id, title,
+                                           _fields(b_items[item_id], item)))
+        for idx, item_id in enumerate(b_items):
+            if item_id not in a_items:
+                title = JourneyProject._title(getattr(before, coll)[idx])
+                diff.changes.append(Change("removed", coll, item_id, title))
+    return diff

@@ -1,0 +1,48 @@
+"""Schema versions of the workbook file and how older ones are brought up to date.
+
+Version 1 was the course's first draft format: the project's fields stood at the top
+level, phases were a plain list of names, and emotions were scored 1..5. Version 2
+wraps the project, keeps phases as a phase model with stable ids, scores emotions
+-2..+2 and adds named snapshots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+SCHEMA_VERSION = 2
+
+Document = dict[str, Any]
+
+
+def _v1_to_v2(doc: Document) -> Document:
+    meta_keys = {"format", "schema_version", "revision", "saved_at"}
+    project = {k: v for k, v in doc.items() if k not in meta_keys}
+    phases = project.pop("phases", None)
+    if phases is not None:
+        project["phase_model"] = {"name": "Eigenes Phasenmodell", "phases": phases}
+    for tp in project.get("touchpoints", []):
+        if "emotion" in tp and isinstance(tp["emotion"], int):
+            tp["emotion"] = tp["emotion"] - 3
+    return {
+        "format": doc["format"],
+        "schema_version": 2,
+        "revision": doc.get("revision", 0),
+        "saved_at": doc.get("saved_at"),
+        "project": project,
+        "snapshots": [],
+    }
+
+
+MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2}
+
+
+def migrate(doc: Document) -> tuple[Document, int]:
+    """Return the document at the current schema version and the version it came in."""
+    found = doc["schema_version"]
+    version = found
+    while version < SCHEMA_VERSION:
+        doc = MIGRATIONS[version](doc)
+        version = doc["schema_version"]
+    return doc, found

@@ -50,8 +50,9 @@ class CJMError(ValueError):
 class WorkbookError(CJMError):
     """A workbook file cannot be read or written as asked."""
 
-    def __init__(self, message: str, *, path: str | None = None, last_good: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, message: str, *, path: str | None = None, last_good: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(message, **kwargs)
         self.path = path
         self.last_good = last_good

@@ -46,9 +46,15 @@ SURVEY_COLUMNS: dict[str, str] = {
 
 #: Feedback items as a table (the same fields as cjmlib.model.FeedbackItem).
 FEEDBACK_COLUMNS: dict[str, str] = {
-    "id": "string", "received": "date", "source": "string", "text": "string",
-    "touchpoint_id": "string", "phase": "string", "sentiment": "int -2..2",
-    "score": "Int64 0..10", "tags": "list of strings",
+    "id": "string",
+    "received": "date",
+    "source": "string",
+    "text": "string",
+    "touchpoint_id": "string",
+    "phase": "string",
+    "sentiment": "int -2..2",
+    "score": "Int64 0..10",
+    "tags": "list of strings",
 }
 
 KINDS: tuple[str, ...] = ("workbook", "events", "customers", "survey", "feedback")

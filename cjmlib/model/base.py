@@ -32,7 +32,9 @@ def field_label(model: type[BaseModel] | str, field: str) -> str:
     if has(key):
         return t(key)
     common = f"field.common.{field}"
-    return t(common) if has(common) else field
+    if has(common):
+        return t(common)
+    return t(f"collection.{field}") if has(f"collection.{field}") else field
 
 
 def model_label(model: type[BaseModel]) -> str:
@@ -120,20 +122,35 @@ def translate_validation_error(model: type[BaseModel], exc: ValidationError) -> 
         field = loc[-1] if loc else field
         if err["type"] == "missing":
             allowed = describe_allowed(owner, field)
-            lines.append(t("error.missing", model=model_label(owner), label=field_label(owner, field),
-                           field=field, allowed=allowed))
+            lines.append(
+                t(
+                    "error.missing",
+                    model=model_label(owner),
+                    label=field_label(owner, field),
+                    field=field,
+                    allowed=allowed,
+                )
+            )
             value = None
         elif err["type"] == "extra_forbidden":
             allowed = ", ".join(owner.model_fields)
             value = err.get("input")
-            lines.append(t("error.unknown_field", model=model_label(owner), field=field,
-                           allowed=allowed))
+            lines.append(
+                t("error.unknown_field", model=model_label(owner), field=field, allowed=allowed)
+            )
         else:
             allowed = describe_allowed(owner, field)
             value = err.get("input")
-            lines.append(t("error.invalid_value", model=model_label(owner),
-                           label=field_label(owner, field), field=field, value=_show(value),
-                           allowed=allowed))
+            lines.append(
+                t(
+                    "error.invalid_value",
+                    model=model_label(owner),
+                    label=field_label(owner, field),
+                    field=field,
+                    value=_show(value),
+                    allowed=allowed,
+                )
+            )
         if not first:
             first = {"field": field, "value": value, "allowed": allowed}
     message = "\n".join(dict.fromkeys(lines))
@@ -167,6 +184,13 @@ class CJMModel(BaseModel):
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):  # type: ignore[override]
         try:
             return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise translate_validation_error(cls, exc) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any):  # type: ignore[override]
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
         except ValidationError as exc:
             raise translate_validation_error(cls, exc) from None
 

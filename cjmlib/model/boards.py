@@ -11,15 +11,33 @@ from cjmlib.model.base import CJMModel, new_id
 from cjmlib.model.common import Emotion, Evidence, NonEmpty, Score5, Text
 
 PainCategory = Literal[
-    "Abbruch", "Wartezeit", "Kanalbruch", "Gerätewechsel", "Abteilungsgrenze",
-    "Information fehlt", "Bedienung", "Preis", "Versteckter Touchpoint", "Sonstiges",
+    "Abbruch",
+    "Wartezeit",
+    "Kanalbruch",
+    "Gerätewechsel",
+    "Abteilungsgrenze",
+    "Information fehlt",
+    "Bedienung",
+    "Preis",
+    "Versteckter Touchpoint",
+    "Sonstiges",
 ]
 SolutionStatus = Literal["Idee", "Geplant", "In Umsetzung", "Umgesetzt", "Verworfen"]
-TestMethod = Literal["A/B-Test", "Prototyp", "Interview", "Umfrage", "Usability-Test",
-                     "Datenanalyse", "Pilotversuch"]
+TestMethod = Literal[
+    "A/B-Test", "Prototyp", "Interview", "Umfrage", "Usability-Test", "Datenanalyse", "Pilotversuch"
+]
 HypothesisResult = Literal["offen", "bestätigt", "widerlegt", "unklar"]
-FeedbackSource = Literal["Umfrage", "Bewertung", "Social Media", "Interview", "Beschwerde",
-                         "E-Mail", "Chat", "Hotline", "Direkt"]
+FeedbackSource = Literal[
+    "Umfrage",
+    "Bewertung",
+    "Social Media",
+    "Interview",
+    "Beschwerde",
+    "E-Mail",
+    "Chat",
+    "Hotline",
+    "Direkt",
+]
 ActionStatus = Literal["offen", "in Arbeit", "erledigt", "blockiert"]
 
 
@@ -121,8 +139,15 @@ class Review(CJMModel):
     id: str = Field(default_factory=lambda: new_id("rev"))
     held: dt.date = Field(default_factory=dt.date.today)
     title: NonEmpty
-    trigger: Literal["Jahresreview", "Marktveränderung", "Neues Produkt", "Neue Technologie",
-                     "Feedback", "Interne Änderung", "Sonstiges"] = "Jahresreview"
+    trigger: Literal[
+        "Jahresreview",
+        "Marktveränderung",
+        "Neues Produkt",
+        "Neue Technologie",
+        "Feedback",
+        "Interne Änderung",
+        "Sonstiges",
+    ] = "Jahresreview"
     participants: list[str] = Field(default_factory=list)
     findings: Text = ""
     decisions: Text = ""

@@ -15,20 +15,50 @@ Score10 = Annotated[int, Field(ge=1, le=10)]
 Emotion = Annotated[int, Field(ge=-2, le=2)]
 
 EvidenceKind = Literal[
-    "Interview", "Umfrage", "Web-Analyse", "CRM-Daten", "Social Media", "Kundenfeedback",
-    "Beobachtung", "Verkaufsdaten", "Workshop", "Annahme",
+    "Interview",
+    "Umfrage",
+    "Web-Analyse",
+    "CRM-Daten",
+    "Social Media",
+    "Kundenfeedback",
+    "Beobachtung",
+    "Verkaufsdaten",
+    "Workshop",
+    "Annahme",
 ]
 EVIDENCE_KINDS: tuple[str, ...] = EvidenceKind.__args__  # type: ignore[attr-defined]
 
 DEPARTMENTS: tuple[str, ...] = (
-    "Marketing", "Vertrieb", "Kundenservice", "Produktentwicklung", "IT", "Personal",
-    "Finanzen", "Logistik", "Forschung und Entwicklung", "Qualitätsmanagement",
-    "Geschäftsführung", "Kommunikation",
+    "Marketing",
+    "Vertrieb",
+    "Kundenservice",
+    "Produktentwicklung",
+    "IT",
+    "Personal",
+    "Finanzen",
+    "Logistik",
+    "Forschung und Entwicklung",
+    "Qualitätsmanagement",
+    "Geschäftsführung",
+    "Kommunikation",
 )
 
 CHANNELS: tuple[str, ...] = (
-    "Website", "Online-Shop", "App", "E-Mail", "Social Media", "Suchmaschine", "Bewertungsportal",
-    "Chat", "Hotline", "Filiale", "Außendienst", "Print", "TV/Radio", "Post", "Veranstaltung",
+    "Website",
+    "Online-Shop",
+    "App",
+    "E-Mail",
+    "Social Media",
+    "Suchmaschine",
+    "Bewertungsportal",
+    "Chat",
+    "Hotline",
+    "Filiale",
+    "Außendienst",
+    "Print",
+    "TV/Radio",
+    "Post",
+    "Veranstaltung",
 )
 
 DEVICES: tuple[str, ...] = ("Smartphone", "Desktop", "Tablet", "Telefon", "Vor Ort", "Papier")

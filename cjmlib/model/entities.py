@@ -46,18 +46,26 @@ class Segment(CJMModel):
     share_percent: Annotated[float, Field(ge=0, le=100)] | None = None
     priority: Score5 = 3
 
-    _split = field_validator("demographic", "geographic", "psychographic", "behavioural",
-                             "technographic", mode="before")(
-        classmethod(lambda cls, v: _split_text_list(v)))
+    _split = field_validator(
+        "demographic", "geographic", "psychographic", "behavioural", "technographic", mode="before"
+    )(classmethod(lambda cls, v: _split_text_list(v)))
 
 
 SEGMENT_CRITERIA: tuple[str, ...] = (
-    "demographic", "geographic", "psychographic", "behavioural", "technographic",
+    "demographic",
+    "geographic",
+    "psychographic",
+    "behavioural",
+    "technographic",
 )
 
 Gender = Literal["weiblich", "männlich", "divers", "keine Angabe"]
 IncomeBand = Literal[
-    "unter 1.500 €", "1.500–2.500 €", "2.500–3.500 €", "3.500–5.000 €", "über 5.000 €",
+    "unter 1.500 €",
+    "1.500–2.500 €",
+    "2.500–3.500 €",
+    "3.500–5.000 €",
+    "über 5.000 €",
     "keine Angabe",
 ]
 INCOME_BANDS: tuple[str, ...] = IncomeBand.__args__  # type: ignore[attr-defined]
@@ -85,8 +93,9 @@ class Persona(CJMModel):
     segment_id: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
 
-    _split = field_validator("needs_goals", "pain_points", "channels", "devices",
-                             mode="before")(classmethod(lambda cls, v: _split_text_list(v)))
+    _split = field_validator("needs_goals", "pain_points", "channels", "devices", mode="before")(
+        classmethod(lambda cls, v: _split_text_list(v))
+    )
 
     @property
     def assumption_share(self) -> float:

@@ -60,17 +60,26 @@ class PhaseModel(CJMModel):
         if not MIN_PHASES <= n <= MAX_PHASES:
             allowed = t("allowed.phase_count", lo=MIN_PHASES, hi=MAX_PHASES)
             raise CJMError(
-                t("error.phase_count", count=n, names=", ".join(p.name for p in self.phases),
-                  allowed=allowed),
-                field="phases", value=n, allowed=allowed,
+                t(
+                    "error.phase_count",
+                    count=n,
+                    names=", ".join(p.name for p in self.phases),
+                    allowed=allowed,
+                ),
+                field="phases",
+                value=n,
+                allowed=allowed,
             )
         for attr in ("id", "name"):
             seen: set[str] = set()
             for p in self.phases:
                 key = getattr(p, attr).casefold()
                 if key in seen:
-                    raise CJMError(t("error.phase_duplicate", name=getattr(p, attr)),
-                                   field="phases", value=getattr(p, attr))
+                    raise CJMError(
+                        t("error.phase_duplicate", name=getattr(p, attr)),
+                        field="phases",
+                        value=getattr(p, attr),
+                    )
                 seen.add(key)
         return self
 
@@ -84,13 +93,22 @@ class PhaseModel(CJMModel):
 
     def resolve(self, phase: str, *, field: str = "phase") -> str:
         """Return the id of ``phase`` given by id or name (case-insensitive)."""
+        # An exact id wins over a name: after renames a phase's name may equal another
+        # phase's id, and stored references (ids) must never move to another phase.
+        for p in self.phases:
+            if p.id == phase:
+                return p.id
         wanted = phase.strip().casefold() if isinstance(phase, str) else phase
         for p in self.phases:
             if wanted in (p.id.casefold(), p.name.casefold()):
                 return p.id
         allowed = ", ".join(self.names)
-        raise CJMError(t("error.unknown_phase", value=phase, allowed=allowed, field=field),
-                       field=field, value=phase, allowed=allowed)
+        raise CJMError(
+            t("error.unknown_phase", value=phase, allowed=allowed, field=field),
+            field=field,
+            value=phase,
+            allowed=allowed,
+        )
 
     def name_of(self, phase_id: str) -> str:
         for p in self.phases:
@@ -103,10 +121,14 @@ class PhaseModel(CJMModel):
 
 
 PRESETS: dict[str, tuple[str, list[str]]] = {
-    "fuenf_phasen": ("Fünf Phasen", ["Bewusstsein", "Überlegung", "Entscheidung", "Kauf",
-                                      "Nachkauf"]),
-    "sechs_kategorien": ("Sechs Touchpoint-Kategorien", ["Awareness", "Entdecken", "Informieren",
-                                                         "Bewerten", "Kaufen", "Nutzung"]),
+    "fuenf_phasen": (
+        "Fünf Phasen",
+        ["Bewusstsein", "Überlegung", "Entscheidung", "Kauf", "Nachkauf"],
+    ),
+    "sechs_kategorien": (
+        "Sechs Touchpoint-Kategorien",
+        ["Awareness", "Entdecken", "Informieren", "Bewerten", "Kaufen", "Nutzung"],
+    ),
     "vier_phasen": ("Vier Phasen", ["Aktivierung", "Information", "Aktion", "Bindung"]),
 }
 
@@ -119,7 +141,11 @@ def preset(key: str = "fuenf_phasen") -> PhaseModel:
     """
     if key not in PRESETS:
         allowed = ", ".join(PRESETS)
-        raise CJMError(t("error.unknown_preset", value=key, allowed=allowed),
-                       field="preset", value=key, allowed=allowed)
+        raise CJMError(
+            t("error.unknown_preset", value=key, allowed=allowed),
+            field="preset",
+            value=key,
+            allowed=allowed,
+        )
     name, phases = PRESETS[key]
     return PhaseModel(name=name, preset=key, phases=phases)

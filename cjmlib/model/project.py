@@ -37,8 +37,14 @@ COLLECTIONS: dict[str, type[CJMModel]] = {
     "reviews": Review,
 }
 
-INDUSTRIES: tuple[str, ...] = ("Einzelhandel", "Bank", "Telekommunikation", "Reise",
-                               "Gesundheit", "Sonstige")
+INDUSTRIES: tuple[str, ...] = (
+    "Einzelhandel",
+    "Bank",
+    "Telekommunikation",
+    "Reise",
+    "Gesundheit",
+    "Sonstige",
+)
 
 
 class JourneyProject(CJMModel):
@@ -92,8 +98,11 @@ class JourneyProject(CJMModel):
             seen: set[str] = set()
             for item in getattr(self, coll):
                 if item.id in seen:
-                    raise CJMError(t("error.duplicate_id", collection=coll, id=item.id),
-                                   field="id", value=item.id)
+                    raise CJMError(
+                        t("error.duplicate_id", collection=t(f"collection.{coll}"), id=item.id),
+                        field="id",
+                        value=item.id,
+                    )
                 seen.add(item.id)
         ids = {coll: {i.id for i in getattr(self, coll)} for coll in COLLECTIONS}
         for coll, field, target in self.REFERENCES:
@@ -105,16 +114,28 @@ class JourneyProject(CJMModel):
                         raise self._dangling(model, item, field, ref, target)
         return self
 
-    def _dangling(self, model: type[CJMModel], item: Any, field: str, ref: str,
-                  target: str) -> CJMError:
+    def _dangling(
+        self, model: type[CJMModel], item: Any, field: str, ref: str, target: str
+    ) -> CJMError:
         names = [self._title(x) for x in getattr(self, target)]
-        allowed = ", ".join(f"{x.id} ({n})" for x, n in zip(getattr(self, target), names,
-                                                             strict=True)) or t("allowed.none_yet")
+        allowed = ", ".join(
+            f"{x.id} ({n})" for x, n in zip(getattr(self, target), names, strict=True)
+        ) or t("allowed.none_yet")
         return CJMError(
-            t("error.dangling_reference", model=model_label(model), item=self._title(item),
-              label=field_label(model, field), field=field, value=ref,
-              target=t(f"collection.{target}"), allowed=allowed),
-            field=field, value=ref, allowed=allowed)
+            t(
+                "error.dangling_reference",
+                model=model_label(model),
+                item=self._title(item),
+                label=field_label(model, field),
+                field=field,
+                value=ref,
+                target=t(f"collection.{target}"),
+                allowed=allowed,
+            ),
+            field=field,
+            value=ref,
+            allowed=allowed,
+        )
 
     @staticmethod
     def _title(item: Any) -> str:

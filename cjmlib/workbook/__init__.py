@@ -6,6 +6,13 @@ from cjmlib.workbook.migrations import SCHEMA_VERSION
 from cjmlib.workbook.workbook import MAX_VERSIONS, SnapshotInfo, Version, Workbook
 
 __all__ = [
-    "MAX_VERSIONS", "SCHEMA_VERSION", "Change", "Collection", "ProjectDiff", "SnapshotInfo",
-    "Version", "Workbook", "compare_projects",
+    "MAX_VERSIONS",
+    "SCHEMA_VERSION",
+    "Change",
+    "Collection",
+    "ProjectDiff",
+    "SnapshotInfo",
+    "Version",
+    "Workbook",
+    "compare_projects",
 ]

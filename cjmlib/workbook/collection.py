@@ -36,13 +36,25 @@ def match(items: list[Any], key: Any, collection: str) -> int:
             return hits[0]
         if len(hits) > 1:
             matches = ", ".join(f"{items[i].id}" for i in hits)
-            raise CJMError(t("error.ambiguous", collection=t(f"collection.{collection}"),
-                             value=key, matches=matches), field="id", value=key)
+            raise CJMError(
+                t(
+                    "error.ambiguous",
+                    collection=t(f"collection.{collection}"),
+                    value=key,
+                    matches=matches,
+                ),
+                field="id",
+                value=key,
+            )
     allowed = ", ".join(f"{title_of(x)} ({x.id})" for x in items[:20]) or t("allowed.none_yet")
     if len(items) > 20:
         allowed += ", …"
-    raise CJMError(t("error.not_found", collection=t(f"collection.{collection}"), value=key,
-                     allowed=allowed), field="id", value=key, allowed=allowed)
+    raise CJMError(
+        t("error.not_found", collection=t(f"collection.{collection}"), value=key, allowed=allowed),
+        field="id",
+        value=key,
+        allowed=allowed,
+    )
 
 
 class Collection:
@@ -86,16 +98,26 @@ class Collection:
         """Return the entries whose fields equal all ``criteria`` (text case-insensitive)."""
         for name in criteria:
             if name not in self.model.model_fields:
-                raise CJMError(t("error.unknown_field", model=model_label(self.model), field=name,
-                                 allowed=", ".join(self.model.model_fields)), field=name)
+                raise CJMError(
+                    t(
+                        "error.unknown_field",
+                        model=model_label(self.model),
+                        field=name,
+                        allowed=", ".join(self.model.model_fields),
+                    ),
+                    field=name,
+                )
 
         def same(a: Any, b: Any) -> bool:
             if isinstance(a, str) and isinstance(b, str):
                 return a.casefold() == b.casefold()
             return a == b
 
-        return [i.model_copy(deep=True) for i in self._items()
-                if all(same(getattr(i, k), v) for k, v in criteria.items())]
+        return [
+            i.model_copy(deep=True)
+            for i in self._items()
+            if all(same(getattr(i, k), v) for k, v in criteria.items())
+        ]
 
     def ids(self) -> list[str]:
         return [i.id for i in self._items()]
@@ -120,23 +142,31 @@ class Collection:
         if isinstance(item, dict):
             return self.model(**{**item, **fields})
         if not isinstance(item, self.model):
-            raise CJMError(t("error.wrong_item_type", collection=t(f"collection.{self.name}"),
-                             expected=self.model.__name__, given=type(item).__name__),
-                           value=item)
+            raise CJMError(
+                t(
+                    "error.wrong_item_type",
+                    collection=t(f"collection.{self.name}"),
+                    expected=self.model.__name__,
+                    given=type(item).__name__,
+                ),
+                value=item,
+            )
         return item.copy_with(**fields) if fields else item.model_copy(deep=True)
 
     def add(self, item: Any = None, /, **fields: Any) -> Any:
         """Add one entry (a model, a dict, or keyword fields) and save; return it."""
         new = self._coerce(item, fields)
-        self._wb._commit(lambda p: getattr(p, self.name).append(new),
-                         note=f"{self.name}: + {title_of(new)}")
+        self._wb._commit(
+            lambda p: getattr(p, self.name).append(new), note=f"{self.name}: + {title_of(new)}"
+        )
         return self[new.id]
 
     def add_many(self, items: Iterable[Any]) -> list[Any]:
         """Add several entries in one save: all of them, or (on any error) none."""
         new = [self._coerce(i, {}) for i in items]
-        self._wb._commit(lambda p: getattr(p, self.name).extend(new),
-                         note=f"{self.name}: + {len(new)}")
+        self._wb._commit(
+            lambda p: getattr(p, self.name).extend(new), note=f"{self.name}: + {len(new)}"
+        )
         return [self[n.id] for n in new]
 
     def replace_all(self, items: Iterable[Any]) -> None:
@@ -157,9 +187,17 @@ class Collection:
             idx = match(items, key, self.name)
             changed = items[idx].copy_with(**changes)
             if changed.id != items[idx].id:
-                raise CJMError(t("error.invalid_value", model=model_label(self.model),
-                                 label=field_label(self.model, "id"), field="id",
-                                 value=repr(changed.id), allowed=items[idx].id), field="id")
+                raise CJMError(
+                    t(
+                        "error.invalid_value",
+                        model=model_label(self.model),
+                        label=field_label(self.model, "id"),
+                        field="id",
+                        value=repr(changed.id),
+                        allowed=items[idx].id,
+                    ),
+                    field="id",
+                )
             items[idx] = changed
             holder["id"] = changed.id
 
@@ -191,8 +229,15 @@ class Collection:
                         if cascade:
                             object.__setattr__(other, field, None)
             if users and not cascade:
-                raise CJMError(t("error.still_referenced", model=model_label(self.model),
-                                 item=title_of(gone), users=", ".join(users)), value=key)
+                raise CJMError(
+                    t(
+                        "error.still_referenced",
+                        model=model_label(self.model),
+                        item=title_of(gone),
+                        users=", ".join(users),
+                    ),
+                    value=key,
+                )
 
         self._wb._commit(apply, note=f"{self.name}: - {key}")
         return holder["gone"]

@@ -8,8 +8,10 @@ from typing import Any
 import pandas as pd
 
 from cjmlib.messages import t
-from cjmlib.model import COLLECTIONS, JourneyProject, field_label
+from cjmlib.model import COLLECTIONS, Goal, JourneyProject, PhaseModel, field_label
 from cjmlib.model.project import JourneyProject as _JP
+
+_PARTS = {"goal": Goal, "phase_model": PhaseModel}
 
 
 @dataclass(frozen=True)
@@ -51,19 +53,30 @@ class ProjectDiff:
 
     def summary(self) -> str:
         """A German one-liner, e.g. "3 hinzugefügt, 1 geändert, 0 entfernt"."""
-        return t("diff.summary", added=len(self.added), changed=len(self.changed),
-                 removed=len(self.removed))
+        return t(
+            "diff.summary",
+            added=len(self.added),
+            changed=len(self.changed),
+            removed=len(self.removed),
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row per change, with German column names, for display in a notebook."""
         rows = []
         for c in self.changes:
-            model = COLLECTIONS.get(c.collection, _JP)
+            # goal and phase model changes list the fields of those parts, not of the project
+            model = COLLECTIONS.get(c.collection) or _PARTS.get(c.collection, _JP)
             detail = "; ".join(f"{field_label(model, f)}: {b!r} → {a!r}" for f, b, a in c.fields)
-            rows.append({"Art": t(f"diff.{c.kind}"),
-                         "Bereich": t(f"collection.{c.collection}") if c.collection in COLLECTIONS
-                         else t("model.project"),
-                         "Eintrag": c.title, "Details": detail})
+            rows.append(
+                {
+                    "Art": t(f"diff.{c.kind}"),
+                    "Bereich": t(f"collection.{c.collection}")
+                    if c.collection in COLLECTIONS
+                    else t("model.project"),
+                    "Eintrag": c.title,
+                    "Details": detail,
+                }
+            )
         return pd.DataFrame(rows, columns=["Art", "Bereich", "Eintrag", "Details"])
 
     def __repr__(self) -> str:
@@ -75,15 +88,16 @@ def _fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[tuple[str, A
     return tuple((k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k))
 
 
-def compare_projects(before: JourneyProject, after: JourneyProject, *,
-                     before_label: str = "", after_label: str = "") -> ProjectDiff:
+def compare_projects(
+    before: JourneyProject, after: JourneyProject, *, before_label: str = "", after_label: str = ""
+) -> ProjectDiff:
     """Compare two projects entry by entry (matched by id)."""
     diff = ProjectDiff(before_label, after_label)
     b_all, a_all = before.model_dump(mode="json"), after.model_dump(mode="json")
     for key in ("name", "industry", "description", "goal", "phase_model"):
         if b_all[key] != a_all[key]:
             b_val, a_val = b_all[key], a_all[key]
-            fields = (_fields(b_val, a_val) if isinstance(b_val, dict) else ((key, b_val, a_val),))
+            fields = _fields(b_val, a_val) if isinstance(b_val, dict) else ((key, b_val, a_val),)
             diff.changes.append(Change("changed", key, key, field_label(_JP, key), fields))
     for coll in COLLECTIONS:
         b_items = {i["id"]: i for i in b_all[coll]}
@@ -93,8 +107,9 @@ def compare_projects(before: JourneyProject, after: JourneyProject, *,
             if item_id not in b_items:
                 diff.changes.append(Change("added", coll, item_id, title))
             elif b_items[item_id] != item:
-                diff.changes.append(Change("changed", coll, item_id, title,
-                                           _fields(b_items[item_id], item)))
+                diff.changes.append(
+                    Change("changed", coll, item_id, title, _fields(b_items[item_id], item))
+                )
         for idx, item_id in enumerate(b_items):
             if item_id not in a_items:
                 title = JourneyProject._title(getattr(before, coll)[idx])

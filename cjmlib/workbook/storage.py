@@ -46,6 +46,13 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
             os.close(dir_fd)
 
 
+def remove_stale_temp_files(path: Path) -> None:
+    """Delete temporary files a killed save left behind (call only while holding the lock)."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
 def encode(document: dict[str, Any]) -> bytes:
     """Serialise a workbook document as readable, stable JSON (UTF-8, umlauts as such)."""
     return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode()
@@ -56,11 +63,11 @@ def decode(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         document = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise ValueError(t("workbook.not_json", line="?", column=exc.start,
-                           reason="keine UTF-8-Datei")) from None
+        raise ValueError(t("workbook.not_utf8", position=exc.start)) from None
     except json.JSONDecodeError as exc:
-        raise ValueError(t("workbook.not_json", line=exc.lineno, column=exc.colno,
-                           reason=exc.msg)) from None
+        raise ValueError(
+            t("workbook.not_json", line=exc.lineno, column=exc.colno, reason=exc.msg)
+        ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(t("workbook.not_workbook"))
     return document
@@ -78,12 +85,15 @@ def file_stamp(path: Path) -> tuple[int, int, int] | None:
 @contextlib.contextmanager
 def locked(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
     """Hold the workbook's lock file, so that two kernels never write at the same time."""
-    lock = FileLock(str(path) + ".lock", timeout=timeout)
+    # A short poll interval: with filelock's default (50 ms) a kernel saving in a loop
+    # keeps winning the lock and a second kernel waits far longer than it needs to.
+    lock = FileLock(str(path) + ".lock", timeout=timeout, poll_interval=0.005)
     try:
         lock.acquire()
     except Timeout:
-        raise WorkbookError(t("workbook.locked", path=path, seconds=timeout),
-                            path=str(path)) from None
+        raise WorkbookError(
+            t("workbook.locked", path=path, seconds=timeout), path=str(path)
+        ) from None
     try:
         yield
     finally:

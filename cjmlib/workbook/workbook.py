@@ -94,8 +94,14 @@ class Workbook:
 
     # -- opening -----------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, template: JourneyProject | None = None,
-             name: str | None = None, industry: str | None = None) -> Workbook:
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        template: JourneyProject | None = None,
+        name: str | None = None,
+        industry: str | None = None,
+    ) -> Workbook:
         """Open the workbook at ``path``; create it (from ``template`` if given) if missing.
 
         Raises
@@ -110,6 +116,7 @@ class Workbook:
         if not path.parent.exists():
             raise WorkbookError(t("workbook.no_directory", path=path.parent), path=str(path))
         with storage.locked(path):
+            storage.remove_stale_temp_files(path)
             if path.exists():
                 return cls._load(path)
             project = template.model_copy(deep=True) if template else JourneyProject()
@@ -117,8 +124,14 @@ class Workbook:
                 project.name = name
             if industry:
                 project.industry = industry
-            doc = {"format": storage.FORMAT, "schema_version": SCHEMA_VERSION, "revision": 0,
-                   "saved_at": None, "project": None, "snapshots": []}
+            doc = {
+                "format": storage.FORMAT,
+                "schema_version": SCHEMA_VERSION,
+                "revision": 0,
+                "saved_at": None,
+                "project": None,
+                "snapshots": [],
+            }
             wb = cls.__new__(cls)
             cls.__init__(wb, path, {**doc, "project": project.model_dump(mode="json")}, None)
             wb._write(project)
@@ -133,11 +146,15 @@ class Workbook:
             doc = storage.decode(path, raw)
             found = doc.get("schema_version")
             if not isinstance(found, int) or isinstance(found, bool) or found < 1:
-                raise WorkbookError(t("workbook.unknown_schema", path=path, found=found,
-                                      known=SCHEMA_VERSION), path=str(path))
+                raise WorkbookError(
+                    t("workbook.unknown_schema", path=path, found=found, known=SCHEMA_VERSION),
+                    path=str(path),
+                )
             if found > SCHEMA_VERSION:
-                raise WorkbookError(t("workbook.newer_schema", path=path, found=found,
-                                      known=SCHEMA_VERSION), path=str(path))
+                raise WorkbookError(
+                    t("workbook.newer_schema", path=path, found=found, known=SCHEMA_VERSION),
+                    path=str(path),
+                )
             doc, found = migrate(doc)
             if found < SCHEMA_VERSION:
                 cls._keep_original(path, raw, found)
@@ -147,8 +164,11 @@ class Workbook:
         except WorkbookError:
             raise
         except (ValueError, KeyError, TypeError) as exc:
-            problem = str(exc) if isinstance(exc, ValueError) and not isinstance(exc, CJMError) \
+            problem = (
+                str(exc)
+                if isinstance(exc, ValueError) and not isinstance(exc, CJMError)
                 else t("workbook.invalid_content", reason=exc)
+            )
             raise cls._corrupt(path, problem) from None
         return doc, stamp
 
@@ -198,12 +218,22 @@ class Workbook:
         broken_name = f"{path.name}.defekt-<Zeitpunkt>"
         if good:
             version, _ = good
-            offer = t("workbook.offer_last_good", when=_readable(version.saved_at),
-                      file=version.path.name, path=path, broken_name=broken_name)
+            offer = t(
+                "workbook.offer_last_good",
+                when=_readable(version.saved_at),
+                file=version.path.name,
+                path=path,
+                broken_name=broken_name,
+            )
         else:
             offer = t("workbook.offer_none")
-        return WorkbookError(t("workbook.corrupt", path=path, problem=problem, offer=offer),
-                             path=str(path), last_good=str(good[0].path) if good else None)
+        # The template adds its own full stop after the problem.
+        problem = problem.rstrip().rstrip(".")
+        return WorkbookError(
+            t("workbook.corrupt", path=path, problem=problem, offer=offer),
+            path=str(path),
+            last_good=str(good[0].path) if good else None,
+        )
 
     @classmethod
     def recover(cls, path: str | os.PathLike[str]) -> Workbook:
@@ -216,13 +246,18 @@ class Workbook:
             version, _doc = good
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             broken = path.with_name(f"{path.name}.defekt-{stamp}")
+            counter = 1
+            while broken.exists():  # never overwrite a broken file kept earlier
+                counter += 1
+                broken = path.with_name(f"{path.name}.defekt-{stamp}-{counter}")
             if path.exists():
                 os.replace(path, broken)
             storage.atomic_write(path, version.path.read_bytes())
             wb = cls._load(path)
         wb.recovered_from = version
-        wb.recovery_message = t("workbook.recovered", when=_readable(version.saved_at),
-                                broken=broken.name)
+        wb.recovery_message = t(
+            "workbook.recovered", when=_readable(version.saved_at), broken=broken.name
+        )
         return wb
 
     def history(self) -> list[Version]:
@@ -236,8 +271,12 @@ class Workbook:
                 doc, _ = self._read_document(v.path)
                 return JourneyProject.model_validate(doc["project"])
         allowed = ", ".join(str(v.revision) for v in self.history())
-        raise CJMError(t("workbook.no_version", revision=revision, allowed=allowed),
-                       field="revision", value=revision, allowed=allowed)
+        raise CJMError(
+            t("workbook.no_version", revision=revision, allowed=allowed),
+            field="revision",
+            value=revision,
+            allowed=allowed,
+        )
 
     def restore_version(self, revision: int) -> None:
         """Make ``revision`` the current state again (saved as a new revision)."""
@@ -322,8 +361,9 @@ class Workbook:
         for listener in list(self._listeners):
             listener(self, "batch")
 
-    def _write(self, project: JourneyProject, snapshots: list[dict[str, Any]] | None = None
-               ) -> None:
+    def _write(
+        self, project: JourneyProject, snapshots: list[dict[str, Any]] | None = None
+    ) -> None:
         doc = {
             "format": storage.FORMAT,
             "schema_version": SCHEMA_VERSION,
@@ -336,8 +376,9 @@ class Workbook:
         try:
             storage.atomic_write(self.path, data)
         except OSError as exc:
-            raise WorkbookError(t("workbook.read_only", path=self.path, reason=exc.strerror),
-                                path=str(self.path)) from None
+            raise WorkbookError(
+                t("workbook.read_only", path=self.path, reason=exc.strerror), path=str(self.path)
+            ) from None
         self._doc, self._project = doc, project
         self._stamp = storage.file_stamp(self.path)
         self._keep_version(doc["revision"], doc["saved_at"], data)
@@ -362,8 +403,15 @@ class Workbook:
         def apply(p: JourneyProject) -> None:
             for key, value in fields.items():
                 if key not in allowed:
-                    raise CJMError(t("error.unknown_field", model=t("model.project"), field=key,
-                                     allowed=", ".join(sorted(allowed))), field=key)
+                    raise CJMError(
+                        t(
+                            "error.unknown_field",
+                            model=t("model.project"),
+                            field=key,
+                            allowed=", ".join(sorted(allowed)),
+                        ),
+                        field=key,
+                    )
                 setattr(p, key, value)
 
         self._commit(apply, note="project")
@@ -382,8 +430,9 @@ class Workbook:
     def phase_model(self) -> PhaseModel:
         return self._current().phase_model.model_copy(deep=True)
 
-    def set_phase_model(self, model: PhaseModel | str | list[str], *,
-                        mapping: dict[str, str] | None = None) -> PhaseModel:
+    def set_phase_model(
+        self, model: PhaseModel | str | list[str], *, mapping: dict[str, str] | None = None
+    ) -> PhaseModel:
         """Switch to another phase model: a preset key, a list of names, or a PhaseModel.
 
         Touchpoints keep their phase where the new model has a phase of the same id or
@@ -415,20 +464,32 @@ class Workbook:
                     except CJMError:
                         return None
 
-            for tp in p.touchpoints:
-                dst = target(tp.phase)
-                if dst is None:
-                    unmapped[old.name_of(tp.phase)] = unmapped.get(old.name_of(tp.phase), 0) + 1
-                else:
-                    object.__setattr__(tp, "phase", dst)
-            if unmapped:
-                raise CJMError(t("error.phases_unmapped", count=sum(unmapped.values()),
-                                 phases=", ".join(unmapped), allowed=", ".join(new_model.names)),
-                               field="mapping", value=mapping, allowed=", ".join(new_model.names))
-            for coll in ("pain_points", "feedback"):
+            # Touchpoints, pain points and feedback all keep a phase: none may lose it.
+            moved: list[tuple[object, str]] = []
+            for coll in ("touchpoints", "pain_points", "feedback"):
                 for item in getattr(p, coll):
-                    if item.phase:
-                        object.__setattr__(item, "phase", target(item.phase))
+                    if not item.phase:
+                        continue
+                    dst = target(item.phase)
+                    if dst is None:
+                        name = old.name_of(item.phase)
+                        unmapped[name] = unmapped.get(name, 0) + 1
+                    else:
+                        moved.append((item, dst))
+            if unmapped:
+                raise CJMError(
+                    t(
+                        "error.phases_unmapped",
+                        count=sum(unmapped.values()),
+                        phases=", ".join(unmapped),
+                        allowed=", ".join(new_model.names),
+                    ),
+                    field="mapping",
+                    value=mapping,
+                    allowed=", ".join(new_model.names),
+                )
+            for item, dst in moved:
+                object.__setattr__(item, "phase", dst)
             p.phase_model = new_model
 
         self._commit(apply, note="phase model")
@@ -440,8 +501,10 @@ class Workbook:
         def apply(p: JourneyProject) -> None:
             pm = p.phase_model
             pid = pm.resolve(phase)
-            phases = [{**ph.model_dump(), "name": new_name} if ph.id == pid else ph.model_dump()
-                      for ph in pm.phases]
+            phases = [
+                {**ph.model_dump(), "name": new_name} if ph.id == pid else ph.model_dump()
+                for ph in pm.phases
+            ]
             p.phase_model = PhaseModel(name=pm.name, preset=None, phases=phases)
 
         self._commit(apply, note="rename phase")
@@ -471,25 +534,40 @@ class Workbook:
     def snapshots(self) -> list[SnapshotInfo]:
         """The named states, oldest first."""
         self._refresh()
-        return [SnapshotInfo(s["name"], s["taken_at"], s["revision"])
-                for s in self._doc.get("snapshots", [])]
+        return [
+            SnapshotInfo(s["name"], s["taken_at"], s["revision"])
+            for s in self._doc.get("snapshots", [])
+        ]
 
     def snapshot(self, name: str, *, overwrite: bool = False) -> SnapshotInfo:
         """Keep the current state under ``name`` (e.g. "Iteration 1")."""
         name = name.strip()
         if not name:
-            raise CJMError(t("error.invalid_value", model=t("model.project"), label="Name",
-                             field="name", value="''", allowed=t("allowed.text_nonempty")),
-                           field="name", value=name)
+            raise CJMError(
+                t(
+                    "error.invalid_value",
+                    model=t("model.project"),
+                    label="Name",
+                    field="name",
+                    value="''",
+                    allowed=t("allowed.text_nonempty"),
+                ),
+                field="name",
+                value=name,
+            )
         with storage.locked(self.path):
             self._refresh()
             snaps = [s for s in self._doc.get("snapshots", []) if s["name"] != name]
             if len(snaps) != len(self._doc.get("snapshots", [])) and not overwrite:
-                raise CJMError(t("workbook.snapshot_exists", name=name), field="name",
-                               value=name)
-            snaps.append({"name": name, "taken_at": _now(),
-                          "revision": int(self._doc["revision"]) + 1,
-                          "project": self._project.model_dump(mode="json")})
+                raise CJMError(t("workbook.snapshot_exists", name=name), field="name", value=name)
+            snaps.append(
+                {
+                    "name": name,
+                    "taken_at": _now(),
+                    "revision": int(self._doc["revision"]) + 1,
+                    "project": self._project.model_dump(mode="json"),
+                }
+            )
             self._write(self._project, snapshots=snaps)
         return self.snapshots()[-1]
 
@@ -500,8 +578,12 @@ class Workbook:
             if s["name"] == name:
                 return JourneyProject.model_validate(s["project"])
         allowed = ", ".join(s.name for s in self.snapshots()) or t("allowed.none_yet")
-        raise CJMError(t("workbook.no_snapshot", name=name, allowed=allowed), field="name",
-                       value=name, allowed=allowed)
+        raise CJMError(
+            t("workbook.no_snapshot", name=name, allowed=allowed),
+            field="name",
+            value=name,
+            allowed=allowed,
+        )
 
     def _state(self, ref: str | int | None) -> tuple[JourneyProject, str]:
         if ref is None:
@@ -510,8 +592,7 @@ class Workbook:
             return self.version(ref), f"r{ref}"
         return self.snapshot_project(ref), ref
 
-    def compare(self, before: str | int | None, after: str | int | None = CURRENT
-                ) -> ProjectDiff:
+    def compare(self, before: str | int | None, after: str | int | None = CURRENT) -> ProjectDiff:
         """What was added, changed and removed between two states.
 
         ``before`` and ``after`` are snapshot names, revision numbers, or ``None`` for
@@ -534,8 +615,9 @@ class Workbook:
 
     def __repr__(self) -> str:
         p = self._current()
-        counts = ", ".join(f"{t(f'collection.{c}')}: {len(getattr(p, c))}" for c in COLLECTIONS
-                           if getattr(p, c))
+        counts = ", ".join(
+            f"{t(f'collection.{c}')}: {len(getattr(p, c))}" for c in COLLECTIONS if getattr(p, c)
+        )
         return f"<Workbook {self.path.name!r} r{self._doc['revision']} – {p.name}; {counts}>"
 
 

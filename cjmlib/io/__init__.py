@@ -1,0 +1,35 @@
+"""Import and export: CSV/Excel tables, chart images, Mermaid text and reports."""
+
+from cjmlib.io.images import chart_bytes, save_chart
+from cjmlib.io.mermaid import mermaid_journey, mermaid_markdown
+from cjmlib.io.reports import html_report, markdown_report
+from cjmlib.io.table_export import export_project_tables, export_table, neutralise, project_tables
+from cjmlib.io.tables import (
+    ImportResult,
+    export_collection,
+    import_personas,
+    import_table,
+    import_touchpoints,
+    read_table,
+    table_frame,
+)
+
+__all__ = [
+    "ImportResult",
+    "chart_bytes",
+    "export_collection",
+    "export_project_tables",
+    "export_table",
+    "html_report",
+    "import_personas",
+    "import_table",
+    "import_touchpoints",
+    "markdown_report",
+    "mermaid_journey",
+    "mermaid_markdown",
+    "neutralise",
+    "project_tables",
+    "read_table",
+    "save_chart",
+    "table_frame",
+]

@@ -1,0 +1,93 @@
+"""Save any chart as PNG, SVG or PDF – offline, through vl-convert (no browser needed)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+
+from cjmlib.errors import CJMError
+from cjmlib.messages import t
+
+FORMATS = (".png", ".svg", ".pdf")
+
+
+def _vl_version() -> str:
+    """vl-convert's name of the Vega-Lite version altair writes, e.g. ``"6.4"``."""
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    known = vlc.get_vegalite_versions()
+    return major_minor if major_minor in known else known[-1]
+
+
+def chart_spec(chart: Any) -> dict[str, Any]:
+    """The Vega-Lite spec of ``chart`` (an altair chart or a spec dict), theme applied."""
+    import cjmlib.charts  # noqa: F401  (enables the "cjm" theme and its German locale)
+
+    if isinstance(chart, dict):
+        return chart
+    if not hasattr(chart, "to_dict"):
+        raise CJMError(
+            t("export.image.not_a_chart", given=type(chart).__name__),
+            field="chart",
+            value=type(chart).__name__,
+        )
+    return chart.to_dict()
+
+
+def chart_bytes(chart: Any, fmt: str = "png", *, scale: float = 2.0) -> bytes:
+    """Render ``chart`` to PNG, SVG (UTF-8 bytes) or PDF bytes without any network access."""
+    spec = chart_spec(chart)
+    common: dict[str, Any] = {"vl_version": _vl_version(), "allowed_base_urls": []}
+    fmt = fmt.lower().lstrip(".")
+    if fmt == "png":
+        return vlc.vegalite_to_png(spec, scale=scale, **common)
+    if fmt == "svg":
+        return vlc.vegalite_to_svg(spec, **common).encode("utf-8")
+    if fmt == "pdf":
+        return vlc.vegalite_to_pdf(spec, **common)
+    raise CJMError(
+        t("export.image.unknown_format", suffix=fmt, allowed=", ".join(FORMATS)),
+        field="path",
+        value=fmt,
+        allowed=", ".join(FORMATS),
+    )
+
+
+def save_chart(chart: Any, path: str | os.PathLike[str], *, scale: float = 2.0) -> Path:
+    """Save ``chart`` as ``.png``, ``.svg`` or ``.pdf`` (chosen by the file ending).
+
+    Parameters
+    ----------
+    chart:
+        Any altair chart, e.g. ``journey_map_chart(wb)``.
+    path:
+        Target file; its folder must exist.
+    scale:
+        PNG only: 2 gives sharp prints at A4 (about 150 dpi for a full-width map).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    target = Path(path).expanduser()
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS:
+        raise CJMError(
+            t("export.image.unknown_format", suffix=suffix or "–", allowed=", ".join(FORMATS)),
+            field="path",
+            value=str(target),
+            allowed=", ".join(FORMATS),
+        )
+    if not target.parent.is_dir():
+        raise CJMError(
+            t("export.common.no_folder", folder=target.parent), field="path", value=str(target)
+        )
+    data = chart_bytes(chart, suffix, scale=scale)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return target

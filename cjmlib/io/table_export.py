@@ -1,0 +1,340 @@
+"""CSV and Excel export of tables, safe to open in Excel (no formula ever runs).
+
+A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+could be read by a spreadsheet as a formula ("CSV injection"); such text gets a leading
+apostrophe. Numbers stay numbers. Column labels are German (the catalogue's labels).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cjmlib.errors import CJMError
+from cjmlib.messages import t
+from cjmlib.model import Action, JourneyProject, Need, PainPoint, Persona, Solution, Touchpoint
+from cjmlib.model import field_label as label
+
+FORMATS = (".csv", ".xlsx")
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+
+
+def neutralise(value: Any) -> Any:
+    """Return ``value`` so that no spreadsheet reads it as a formula."""
+    if isinstance(value, (list, tuple, set)):
+        value = LIST_SEPARATOR.join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = LIST_SEPARATOR.join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every text cell and column label neutralised."""
+    out = df.copy()
+    for col in out.columns:
+        if not (
+            pd.api.types.is_numeric_dtype(out[col])
+            or pd.api.types.is_bool_dtype(out[col])
+            or pd.api.types.is_datetime64_any_dtype(out[col])
+        ):
+            out[col] = out[col].map(neutralise).astype(object)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def _target(path: str | os.PathLike[str]) -> Path:
+    target = Path(path).expanduser()
+    suffix = target.suffix.lower()
+    if suffix not in FORMATS:
+        raise CJMError(
+            t("export.table.unknown_format", suffix=suffix or "–", allowed=", ".join(FORMATS)),
+            field="path",
+            value=str(target),
+            allowed=", ".join(FORMATS),
+        )
+    if not target.parent.is_dir():
+        raise CJMError(
+            t("export.common.no_folder", folder=target.parent), field="path", value=str(target)
+        )
+    return target
+
+
+def _sheet_name(name: str) -> str:
+    bad = "[]:*?/\\"
+    cleaned = "".join("_" if ch in bad else ch for ch in name).strip("'") or "Tabelle"
+    return cleaned[:31]
+
+
+def _write_xlsx(tables: dict[str, pd.DataFrame], target: Path) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    tmp = target.with_name(target.name + ".tmp.xlsx")
+    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        used: set[str] = set()
+        for name, df in tables.items():
+            sheet = _sheet_name(name)
+            while sheet in used:
+                sheet = _sheet_name(sheet[:28] + f"_{len(used)}")
+            used.add(sheet)
+            safe = safe_frame(df)
+            safe.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes = "A2"
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            for i, col in enumerate(safe.columns, start=1):
+                longest = max([len(str(col))] + [len(str(v)) for v in safe[col].head(200)])
+                ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
+    os.replace(tmp, target)
+
+
+def export_table(
+    df: pd.DataFrame, path: str | os.PathLike[str], *, sheet_name: str | None = None
+) -> Path:
+    """Write ``df`` to ``path`` (``.csv`` or ``.xlsx``) with formulas neutralised.
+
+    CSV files use the German Excel dialect: ``;`` between cells, decimal comma,
+    CRLF line ends (RFC 4180; a cell holding a line break is quoted), UTF-8 with BOM so
+    that umlauts show correctly.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise CJMError(
+            t("export.table.not_a_frame", given=type(df).__name__),
+            field="df",
+            value=type(df).__name__,
+        )
+    target = _target(path)
+    if target.suffix.lower() == ".csv":
+        tmp = target.with_name(target.name + ".tmp")
+        safe_frame(df).to_csv(
+            tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig", lineterminator="\r\n"
+        )
+        os.replace(tmp, target)
+    else:
+        _write_xlsx({sheet_name or t("export.table.default_sheet"): df}, target)
+    return target
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def _yes(value: bool) -> str:
+    return t("charts.common.yes") if value else t("charts.common.no")
+
+
+def project_tables(project: Any) -> dict[str, pd.DataFrame]:
+    """The inventory and the boards of ``project`` as DataFrames with German columns.
+
+    Keys (sheet names): personas, needs, touchpoints (the inventory), pain points,
+    solutions, actions – in the order of the method's steps.
+    """
+    from cjmlib.charts._common import as_project
+
+    p: JourneyProject = as_project(project)
+    pm = p.phase_model
+    persona = {x.id: x.name for x in p.personas}
+    tp_name = {x.id: x.name for x in p.touchpoints}
+    pp_name = {x.id: x.title for x in p.pain_points}
+    sol_name = {x.id: x.title for x in p.solutions}
+    everyone = t("charts.map.all_personas")
+
+    def names(ids: list[str], lookup: dict[str, str], empty: str = "") -> str:
+        return LIST_SEPARATOR.join(lookup.get(i, i) for i in ids) or empty
+
+    tables: dict[str, pd.DataFrame] = {}
+    tables[t("collection.personas")] = pd.DataFrame(
+        [
+            {
+                label(Persona, "name"): x.name,
+                label(Persona, "age"): x.age if x.age else "",
+                label(Persona, "gender"): x.gender,
+                label(Persona, "occupation"): x.occupation,
+                label(Persona, "location"): x.location,
+                label(Persona, "quote"): x.quote,
+                label(Persona, "needs_goals"): LIST_SEPARATOR.join(x.needs_goals),
+                label(Persona, "pain_points"): LIST_SEPARATOR.join(x.pain_points),
+                label(Persona, "channels"): LIST_SEPARATOR.join(x.channels),
+                label(Persona, "devices"): LIST_SEPARATOR.join(x.devices),
+            }
+            for x in p.personas
+        ],
+        columns=[
+            label(Persona, f)
+            for f in (
+                "name",
+                "age",
+                "gender",
+                "occupation",
+                "location",
+                "quote",
+                "needs_goals",
+                "pain_points",
+                "channels",
+                "devices",
+            )
+        ],
+    )
+    tables[t("collection.needs")] = pd.DataFrame(
+        [
+            {
+                label(Need, "need"): x.need,
+                label(Need, "persona_id"): persona.get(x.persona_id or "", everyone),
+                label(Need, "importance"): x.importance,
+                label(Need, "satisfaction"): x.satisfaction,
+                t("export.table.opportunity"): x.opportunity,
+                label(Need, "expectation"): x.expectation,
+                label(Need, "exceed"): x.exceed,
+            }
+            for x in p.needs
+        ],
+        columns=[
+            label(Need, "need"),
+            label(Need, "persona_id"),
+            label(Need, "importance"),
+            label(Need, "satisfaction"),
+            t("export.table.opportunity"),
+            label(Need, "expectation"),
+            label(Need, "exceed"),
+        ],
+    )
+    order = {pid: i for i, pid in enumerate(pm.ids)}
+    tps = sorted(p.touchpoints, key=lambda x: order.get(x.phase, 99))
+    tp_cols = [
+        "phase",
+        "name",
+        "channel",
+        "online",
+        "device",
+        "department",
+        "relevance",
+        "emotion",
+        "moment_of_truth",
+        "hidden",
+        "persona_ids",
+        "notes",
+    ]
+    tables[t("collection.touchpoints")] = pd.DataFrame(
+        [
+            {
+                label(Touchpoint, "phase"): pm.name_of(x.phase),
+                label(Touchpoint, "name"): x.name,
+                label(Touchpoint, "channel"): x.channel,
+                label(Touchpoint, "online"): t("charts.common.online")
+                if x.online
+                else t("charts.common.offline"),
+                label(Touchpoint, "device"): x.device,
+                label(Touchpoint, "department"): x.department,
+                label(Touchpoint, "relevance"): x.relevance,
+                label(Touchpoint, "emotion"): x.emotion,
+                label(Touchpoint, "moment_of_truth"): _yes(x.moment_of_truth),
+                label(Touchpoint, "hidden"): _yes(x.hidden),
+                label(Touchpoint, "persona_ids"): names(x.persona_ids, persona, everyone),
+                label(Touchpoint, "notes"): x.notes,
+            }
+            for x in tps
+        ],
+        columns=[label(Touchpoint, f) for f in tp_cols],
+    )
+    pains = sorted(p.pain_points, key=lambda x: -x.priority)
+    tables[t("collection.pain_points")] = pd.DataFrame(
+        [
+            {
+                label(PainPoint, "title"): x.title,
+                label(PainPoint, "phase"): pm.name_of(x.phase) if x.phase else "",
+                label(PainPoint, "category"): x.category,
+                label(PainPoint, "severity"): x.severity,
+                label(PainPoint, "frequency"): x.frequency,
+                t("export.table.priority"): x.priority,
+                label(PainPoint, "touchpoint_ids"): names(x.touchpoint_ids, tp_name),
+                label(PainPoint, "description"): x.description,
+            }
+            for x in pains
+        ],
+        columns=[
+            label(PainPoint, "title"),
+            label(PainPoint, "phase"),
+            label(PainPoint, "category"),
+            label(PainPoint, "severity"),
+            label(PainPoint, "frequency"),
+            t("export.table.priority"),
+            label(PainPoint, "touchpoint_ids"),
+            label(PainPoint, "description"),
+        ],
+    )
+    tables[t("collection.solutions")] = pd.DataFrame(
+        [
+            {
+                label(Solution, "title"): x.title,
+                t("export.table.quadrant"): x.quadrant,
+                label(Solution, "impact"): x.impact,
+                label(Solution, "effort"): x.effort,
+                label(Solution, "status"): x.status,
+                label(Solution, "owner"): x.owner,
+                label(Solution, "kpi"): x.kpi,
+                label(Solution, "pain_point_ids"): names(x.pain_point_ids, pp_name),
+            }
+            for x in p.solutions
+        ],
+        columns=[
+            label(Solution, "title"),
+            t("export.table.quadrant"),
+            label(Solution, "impact"),
+            label(Solution, "effort"),
+            label(Solution, "status"),
+            label(Solution, "owner"),
+            label(Solution, "kpi"),
+            label(Solution, "pain_point_ids"),
+        ],
+    )
+    act_cols = ["title", "owner", "department", "due", "kpi", "target", "status", "solution_id"]
+    tables[t("collection.actions")] = pd.DataFrame(
+        [
+            {
+                label(Action, "title"): x.title,
+                label(Action, "owner"): x.owner,
+                label(Action, "department"): x.department,
+                label(Action, "due"): _date(x.due),
+                label(Action, "kpi"): x.kpi,
+                label(Action, "target"): x.target,
+                label(Action, "status"): x.status,
+                label(Action, "solution_id"): sol_name.get(x.solution_id or "", ""),
+            }
+            for x in p.actions
+        ],
+        columns=[label(Action, f) for f in act_cols],
+    )
+    return tables
+
+
+def export_project_tables(project: Any, path: str | os.PathLike[str]) -> list[Path]:
+    """Export the inventory and the boards of ``project``.
+
+    ``.xlsx``: one file with one sheet per table. ``.csv``: one file per table, named
+    ``<name>_<table>.csv`` beside ``path``. Returns the files written.
+    """
+    from cjmlib.model import slugify
+
+    target = _target(path)
+    tables = project_tables(project)
+    if target.suffix.lower() == ".xlsx":
+        _write_xlsx(tables, target)
+        return [target]
+    written = []
+    for name, df in tables.items():
+        one = target.with_name(f"{target.stem}_{slugify(name)}.csv")
+        written.append(export_table(df, one))
+    return written

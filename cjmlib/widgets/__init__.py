@@ -1,0 +1,49 @@
+"""Interactive builders (ipywidgets) bound to a workbook: every change is saved at once.
+
+Each builder is a widget box: display it in a notebook cell. Its state lives in
+traitlets (``selected_id``, ``error``, ``value``), and every button has a method, so a
+notebook or a test can do what a trainee does by clicking::
+
+    builder = PersonaBuilder(wb)
+    builder.form["name"].value = "Lena"
+    builder.save_button.click()
+"""
+
+from cjmlib.widgets.base import ConfirmDelete, ModelForm, RecordEditor, StatusLine
+from cjmlib.widgets.boards import (
+    ActionPlan,
+    FeedbackLog,
+    HypothesisRegister,
+    PainPointBoard,
+    SolutionBoard,
+)
+from cjmlib.widgets.goal import GoalBuilder, SegmentEditor
+from cjmlib.widgets.learning import Checklist, KnowledgeCheck, ProgressOverview, Question
+from cjmlib.widgets.needs import NeedsMatrix
+from cjmlib.widgets.persona import PersonaBuilder, persona_card_html
+from cjmlib.widgets.phases import EmotionEditor, PhaseEditor
+from cjmlib.widgets.touchpoints import TouchpointInventory
+
+__all__ = [
+    "ActionPlan",
+    "Checklist",
+    "ConfirmDelete",
+    "EmotionEditor",
+    "FeedbackLog",
+    "GoalBuilder",
+    "HypothesisRegister",
+    "KnowledgeCheck",
+    "ModelForm",
+    "NeedsMatrix",
+    "PainPointBoard",
+    "PersonaBuilder",
+    "PhaseEditor",
+    "ProgressOverview",
+    "Question",
+    "RecordEditor",
+    "SegmentEditor",
+    "SolutionBoard",
+    "StatusLine",
+    "TouchpointInventory",
+    "persona_card_html",
+]

@@ -1,0 +1,399 @@
+"""Checklists, knowledge checks and the progress overview across the twelve steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as w
+import traitlets as tl
+
+from cjmlib.errors import CJMError
+from cjmlib.messages import t
+from cjmlib.model import slugify
+from cjmlib.widgets.base import STYLE, StatusLine, esc, html_table, listen
+
+#: The twelve steps of the method: chapter key -> collection whose entries show the work done.
+STEPS: dict[str, str | None] = {
+    "01": "segments",
+    "02": "personas",
+    "03": "needs",
+    "04": "touchpoints",
+    "05": None,
+    "06": None,
+    "07": "pain_points",
+    "08": "solutions",
+    "09": "hypotheses",
+    "10": "feedback",
+    "11": "actions",
+    "12": "reviews",
+}
+
+
+class Checklist(w.VBox):
+    """A chapter's checklist; every tick is saved in the workbook at once.
+
+    ``items`` is a list of texts (keys are made from them) or a ``{key: text}`` mapping.
+    ``value`` holds ``{key: ticked}``; ``boxes[key].value = True`` ticks from code.
+    """
+
+    value = tl.Dict()
+
+    def __init__(
+        self,
+        workbook: Any,
+        chapter: str,
+        items: Sequence[str] | Mapping[str, str],
+        *,
+        title: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.wb = workbook
+        self.chapter = chapter
+        pairs = (
+            list(items.items())
+            if isinstance(items, Mapping)
+            else [(slugify(text), text) for text in items]
+        )
+        self.texts = dict(pairs)
+        self._loading = False
+        self.boxes = {
+            key: w.Checkbox(
+                value=False, description=text, indent=False, layout=w.Layout(width="auto")
+            )
+            for key, text in pairs
+        }
+        for key, box in self.boxes.items():
+            box.observe(lambda change, key=key: self._on_tick(key, change["new"]), "value")
+        self.summary = w.HTML()
+        self.status = StatusLine()
+        super().__init__(
+            [
+                w.HTML(f"<b>{esc(title or t('widgets.checklist.title'))}</b>"),
+                *self.boxes.values(),
+                self.summary,
+                self.status,
+            ],
+            **kwargs,
+        )
+        self._load()
+        listen(workbook, self._on_workbook_change)
+
+    def _load(self) -> None:
+        saved = self.wb.progress(self.chapter).checklist
+        self._loading = True
+        try:
+            for key, box in self.boxes.items():
+                box.value = bool(saved.get(key, False))
+        finally:
+            self._loading = False
+        self.value = {key: box.value for key, box in self.boxes.items()}
+        self._summarise()
+
+    def _on_workbook_change(self, _wb: Any, note: str) -> None:
+        if note.startswith("progress") or note == "batch" or note.startswith("restore"):
+            self._load()
+
+    def _summarise(self) -> None:
+        done = sum(self.value.values())
+        self.summary.value = STYLE + (
+            f'<div class="cjm-muted">'
+            f"{esc(t('widgets.checklist.summary', done=done, total=len(self.boxes)))}</div>"
+        )
+
+    def _on_tick(self, key: str, ticked: bool) -> None:
+        if self._loading:
+            return
+        try:
+            self.wb.set_progress(self.chapter, checklist={key: ticked})
+        except CJMError as exc:
+            self.status.fail(exc.message)
+            return
+        self.value = {**self.value, key: ticked}
+        self._summarise()
+        self.status.ok(t("widgets.checklist.saved"))
+
+
+@dataclass
+class Question:
+    """One knowledge-check question; ``correct`` holds the indexes of the right choices."""
+
+    id: str
+    text: str
+    choices: list[str]
+    correct: list[int]
+    explanation: str = ""
+    multiple: bool = field(default=False)
+
+    @classmethod
+    def build(cls, spec: Question | Mapping[str, Any]) -> Question:
+        if isinstance(spec, Question):
+            return spec
+        if not isinstance(spec, Mapping) and hasattr(spec, "options"):
+            # A catalogue question from ``cjmlib.content.quiz(n)`` (the chapters use these).
+            spec = {
+                "id": spec.key,
+                "text": spec.text,
+                "choices": spec.options,
+                "correct": sorted(spec.correct),
+                "explanation": spec.explanation,
+            }
+        correct = spec["correct"]
+        correct = [correct] if isinstance(correct, int) else list(correct)
+        return cls(
+            id=str(spec.get("id") or slugify(spec["text"])[:40]),
+            text=spec["text"],
+            choices=list(spec["choices"]),
+            correct=sorted(correct),
+            explanation=spec.get("explanation", ""),
+            multiple=bool(spec.get("multiple", len(correct) > 1)),
+        )
+
+
+class KnowledgeCheck(w.VBox):
+    """Single and multiple choice questions with instant feedback and a saved score.
+
+    ``questions`` are :class:`Question` objects or dicts with ``id``, ``text``,
+    ``choices``, ``correct`` (an index or a list of indexes) and ``explanation``.
+    Answer from code with :meth:`answer` (or set ``inputs[id].value``) and call
+    :meth:`check` (what the "Prüfen" button does). ``score`` is the share answered right.
+    """
+
+    score = tl.Float(0.0)
+
+    def __init__(
+        self,
+        workbook: Any,
+        chapter: str,
+        questions: Sequence[Question | Mapping[str, Any]],
+        *,
+        title: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.wb = workbook
+        self.chapter = chapter
+        self.questions = [Question.build(q) for q in questions]
+        self.inputs: dict[str, Any] = {}
+        self.feedback: dict[str, w.HTML] = {}
+        self.results: dict[str, bool] = {}
+        self._restoring = False
+        blocks = []
+        for n, q in enumerate(self.questions, start=1):
+            if q.multiple:
+                boxes = [
+                    w.Checkbox(
+                        value=False, description=c, indent=False, layout=w.Layout(width="auto")
+                    )
+                    for c in q.choices
+                ]
+                widget: Any = w.VBox(boxes)
+                widget.boxes = boxes
+            else:
+                widget = w.RadioButtons(
+                    options=[(c, i) for i, c in enumerate(q.choices)],
+                    value=None,
+                    layout=w.Layout(width="auto"),
+                )
+                widget.observe(lambda _c, qid=q.id: self._on_radio(qid), "value")
+            self.inputs[q.id] = widget
+            self.feedback[q.id] = w.HTML()
+            hint = t("widgets.quiz.several") if q.multiple else t("widgets.quiz.one")
+            blocks.append(
+                w.VBox(
+                    [
+                        w.HTML(
+                            f"<b>{n}. {esc(q.text)}</b> "
+                            f"<span class='cjm-muted'>({esc(hint)})</span>"
+                        ),
+                        widget,
+                        self.feedback[q.id],
+                    ],
+                    layout=w.Layout(margin="0 0 10px 0"),
+                )
+            )
+        self.check_button = w.Button(
+            description=t("widgets.quiz.check"),
+            icon="check",
+            button_style="primary",
+            layout=w.Layout(width="auto"),
+        )
+        self.check_button.on_click(lambda _: self.check())
+        self.summary = w.HTML()
+        self.status = StatusLine()
+        super().__init__(
+            [
+                w.HTML(f"<h4>{esc(title or t('widgets.quiz.title'))}</h4>"),
+                *blocks,
+                w.HBox(
+                    [self.check_button, self.summary, self.status],
+                    layout=w.Layout(align_items="center"),
+                ),
+            ],
+            **kwargs,
+        )
+        self._restore()
+
+    # -- answers -------------------------------------------------------------------
+    def selected(self, qid: str) -> list[int]:
+        """The indexes the trainee has chosen for question ``qid``."""
+        widget = self.inputs[qid]
+        if hasattr(widget, "boxes"):
+            return [i for i, box in enumerate(widget.boxes) if box.value]
+        return [] if widget.value is None else [widget.value]
+
+    def answer(self, qid: str, choice: int | Sequence[int]) -> None:
+        """Choose answer(s) for ``qid`` as a trainee would click them."""
+        chosen = {choice} if isinstance(choice, int) else set(choice)
+        widget = self.inputs[qid]
+        if hasattr(widget, "boxes"):
+            for i, box in enumerate(widget.boxes):
+                box.value = i in chosen
+        else:
+            widget.value = next(iter(chosen))
+
+    def _restore(self) -> None:
+        saved = self.wb.progress(self.chapter).quiz_answers
+        known = {q.id: q for q in self.questions}
+        for qid, chosen in saved.items():
+            if qid in known and all(0 <= i < len(known[qid].choices) for i in chosen):
+                widget = self.inputs[qid]
+                if hasattr(widget, "boxes"):
+                    for i, box in enumerate(widget.boxes):
+                        box.value = i in chosen
+                elif chosen:
+                    self._restoring = True
+                    try:
+                        widget.value = chosen[0]
+                    finally:
+                        self._restoring = False
+                self._judge(known[qid])
+        self._summarise()
+
+    def _on_radio(self, qid: str) -> None:
+        if not self._restoring:
+            self.check(qid)
+
+    def _judge(self, q: Question) -> bool | None:
+        chosen = self.selected(q.id)
+        if not chosen:
+            self.feedback[q.id].value = ""
+            self.results.pop(q.id, None)
+            return None
+        right = sorted(chosen) == q.correct
+        self.results[q.id] = right
+        if right:
+            head = f'<span class="cjm-ok">✓ {esc(t("widgets.quiz.right"))}</span>'
+        else:
+            solution = ", ".join(q.choices[i] for i in q.correct)
+            head = (
+                f'<span class="cjm-fail">✗ {esc(t("widgets.quiz.wrong"))}</span> '
+                f"{esc(t('widgets.quiz.solution', solution=solution))}"
+            )
+        explanation = f"<div>{esc(q.explanation)}</div>" if q.explanation else ""
+        self.feedback[q.id].value = STYLE + f"<div>{head}{explanation}</div>"
+        return right
+
+    def check(self, qid: str | None = None) -> float:
+        """Give feedback (for ``qid`` or all questions), save answers and score; return it."""
+        targets = [q for q in self.questions if qid is None or q.id == qid]
+        for q in targets:
+            self._judge(q)
+        answers = {q.id: self.selected(q.id) for q in targets if self.selected(q.id)}
+        self.score = sum(self.results.values()) / len(self.questions) if self.questions else 0.0
+        try:
+            self.wb.set_progress(self.chapter, quiz_answers=answers, quiz_score=self.score)
+        except CJMError as exc:
+            self.status.fail(exc.message)
+        else:
+            self.status.ok(t("widgets.quiz.saved"))
+        self._summarise()
+        return self.score
+
+    def _summarise(self) -> None:
+        right = sum(self.results.values())
+        self.score = right / len(self.questions) if self.questions else 0.0
+        self.summary.value = (
+            STYLE
+            + "<b>"
+            + esc(
+                t(
+                    "widgets.quiz.summary",
+                    right=right,
+                    total=len(self.questions),
+                    percent=round(self.score * 100),
+                )
+            )
+            + "</b>"
+        )
+
+
+class ProgressOverview(w.VBox):
+    """The twelve steps at a glance: checklist ticks, quiz score and entries in the workbook.
+
+    ``chapters`` maps chapter keys (as used with ``set_progress``) to titles; by default
+    the keys "01" … "12" with the method's step names.
+    """
+
+    def __init__(
+        self, workbook: Any, chapters: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        self.wb = workbook
+        self.chapters = (
+            dict(chapters)
+            if chapters
+            else {key: t(f"widgets.progress.step_{key}") for key in STEPS}
+        )
+        self.table = w.HTML(layout=w.Layout(width="100%"))
+        super().__init__(
+            [w.HTML(f"<h3>{esc(t('widgets.progress.title'))}</h3>"), self.table], **kwargs
+        )
+        self._redraw()
+        listen(workbook, self._on_workbook_change)
+
+    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+        self._redraw()
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """One row per chapter: key, title, ticks, quiz score, entries, state."""
+        project = self.wb.project
+        rows = []
+        for key, title in self.chapters.items():
+            progress = project.progress.get(key)
+            ticks = sum(progress.checklist.values()) if progress else 0
+            score = (
+                f"{round(progress.quiz_score * 100)} %"
+                if progress and progress.quiz_score is not None
+                else "–"
+            )
+            collection = STEPS.get(key)
+            entries = (
+                t(
+                    "widgets.progress.entries",
+                    count=len(getattr(project, collection)),
+                    collection=t(f"collection.{collection}"),
+                )
+                if collection
+                else "–"
+            )
+            started = bool(ticks or (progress and progress.quiz_score is not None))
+            state = (
+                t("widgets.progress.done")
+                if progress and progress.done
+                else t("widgets.progress.started")
+                if started
+                else t("widgets.progress.open")
+            )
+            rows.append((key, title, ticks, score, entries, state))
+        return rows
+
+    def _redraw(self) -> None:
+        headers = [
+            t("widgets.progress.step"),
+            t("widgets.progress.topic"),
+            t("widgets.progress.ticks"),
+            t("widgets.progress.quiz"),
+            t("widgets.progress.workbook"),
+            t("widgets.progress.state"),
+        ]
+        self.table.value = STYLE + html_table(headers, self.rows())

@@ -1,0 +1,79 @@
+"""Behaviour data for the journey: funnels, paths, switches, survey metrics, experiments.
+
+Pure functions, DataFrames in and out. Every result carries a German explanation in
+``attrs["explanation"]`` (or in the returned text), and warnings where fewer than 30
+answers stand behind a figure. Tables meant for sharing go through
+:func:`suppress_small_groups` (k = 5) first.
+"""
+
+from cjmlib.analytics.events import explain_report, load_events, map_events, validate_events
+from cjmlib.analytics.experiments import ABTestResult, ab_test, explain_sample_size, sample_size
+from cjmlib.analytics.feedback_text import count_themes, tag_feedback
+from cjmlib.analytics.funnels import funnel
+from cjmlib.analytics.moments import find_moments_of_truth
+from cjmlib.analytics.needs import score_needs
+from cjmlib.analytics.paths import time_between_steps, top_paths, transition_matrix
+from cjmlib.analytics.personas import (
+    build_customer_features,
+    cluster_customers,
+    cluster_stability,
+    describe_clusters,
+    draft_personas,
+)
+from cjmlib.analytics.privacy import (
+    drop_identifiers,
+    make_shareable,
+    pseudonymise,
+    suppress_small_groups,
+)
+from cjmlib.analytics.retention import retention_by_cohort
+from cjmlib.analytics.segments import compare_segments
+from cjmlib.analytics.survey import (
+    compute_ces,
+    compute_csat,
+    compute_nps,
+    emotion_from_survey,
+    survey_metrics,
+    survey_trend,
+)
+from cjmlib.analytics.switches import compare_switchers, count_switches
+from cjmlib.analytics.touches import first_last_touch
+
+__all__ = [
+    "ABTestResult",
+    "ab_test",
+    "build_customer_features",
+    "cluster_customers",
+    "cluster_stability",
+    "compare_segments",
+    "compare_switchers",
+    "compute_ces",
+    "compute_csat",
+    "compute_nps",
+    "count_switches",
+    "count_themes",
+    "describe_clusters",
+    "draft_personas",
+    "drop_identifiers",
+    "emotion_from_survey",
+    "explain_report",
+    "explain_sample_size",
+    "find_moments_of_truth",
+    "first_last_touch",
+    "funnel",
+    "load_events",
+    "make_shareable",
+    "map_events",
+    "pseudonymise",
+    "retention_by_cohort",
+    "sample_size",
+    "score_needs",
+    "suppress_small_groups",
+    "survey_metrics",
+    "survey_trend",
+    "tag_feedback",
+    "time_between_steps",
+    "top_paths",
+    "transition_matrix",
+    "validate_events",
+]

@@ -1,0 +1,124 @@
+"""Segment comparison: conversion and activity per persona, segment or attribute."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cjmlib.analytics._common import (
+    MIN_ANSWERS,
+    conversion_mask,
+    fmt_pct,
+    require_columns,
+    require_frame,
+    small_sample_note,
+    wilson,
+)
+from cjmlib.messages import t
+
+SEGMENT_COLUMNS = [
+    "group",
+    "customers",
+    "converted",
+    "conversion_rate",
+    "ci_low",
+    "ci_high",
+    "events_per_customer",
+    "revenue_per_customer",
+    "small_sample",
+    "warning",
+]
+
+
+def compare_segments(
+    events: pd.DataFrame,
+    customers: pd.DataFrame | None = None,
+    *,
+    by: str = "segment_id",
+    conversion: str | None = None,
+) -> pd.DataFrame:
+    """Compare conversion, activity and revenue between groups of customers.
+
+    Parameters
+    ----------
+    events:
+        Event log with ``customer_id`` (and ``value`` for revenue).
+    customers:
+        Customer table with ``customer_id`` and the column ``by``; None when the log
+        itself carries ``by`` (one value per customer, the first one counts).
+    by:
+        The grouping column, e.g. ``"segment_id"``, ``"persona_id"``, ``"age_band"``.
+    conversion:
+        The conversion step; None = events with a ``value`` (purchases).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group, customers, converted, conversion_rate, ci_low, ci_high``
+        (Wilson 95 %), ``events_per_customer, revenue_per_customer, small_sample,
+        warning`` (German text when fewer than 30 customers stand behind a row).
+        Customers without a group are counted in ``attrs["without_group"]``.
+    """
+    require_frame(events, "events")
+    require_columns(events, ["customer_id"], "events")
+    conv = conversion_mask(events, conversion)
+    per = pd.DataFrame(
+        {
+            "customer_id": events["customer_id"].astype(str),
+            "conv": conv,
+            "value": events["value"] if "value" in events.columns else np.nan,
+        }
+    )
+    stats = per.groupby("customer_id", sort=False).agg(
+        converted=("conv", "any"), events=("conv", "size"), revenue=("value", "sum")
+    )
+    if customers is None:
+        require_columns(events, [by], "events")
+        groups = (
+            pd.DataFrame({"customer_id": events["customer_id"].astype(str), "g": events[by]})
+            .dropna()
+            .drop_duplicates("customer_id")
+            .set_index("customer_id")["g"]
+        )
+    else:
+        require_frame(customers, "customers")
+        require_columns(customers, ["customer_id", by], "customers")
+        groups = (
+            customers.assign(customer_id=customers["customer_id"].astype(str))
+            .drop_duplicates("customer_id")
+            .set_index("customer_id")[by]
+        )
+    stats["group"] = groups.reindex(stats.index).astype(object)
+    without = int(stats["group"].isna().sum())
+    g = stats.dropna(subset=["group"]).groupby("group", sort=True)
+    out = pd.DataFrame(
+        {
+            "customers": g.size(),
+            "converted": g["converted"].sum(),
+            "events": g["events"].sum(),
+            "revenue": g["revenue"].sum(),
+        }
+    )
+    out = out.reset_index()
+    out["group"] = out["group"].astype(str)
+    out["conversion_rate"] = out["converted"] / out["customers"]
+    out["ci_low"], out["ci_high"] = wilson(out["converted"], out["customers"])
+    out["events_per_customer"] = out["events"] / out["customers"]
+    out["revenue_per_customer"] = out["revenue"] / out["customers"]
+    out["small_sample"] = out["customers"] < MIN_ANSWERS
+    out["warning"] = [small_sample_note(int(n)) for n in out["customers"]]
+    out = out[SEGMENT_COLUMNS]
+    best = out.loc[out["conversion_rate"].idxmax()] if len(out) else None
+    text = t("analytics.segments.intro", by=by)
+    if best is not None:
+        text += " " + t(
+            "analytics.segments.best",
+            group=best["group"],
+            rate=fmt_pct(best["conversion_rate"]),
+            low=fmt_pct(best["ci_low"]),
+            high=fmt_pct(best["ci_high"]),
+        )
+    if without:
+        text += " " + t("analytics.segments.without", n=without)
+    out.attrs.update(by=by, without_group=without, ci_method="Wilson, 95 %", explanation=text)
+    return out

@@ -1,0 +1,183 @@
+"""Do paths, transitions, switches and times agree with simple references?"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cjmlib.analytics import count_switches, time_between_steps, top_paths, transition_matrix
+from cjmlib.errors import CJMError
+
+STEPS = list("ABCD")
+ONLINE = {"A": True, "B": False, "C": True, "D": False}
+PHASE = {"A": "p1", "B": "p1", "C": "p2", "D": "p3"}
+BASE = pd.Timestamp("2024-01-01")
+
+rows_strategy = st.lists(
+    st.tuples(st.integers(0, 6), st.integers(0, 10), st.integers(0, 3)), max_size=45
+)
+
+
+def frame_of(rows) -> pd.DataFrame:
+    steps = [STEPS[s] for _, _, s in rows]
+    return pd.DataFrame(
+        {
+            "customer_id": [f"K{c}" for c, _, _ in rows],
+            "timestamp": [BASE + pd.Timedelta(hours=h) for _, h, _ in rows],
+            "touchpoint": steps,
+            "online": [ONLINE[s] for s in steps],
+            "phase": [PHASE[s] for s in steps],
+        }
+    )
+
+
+def journeys(rows):
+    """customer -> list of (hour, step) sorted by time; ties keep the row order."""
+    out: dict[int, list] = {}
+    for row, (c, h, s) in enumerate(rows):
+        out.setdefault(c, []).append((h, row, STEPS[s]))
+    return {c: [(h, s) for h, _, s in sorted(v)] for c, v in out.items()}
+
+
+def collapsed(seq):
+    out = []
+    for s in seq:
+        if not out or out[-1] != s:
+            out.append(s)
+    return out
+
+
+def reference_paths(rows, length, n):
+    people = Counter()
+    js = journeys(rows)
+    for evs in js.values():
+        seq = collapsed([s for _, s in evs])
+        grams = {tuple(seq[i : i + length]) for i in range(len(seq) - length + 1)}
+        people.update(grams)
+    ranked = sorted(people.items(), key=lambda kv: (-kv[1], " → ".join(kv[0])))[:n]
+    return [(" → ".join(p), c, c / len(js)) for p, c in ranked]
+
+
+@settings(max_examples=120, deadline=None)
+@given(rows=rows_strategy, length=st.integers(2, 4), n=st.integers(1, 8))
+def test_top_paths_match_reference(rows, length, n):
+    result = top_paths(frame_of(rows), length=length, n=n)
+    expected = reference_paths(rows, length, n)
+    assert result["path"].tolist() == [p for p, _, _ in expected]
+    assert result["customers"].tolist() == [c for _, c, _ in expected]
+    assert result["share"].tolist() == pytest.approx([s for _, _, s in expected])
+    assert all(
+        " → ".join(steps) == path
+        for steps, path in zip(result["steps"], result["path"], strict=True)
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rows_strategy)
+def test_transition_matrix_matches_reference(rows):
+    pairs = Counter()
+    for evs in journeys(rows).values():
+        seq = collapsed([s for _, s in evs])
+        pairs.update(itertools.pairwise(seq))
+    if not rows:
+        return
+    result = transition_matrix(frame_of(rows))
+    for a in result.index:
+        for b in result.columns:
+            assert result.loc[a, b] == pairs.get((a, b), 0)
+    assert int(result.to_numpy().sum()) == sum(pairs.values())
+
+
+@settings(max_examples=120, deadline=None)
+@given(rows=rows_strategy)
+def test_switch_counts_match_reference(rows):
+    switches = Counter()
+    people: dict[tuple, set] = {}
+    for c, evs in journeys(rows).items():
+        for (_, a), (_, b) in itertools.pairwise(evs):
+            if ONLINE[a] != ONLINE[b]:
+                key = ("Online" if ONLINE[b] else "Offline", PHASE[b])
+                switches[key] += 1
+                people.setdefault(key, set()).add(c)
+    result = count_switches(frame_of(rows), kind="online", at="phase")
+    got = {(r.to_mode, r.at): (r.switches, r.customers) for r in result.itertuples()}
+    assert got == {k: (v, len(people[k])) for k, v in switches.items()}
+    assert result.attrs["switchers"] == len(set().union(*people.values()) if people else set())
+
+
+def test_device_switches_skip_non_digital_events():
+    df = pd.DataFrame(
+        {
+            "customer_id": ["K1"] * 4,
+            "timestamp": pd.date_range("2024-01-01", periods=4, freq="h"),
+            "device": ["Smartphone", "Vor Ort", "Desktop", "Tablet"],
+        }
+    )
+    # Smartphone -> (shop visit skipped) -> Desktop -> Tablet: two device switches.
+    result = count_switches(df, kind="device", at=None)
+    assert sorted(result["direction"]) == ["Desktop → Mobil", "Mobil → Desktop"]
+    assert result["switches"].tolist() == [1, 1]
+
+
+def test_time_between_funnel_steps_median_and_p90():
+    # Three customers go A -> B after 1, 2 and 10 hours.
+    df = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b", "c", "c"],
+            "timestamp": BASE + pd.to_timedelta([0, 1, 0, 2, 0, 10], "h"),
+            "touchpoint": ["A", "B"] * 3,
+        }
+    )
+    result = time_between_steps(df, ["A", "B"])
+    assert result.columns.tolist() == [
+        "from_step",
+        "to_step",
+        "transitions",
+        "median_hours",
+        "p90_hours",
+    ]
+    row = result.iloc[0]
+    assert (row["from_step"], row["to_step"], row["transitions"]) == ("A", "B", 3)
+    assert row["median_hours"] == 2.0
+    # 90th percentile, linear interpolation: 2 + 0.8 * (10 - 2) = 8.4 hours.
+    assert row["p90_hours"] == pytest.approx(8.4)
+    assert np.isfinite(time_between_steps(df)["median_hours"]).all()
+
+
+def test_path_length_must_be_two_or_more():
+    with pytest.raises(CJMError, match="mindestens zwei aufeinanderfolgenden Schritten"):
+        top_paths(frame_of([(0, 0, 0)]), length=1)
+
+
+def test_unknown_switch_kind_lists_choices():
+    with pytest.raises(CJMError, match="Erlaubt sind: online, device"):
+        count_switches(frame_of([(0, 0, 0)]), kind="kanal")
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_packed_fast_sort_agrees_with_the_stable_sort(ties):
+    from cjmlib.analytics._common import coded_sequence, codes_of, sequence
+
+    rng = np.random.default_rng(7)
+    n = 3000
+    # Without ties every second is used once; with ties 3000 events share 50 seconds.
+    seconds = rng.integers(0, 50, n) if ties else rng.permutation(10**7)[:n]
+    df = pd.DataFrame(
+        {
+            "customer_id": rng.integers(0, 200, n).astype(str),
+            "timestamp": BASE + pd.to_timedelta(seconds, "s"),
+            "touchpoint": rng.choice(STEPS, n),
+        }
+    )
+    codes, cats = codes_of(df["touchpoint"])
+    fast = coded_sequence(df, codes, len(cats))
+    slow = sequence(df)
+    assert fast.customer.tolist() == slow.customer.tolist()
+    assert fast.time.tolist() == slow.time.tolist()
+    assert fast.code.tolist() == slow.take(codes).tolist()

@@ -10,6 +10,7 @@ import altair as alt
 import vl_convert as vlc
 
 from cjmlib.errors import CJMError
+from cjmlib.io._target import export_target
 from cjmlib.messages import t
 
 FORMATS = (".png", ".svg", ".pdf")
@@ -73,19 +74,8 @@ def save_chart(chart: Any, path: str | os.PathLike[str], *, scale: float = 2.0) 
     pathlib.Path
         The file written.
     """
-    target = Path(path).expanduser()
+    target = export_target(path, FORMATS, "export.image.unknown_format")
     suffix = target.suffix.lower()
-    if suffix not in FORMATS:
-        raise CJMError(
-            t("export.image.unknown_format", suffix=suffix or "–", allowed=", ".join(FORMATS)),
-            field="path",
-            value=str(target),
-            allowed=", ".join(FORMATS),
-        )
-    if not target.parent.is_dir():
-        raise CJMError(
-            t("export.common.no_folder", folder=target.parent), field="path", value=str(target)
-        )
     data = chart_bytes(chart, suffix, scale=scale)
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_bytes(data)

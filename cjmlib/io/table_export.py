@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from cjmlib.errors import CJMError
+from cjmlib.io._target import export_target
 from cjmlib.messages import t
 from cjmlib.model import Action, JourneyProject, Need, PainPoint, Persona, Solution, Touchpoint
 from cjmlib.model import field_label as label
@@ -50,20 +51,7 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _target(path: str | os.PathLike[str]) -> Path:
-    target = Path(path).expanduser()
-    suffix = target.suffix.lower()
-    if suffix not in FORMATS:
-        raise CJMError(
-            t("export.table.unknown_format", suffix=suffix or "–", allowed=", ".join(FORMATS)),
-            field="path",
-            value=str(target),
-            allowed=", ".join(FORMATS),
-        )
-    if not target.parent.is_dir():
-        raise CJMError(
-            t("export.common.no_folder", folder=target.parent), field="path", value=str(target)
-        )
-    return target
+    return export_target(path, FORMATS, "export.table.unknown_format")
 
 
 def _sheet_name(name: str) -> str:

@@ -305,7 +305,10 @@ def test_every_builder_renders_with_its_chart(page, lab):
     inventory.locator(".vega-embed").first.wait_for(timeout=60_000)
     assert inventory.locator(".vega-embed canvas, .vega-embed svg").count() >= 1
     assert "&lt;img" not in _text(inventory)  # escaped once, not twice
-    assert EVIL in _text(inventory.locator(".cjm-table").first)
+    # The table fills in after the chart on a loaded machine: wait for its rows.
+    table = inventory.locator(".cjm-table", has_text=EVIL).first
+    table.wait_for(timeout=60_000)
+    assert EVIL in _text(table)
     assert page.locator(".jp-OutputArea img[src='x']").count() == 0
     _assert_no_error_output(page)
     page.set_viewport_size({"width": 1400, "height": 5200})  # whole outputs in the shots

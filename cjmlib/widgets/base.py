@@ -71,6 +71,10 @@ background:#e3e7ec;margin-left:2px}
 .cjm-quad{border:1px solid #c9d1dc;border-radius:6px;padding:6px;min-height:60px}
 .cjm-quad b{display:block;margin-bottom:3px}
 .cjm-chart .vega-embed{max-width:100%;overflow:hidden}
+.cjm-quiz .widget-radio-box label,.cjm-quiz .widget-checkbox label{white-space:normal;
+height:auto;line-height:1.35;margin:2px 0;align-items:flex-start}
+.cjm-quiz .widget-radio-box input,.cjm-quiz .widget-checkbox input{margin-top:3px;flex-shrink:0}
+.cjm-quiz .widget-checkbox,.cjm-quiz .widget-radio{height:auto}
 .cjm-chart .vega-embed canvas,.cjm-chart .vega-embed svg{max-width:100%;height:auto}
 </style>"""
 

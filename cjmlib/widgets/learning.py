@@ -223,7 +223,8 @@ class KnowledgeCheck(w.VBox):
         self.status = StatusLine()
         super().__init__(
             [
-                w.HTML(f"<h4>{esc(title or t('widgets.quiz.title'))}</h4>"),
+                # Long answers wrap instead of running into the next one (see .cjm-quiz).
+                w.HTML(STYLE + f"<h4>{esc(title or t('widgets.quiz.title'))}</h4>"),
                 *blocks,
                 w.HBox(
                     [self.check_button, self.summary, self.status],
@@ -232,6 +233,7 @@ class KnowledgeCheck(w.VBox):
             ],
             **kwargs,
         )
+        self.add_class("cjm-quiz")
         self._restore()
 
     # -- answers -------------------------------------------------------------------

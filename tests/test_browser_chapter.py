@@ -1,0 +1,216 @@
+"""A trainee's view: JupyterLab in headless Chromium runs the start page and two chapters.
+
+JupyterLab serves a tmp copy of ``chapters/`` (the workbook goes to a tmp folder through
+``CJM_WORKBOOK``), Chromium opens ``00_Start.ipynb``, ``04_Touchpoints.ipynb`` and
+``06_Visualisieren.ipynb``, runs all cells from the menu, waits until the kernel is
+idle, and checks that widgets and charts are rendered and that no cell shows an error.
+Screenshots go to ``/tmp/chapters_review/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path("/tmp/chapters_review")
+NOTEBOOKS = ("00_Start.ipynb", "04_Touchpoints.ipynb", "06_Visualisieren.ipynb")
+TOKEN = "cjm-browser-test"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is missing at /usr/bin/chromium"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_settings(folder: Path) -> None:
+    """JupyterLab user settings: every cell in the DOM, no news or update checks."""
+    settings = {
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+            "checkForUpdates": False,
+            "fetchNews": "false",
+        },
+    }
+    for name, values in settings.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a tmp copy of the chapters; yields its base URL."""
+    base = tmp_path_factory.mktemp("lab")
+    shutil.copytree(CHAPTERS, base / "chapters", ignore=shutil.ignore_patterns("arbeitsbuch"))
+    write_settings(base / "settings")
+    port = free_port()
+    env = {
+        **os.environ,
+        "CJM_WORKBOOK": str(base / "arbeitsbuch" / "mein_projekt.cjm.json"),
+        "MPLBACKEND": "Agg",
+        "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+    }
+    log = (base / "lab.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "jupyter", "lab", "--no-browser",
+            f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.root_dir={base}", f"--IdentityProvider.token={TOKEN}",
+            "--ServerApp.port_retries=0", "--LabApp.news_url=", "--ServerApp.allow_root=True",
+        ],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=base,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("JupyterLab did not start:\n" + (base / "lab.log").read_text())
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+INDICATOR = ".jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator"
+
+
+def accept_dialogs(page) -> None:
+    """Accept JupyterLab's "Select Kernel" dialog (it appears when the server is slow)."""
+    dialog = page.locator(".jp-Dialog .jp-mod-accept")
+    if dialog.count():
+        dialog.first.click()
+
+
+def wait_for_kernel(page, timeout_s: float = 180) -> None:
+    """Wait until the status bar reports the notebook's kernel as idle."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        accept_dialogs(page)
+        texts = page.locator(".jp-StatusBar-Widget").all_inner_texts()
+        if any(re.search(r"\|\s*Idle", t) for t in texts):
+            return
+        page.wait_for_timeout(1000)
+    pytest.fail(f"the kernel did not start: {texts}")
+
+
+def run_all_cells(page, stem: str) -> None:
+    """Run > Run All Cells, then wait until every code cell has run and the kernel idles."""
+    wait_for_kernel(page)
+    prompts: list[str] = []
+    for _attempt in range(3):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        started = time.monotonic()
+        while time.monotonic() < started + 300:
+            page.wait_for_timeout(2000)
+            accept_dialogs(page)
+            prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+            status = page.locator(INDICATOR).first.get_attribute("data-status")
+            ran = [p for p in prompts if re.search(r"\[(\d+|\*)\]", p)]
+            if not ran and time.monotonic() > started + 30:
+                break  # the click came before the kernel was connected: run again
+            if status == "idle" and prompts and all(re.search(r"\[\d+\]", p) for p in prompts):
+                page.wait_for_timeout(3000)  # widgets and charts render after the last reply
+                return
+        else:
+            break
+    shoot(page, page.locator(".jp-Cell").last, f"{stem}_0_abbruch")
+    pytest.fail(f"cells did not all run (an earlier cell failed?): {prompts}")
+
+
+def shoot(page, locator, name: str) -> Path:
+    """Scroll ``locator`` into view and save a screenshot of the notebook panel."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    locator.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_chapter_renders_widgets_and_charts(lab, browser, notebook):
+    """Does the chapter run in JupyterLab and show widgets and charts without errors?"""
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    try:
+        # One workspace per notebook, so JupyterLab does not reopen the other chapter.
+        workspace = Path(notebook).stem.lower()
+        page.goto(
+            f"{lab}/lab/workspaces/{workspace}/tree/chapters/{notebook}?token={TOKEN}",
+            timeout=120_000,
+        )
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
+        stem = Path(notebook).stem
+        run_all_cells(page, stem)
+        outputs = page.locator(".jp-OutputArea-output")
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        )
+        widgets = page.locator(
+            ".jp-OutputArea-output .jupyter-widgets.widget-container, "
+            ".jp-OutputArea-output .widget-box"
+        )
+        charts = page.locator(".jp-OutputArea-output .vega-embed")
+        shoot(page, page.locator(".jp-Cell").first, f"{stem}_1_oben")
+        assert widgets.count() > 0, "no widget rendered"
+        shoot(page, widgets.first, f"{stem}_2_widget")
+        assert charts.count() > 0, "no chart rendered"
+        shoot(page, charts.first, f"{stem}_3_diagramm")
+        shoot(page, widgets.last, f"{stem}_4_wissenscheck")
+        drawn = charts.first.locator("svg, canvas")
+        assert drawn.count() > 0, "the chart has no svg or canvas"
+        texts = "\n".join(outputs.all_inner_texts())
+        assert errors.count() == 0, texts[:2000]
+        for marker in ("Traceback", "Error displaying widget", "Javascript Error"):
+            assert marker not in texts, texts[:2000]
+    finally:
+        page.close()

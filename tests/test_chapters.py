@@ -1,0 +1,315 @@
+"""The chapters of the course: clean in git, the same shape, correct German, and they run.
+
+Every ``chapters/NN_*.ipynb`` must
+
+* be committed clean (no outputs, no execution counts, stable unique cell ids, normalised
+  with ``python tools/notebooks.py normalise``) and hold no ``def``/``class``/``lambda``;
+* have the shape every chapter shares:
+
+  - the first cell is Markdown, opens with ``# Kapitel N: <Titel>`` and names the
+    ``Lernziele``, the ``Zeitbedarf`` in minutes and what goes into the ``Arbeitsbuch``;
+  - section headings containing ``Dein Schritt``, ``Werkzeuge in der Praxis``,
+    ``Checkliste``, ``Wissenscheck`` and ``Das nimmst du mit``;
+  - the last cell is Markdown with the navigation: links to the previous and the next
+    chapter file (where they exist); chapters 1-12 also link to their exercise
+    (``../exercises/...``);
+
+* point every internal Markdown link at an existing file;
+* pass the German spell check (hunspell ``de_DE`` plus the reviewed project word list
+  ``chapters/wortliste.txt``: one word per line, ``# reason`` after it);
+* have a non-empty checklist and a knowledge check of at least five questions with
+  explanations in the catalogue (``cjmlib.content``);
+* run top to bottom on a fresh kernel without error output (the run time is printed).
+
+Only ``chapters/`` is executed here: ``exercises/`` and ``solutions/`` belong to the grading
+area, which runs them through nbgrader in its own tests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cjmlib import content
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = ROOT / "chapters"
+WORDLIST = CHAPTERS / "wortliste.txt"
+NOTEBOOKS = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+IDS = [p.stem for p in NOTEBOOKS]
+REQUIRED_HEADINGS = (
+    "Dein Schritt",
+    "Werkzeuge in der Praxis",
+    "Checkliste",
+    "Wissenscheck",
+    "Das nimmst du mit",
+)
+HUNSPELL = shutil.which("hunspell")
+DICTIONARY = Path("/usr/share/hunspell/de_DE.dic")
+
+_spec = importlib.util.spec_from_file_location(
+    "cjm_notebook_tools", ROOT / "tools" / "notebooks.py"
+)
+notebook_tools = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(notebook_tools)
+
+
+def number_of(path: Path) -> int:
+    return int(path.name[:2])
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+def markdown_of(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "markdown"]
+
+
+def headings_of(nb: nbformat.NotebookNode) -> list[str]:
+    return [
+        line.lstrip("#").strip()
+        for text in markdown_of(nb)
+        for line in text.splitlines()
+        if line.startswith("#")
+    ]
+
+
+LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|href=\"([^\"]+)\"")
+
+
+def links_of(text: str) -> list[str]:
+    return [a or b for a, b in LINK.findall(text)]
+
+
+def is_internal(target: str) -> bool:
+    return not re.match(r"^(?:[a-z][a-z0-9+.-]*:|#)", target, flags=re.IGNORECASE)
+
+
+def resolve(target: str) -> Path:
+    path = urllib.parse.unquote(target.split("#", 1)[0].split("?", 1)[0])
+    return (CHAPTERS / path).resolve()
+
+
+def test_there_are_chapters():
+    """Does the course have a start page and chapters at all?"""
+    assert (CHAPTERS / "00_Start.ipynb").exists()
+    assert len(NOTEBOOKS) >= 2
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_clean(path):
+    """Is the notebook free of outputs, with stable unique ids and no def/class/lambda?"""
+    assert notebook_tools.check_notebook(path, no_defs=True) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_opening(path):
+    """Does the chapter open with title, learning goals, time needed and workbook outcome?"""
+    nb = read(path)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown"
+    title = first.source.splitlines()[0]
+    assert re.match(rf"^# Kapitel {number_of(path)}: \S", title), title
+    assert "Lernziele" in first.source
+    assert re.search(r"Zeitbedarf.*\d+.*Minuten", first.source), "time needed in minutes"
+    assert "Arbeitsbuch" in first.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_section_headings(path):
+    """Has the chapter every section of the shared shape, in order?"""
+    headings = headings_of(read(path))
+    positions = []
+    for wanted in REQUIRED_HEADINGS:
+        hits = [i for i, h in enumerate(headings) if wanted.casefold() in h.casefold()]
+        assert hits, f"no heading containing {wanted!r} in {headings}"
+        positions.append(hits[0])
+    assert positions == sorted(positions), f"sections out of order: {headings}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_navigation(path):
+    """Does the last cell link to the previous and the next chapter (and the exercise)?"""
+    nb = read(path)
+    last = nb.cells[-1]
+    assert last.cell_type == "markdown"
+    targets = {Path(urllib.parse.unquote(t)).name for t in links_of(last.source)}
+    n = number_of(path)
+    for neighbour in (n - 1, n + 1):
+        files = sorted(CHAPTERS.glob(f"{neighbour:02d}_*.ipynb"))
+        if files:
+            assert files[0].name in targets, f"no link to {files[0].name} in the last cell"
+    if n >= 1:
+        all_links = [t for text in markdown_of(nb) for t in links_of(text)]
+        assert any(t.startswith("../exercises/") for t in all_links), "no link to the exercise"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_internal_links_exist(path):
+    """Does every internal Markdown link point to an existing file or folder?"""
+    broken = [
+        target
+        for text in markdown_of(read(path))
+        for target in links_of(text)
+        if is_internal(target) and not resolve(target).exists()
+    ]
+    assert broken == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_checklist_and_quiz_in_catalogue(path):
+    """Has the chapter a checklist and at least five explained quiz questions?"""
+    n = number_of(path)
+    items = content.checklist(n)
+    assert items, f"no checklist for chapter {n} in the catalogue"
+    assert all(text.strip() for _, text in items)
+    questions = content.quiz(n)
+    assert len(questions) >= 5
+    for q in questions:
+        assert q.text.strip() and q.explanation.strip(), q.key
+        assert len(q.options) >= 2, q.key
+        assert q.correct and all(0 <= i < len(q.options) for i in q.correct), q.key
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_uses_checklist_and_quiz_widgets(path):
+    """Do the checklist and knowledge-check sections show the catalogue's widgets?"""
+    code = "\n".join(c.source for c in read(path).cells if c.cell_type == "code")
+    assert "Checklist(" in code and "KnowledgeCheck(" in code
+
+
+# -- spelling -------------------------------------------------------------------------
+
+
+def wordlist() -> dict[str, str]:
+    """The reviewed project words: ``word -> reason``."""
+    words = {}
+    for line in WORDLIST.read_text(encoding="utf-8").splitlines():
+        word, _, reason = line.partition("#")
+        if word.strip():
+            words[word.strip()] = reason.strip()
+    return words
+
+
+def prose(markdown: str) -> str:
+    """The words of a Markdown cell: no code, URLs, link targets, HTML or formatting."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.DOTALL)
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"\$[^$]*\$", " ", text)
+    return re.sub(r"[*_#>|~]", " ", text)
+
+
+def hunspell_flags(text: str) -> list[str]:
+    result = subprocess.run(
+        [HUNSPELL, "-d", "de_DE", "-i", "utf-8", "-l"],
+        input=text,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    return result.stdout.split()
+
+
+def unknown_words(text: str, accepted: set[str]) -> set[str]:
+    """The words hunspell flags in ``text`` that the word list does not accept."""
+
+    def ok(word: str) -> bool:
+        return word in accepted or word[:1].lower() + word[1:] in accepted
+
+    flagged = set()
+    for token in hunspell_flags(text):
+        word = token.strip(".,;:!?()[]\"'„“”‚‘’»«…/–—-")
+        if word and not word.isdigit() and not ok(word):
+            flagged.add(word)
+    # Hyphenated compounds ("Click-&-Collect-Theke") and pieces hunspell cut off at a
+    # hyphen ("30- bis 49-jährigen") pass when every part passes on its own.
+    parts = {p for w in flagged for p in w.split("-") if p and p != "&"}
+    bad_parts = {p for p in hunspell_flags("\n".join(sorted(parts))) if not ok(p)}
+    return {w for w in flagged if any(p in bad_parts for p in w.split("-"))}
+
+
+needs_hunspell = pytest.mark.skipif(
+    HUNSPELL is None or not DICTIONARY.exists(),
+    reason="hunspell or its de_DE dictionary is missing (`make test` installs "
+    "hunspell and hunspell-de-de as root); German spell check skipped",
+)
+
+
+@needs_hunspell
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_german_spelling(path):
+    """Does hunspell de_DE accept every word of the Markdown cells (or the word list)?"""
+    text = "\n".join(prose(m) for m in markdown_of(read(path)))
+    assert sorted(unknown_words(text, set(wordlist()))) == []
+
+
+@needs_hunspell
+def test_wordlist_is_honest():
+    """Is every word-list entry needed (flagged by hunspell), used and explained?"""
+    words = wordlist()
+    assert words, "chapters/wortliste.txt is empty"
+    assert all(words.values()), [w for w, why in words.items() if not why]
+    flagged = set(hunspell_flags("\n".join(words)))
+    assert sorted(set(words) - flagged) == [], "hunspell already knows these words"
+    corpus = "\n".join(prose(m) for p in NOTEBOOKS for m in markdown_of(read(p)))
+    forms = {w: {w, w[:1].upper() + w[1:]} for w in words}
+    unused = [
+        w
+        for w, spellings in forms.items()
+        if not any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", corpus) for f in spellings)
+    ]
+    assert unused == [], "word-list entries no chapter uses"
+
+
+# -- execution ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_runs_top_to_bottom(path, tmp_path, monkeypatch, request):
+    """Does the chapter run on a fresh kernel without any error output?"""
+    from nbclient import NotebookClient
+
+    folder = tmp_path / "chapters"
+    shutil.copytree(CHAPTERS, folder, ignore=shutil.ignore_patterns("arbeitsbuch", ".ipynb*"))
+    monkeypatch.setenv("CJM_WORKBOOK", str(tmp_path / "arbeitsbuch" / "mein_projekt.cjm.json"))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = read(folder / path.name)
+    client = NotebookClient(
+        nb,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str(folder)}},
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    request.node.user_properties.append(("run_time_s", round(seconds, 2)))
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"\n[chapter run time] {path.name}: {seconds:.1f} s")
+    print(f"{path.name}: {seconds:.1f} s")
+    problems = [
+        (cell.get("id"), out.get("ename") or out.get("text", "")[:300])
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.output_type == "error" or (out.output_type == "stream" and out.name == "stderr")
+    ]
+    assert problems == []
+    assert not (CHAPTERS / "arbeitsbuch").exists() or not any(
+        p.stat().st_mtime > time.time() - seconds - 5 for p in (CHAPTERS / "arbeitsbuch").rglob("*")
+    ), "the chapter wrote into the repository's arbeitsbuch/"

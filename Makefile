@@ -5,6 +5,8 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8888
+# JupyterLab refuses to start as root unless told; CI and containers run as root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test install install-test browser exercises clean
 
@@ -34,7 +36,7 @@ browser:
 	fi
 
 lab: install
-	$(BIN)/jupyter lab --ServerApp.port=$(PORT) --ServerApp.root_dir=$(CURDIR) chapters/00_Start.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.port=$(PORT) --ServerApp.root_dir=$(CURDIR) chapters/00_Start.ipynb
 
 test: install-test
 	$(BIN)/python -m pytest

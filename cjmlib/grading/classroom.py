@@ -1,0 +1,109 @@
+"""A simulated class on one machine: course copy, students' submissions, scores.
+
+Used by the end-to-end tests and ``benchmarks/bench_grading.py``; handy for an
+instructor who wants to try the grading pipeline before the real course.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+
+from cjmlib.grading.build import REPO, _solution_code, ensure_tools_on_path, load_course_config
+
+__all__ = [
+    "hand_in",
+    "make_course",
+    "reference_answers",
+    "release_notebook",
+    "submit",
+    "with_answers",
+]
+
+
+def make_course(
+    dst: Path, assignments: list[str] | None = None, source: Path | None = None
+) -> Path:
+    """Copy the course (config + sources) to ``dst`` and generate the releases there."""
+    ensure_tools_on_path()
+    source = source or REPO / "course"
+    dst.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source / "nbgrader_config.py", dst / "nbgrader_config.py")
+    names = assignments or sorted(p.name for p in (source / "source").iterdir() if p.is_dir())
+    for name in names:
+        shutil.copytree(
+            source / "source" / name,
+            dst / "source" / name,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
+    config = load_course_config(dst)
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    for name in names:
+        result = api.generate_assignment(name, force=True, create=True)
+        if not result["success"]:
+            raise RuntimeError(result["log"] + result.get("error", ""))
+    return dst
+
+
+def release_notebook(course: Path, assignment: str) -> nbformat.NotebookNode:
+    return nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def reference_answers(course: Path, assignment: str) -> dict[str, str]:
+    """grade_id -> reference code/text of every solution cell of the source notebook."""
+    nb = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    return {
+        c.metadata["nbgrader"]["grade_id"]: _solution_code(c.source)
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
+
+
+def with_answers(nb: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """A copy of ``nb`` whose cells (by grade_id, or by cell id) hold ``answers``."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        key = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if key in answers:
+            cell.source = answers[key]
+        elif cell.get("id") in answers:
+            cell.source = answers[cell["id"]]
+    return nb
+
+
+def submit(
+    course: Path,
+    student: str,
+    assignment: str,
+    nb: nbformat.NotebookNode,
+    when: dt.datetime | None = None,
+) -> Path:
+    """Place ``nb`` as ``student``'s submission, as ``nbgrader collect`` would."""
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    stamp = (when or dt.datetime(2026, 5, 4, 10, 0)).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    (folder / "timestamp.txt").write_text(stamp)
+    return folder
+
+
+def hand_in(
+    exchange: Path,
+    student: str,
+    assignment: str,
+    nb: nbformat.NotebookNode,
+    course_id: str = "cjm-werkstatt",
+    when: dt.datetime | None = None,
+) -> Path:
+    """Put ``nb`` into the exchange's inbound folder, as ``nbgrader submit`` does for a student."""
+    stamp = (when or dt.datetime(2026, 5, 4, 10, 0)).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    folder = exchange / course_id / "inbound" / f"{student}+{assignment}+{stamp}+sim"
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    (folder / "timestamp.txt").write_text(stamp)
+    return folder

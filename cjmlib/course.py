@@ -18,6 +18,10 @@ WORKBOOK_ENV = "CJM_WORKBOOK"
 DEFAULT_NAME = "mein_projekt.cjm.json"
 SAMPLE_NAME = "beispiel_{industry}.cjm.json"
 
+# A journey map is wider than the notebook panel on a laptop; JupyterLab would clip its
+# right-hand phases. This rule gives wide charts a horizontal scrollbar instead.
+PAGE_STYLE = "<style>.jp-RenderedVegaLite{overflow-x:auto;max-width:100%}</style>"
+
 #: What a chapter needs from the chapters before it (collections that must not be empty).
 PREREQUISITES: dict[int, tuple[str, ...]] = {
     1: (),
@@ -71,6 +75,7 @@ def my_workbook(
     """
     from cjmlib import datasets
 
+    _style_page()
     folder = workbook_dir()
     folder.mkdir(parents=True, exist_ok=True)
     own = Workbook.open(workbook_path(), name=t("course.default_project_name"))
@@ -92,3 +97,14 @@ def my_workbook(
             )
         )
     return sample
+
+
+def _style_page() -> None:
+    """Add the course's page style when running inside a notebook (no-op elsewhere)."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover - IPython comes with JupyterLab
+        return
+    if get_ipython() is not None:
+        display(HTML(PAGE_STYLE))

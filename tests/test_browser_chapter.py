@@ -208,6 +208,12 @@ def test_chapter_renders_widgets_and_charts(lab, browser, notebook):
         shoot(page, widgets.last, f"{stem}_4_wissenscheck")
         drawn = charts.first.locator("svg, canvas")
         assert drawn.count() > 0, "the chart has no svg or canvas"
+        # A chart wider than the panel scrolls sideways instead of losing its right edge.
+        overflow = page.evaluate(
+            "() => [...document.querySelectorAll('.jp-RenderedVegaLite')]"
+            ".map(e => getComputedStyle(e).overflowX)"
+        )
+        assert overflow and set(overflow) == {"auto"}, overflow
         texts = "\n".join(outputs.all_inner_texts())
         assert errors.count() == 0, texts[:2000]
         for marker in ("Traceback", "Error displaying widget", "Javascript Error"):

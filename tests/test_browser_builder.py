@@ -308,6 +308,8 @@ def test_every_builder_renders_with_its_chart(page, lab):
     # The table fills in after the chart on a loaded machine: wait for its rows.
     table = inventory.locator(".cjm-table", has_text=EVIL).first
     table.wait_for(timeout=60_000)
+    # JupyterLab skips drawing cells outside the viewport: look at it as a person would.
+    table.scroll_into_view_if_needed()
     assert EVIL in _text(table)
     assert page.locator(".jp-OutputArea img[src='x']").count() == 0
     _assert_no_error_output(page)

@@ -46,9 +46,9 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
             os.close(dir_fd)
 
 
-def remove_stale_temp_files(path: Path) -> None:
-    """Delete temporary files a killed save left behind (call only while holding the lock)."""
-    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+def remove_stale_temp_files(folder: Path, prefix: str) -> None:
+    """Delete temporary files a killed save left in ``folder`` (only while holding the lock)."""
+    for leftover in folder.glob(f"{prefix}*.tmp"):
         with contextlib.suppress(OSError):
             leftover.unlink()
 

@@ -116,7 +116,8 @@ class Workbook:
         if not path.parent.exists():
             raise WorkbookError(t("workbook.no_directory", path=path.parent), path=str(path))
         with storage.locked(path):
-            storage.remove_stale_temp_files(path)
+            storage.remove_stale_temp_files(path.parent, f".{path.name}.")
+            storage.remove_stale_temp_files(cls.versions_dir(path), ".r")
             if path.exists():
                 return cls._load(path)
             project = template.model_copy(deep=True) if template else JourneyProject()

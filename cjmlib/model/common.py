@@ -54,6 +54,7 @@ CHANNELS: tuple[str, ...] = (
     "Chat",
     "Hotline",
     "Filiale",
+    "Praxis",
     "Außendienst",
     "Print",
     "TV/Radio",

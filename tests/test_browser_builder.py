@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from cjmlib.workbook import Workbook
 
@@ -308,9 +309,10 @@ def test_every_builder_renders_with_its_chart(page, lab):
     # The table fills in after the chart on a loaded machine: wait for its rows.
     table = inventory.locator(".cjm-table", has_text=EVIL).first
     table.wait_for(timeout=60_000)
-    # JupyterLab skips drawing cells outside the viewport: look at it as a person would.
+    # JupyterLab skips drawing cells outside the viewport and draws a cell scrolled into
+    # view on a later frame: scroll to it as a person would, then wait for the visible text.
     table.scroll_into_view_if_needed()
-    assert EVIL in _text(table)
+    expect(table).to_contain_text(EVIL, use_inner_text=True, timeout=30_000)
     assert page.locator(".jp-OutputArea img[src='x']").count() == 0
     _assert_no_error_output(page)
     page.set_viewport_size({"width": 1400, "height": 5200})  # whole outputs in the shots

@@ -52,48 +52,16 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+
+def _table_fields(model: type[CJMModel]) -> list[str]:
+    # Evidence is a list of records, which a flat table cannot hold; everything else is a column.
+    return [name for name in model.model_fields if name != "evidence"]
+
+
 FIELDS: dict[str, tuple[type[CJMModel], list[str], list[str]]] = {
     # collection: (model, importable fields, required fields)
-    "touchpoints": (
-        Touchpoint,
-        [
-            "id",
-            "name",
-            "phase",
-            "channel",
-            "online",
-            "device",
-            "department",
-            "relevance",
-            "emotion",
-            "moment_of_truth",
-            "hidden",
-            "persona_ids",
-            "notes",
-        ],
-        ["name", "phase", "channel"],
-    ),
-    "personas": (
-        Persona,
-        [
-            "id",
-            "name",
-            "quote",
-            "age",
-            "gender",
-            "income_band",
-            "occupation",
-            "location",
-            "buying_habits",
-            "online_activity",
-            "needs_goals",
-            "pain_points",
-            "channels",
-            "devices",
-            "segment_id",
-        ],
-        ["name"],
-    ),
+    "touchpoints": (Touchpoint, _table_fields(Touchpoint), ["name", "phase", "channel"]),
+    "personas": (Persona, _table_fields(Persona), ["name"]),
 }
 
 _TRUE = {"ja", "j", "yes", "y", "true", "wahr", "1", "x", "online", "digital"}

@@ -48,21 +48,7 @@ class TouchpointInventory(RecordEditor):
     """
 
     collection = "touchpoints"
-    fields = (
-        "name",
-        "phase",
-        "channel",
-        "online",
-        "device",
-        "department",
-        "relevance",
-        "emotion",
-        "moment_of_truth",
-        "hidden",
-        "persona_ids",
-        "notes",
-        "evidence",
-    )
+    fields = tuple(name for name in Touchpoint.model_fields if name != "id")
     refs: ClassVar[dict[str, tuple[str, bool]]] = {
         "phase": (PHASES, False),
         "persona_ids": ("personas", True),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 
 import yaml
@@ -79,3 +81,12 @@ def test_make_lab_opens_the_course_start_page():
     lab = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
     assert "jupyter lab" in lab and "chapters/00_Start.ipynb" in lab
     assert (ROOT / "chapters" / "00_Start.ipynb").is_file()
+
+
+def test_is_all_code_and_every_notebook_ruff_clean_and_formatted():
+    # House style: ruff for lint and format, over the library, tests and every notebook.
+    for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        run = subprocess.run(
+            [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stdout + run.stderr

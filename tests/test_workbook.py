@@ -1096,7 +1096,11 @@ def test_switching_phase_models_never_drops_the_phase_of_pain_points_or_feedback
     book.pain_points.add(title="Lange Schlange", phase="Nachkauf", touchpoint_ids=[tp.id])
     book.feedback.add(text="Rückgabe war mühsam", phase="Nachkauf")
     before = book.path.read_bytes()
-    with pytest.raises(CJMError, match=r"keine Phase für 2 Einträge \(Touchpoints, Pain Points oder Feedback\) aus den Phasen Nachkauf"):
+    expected = (
+        r"keine Phase für 2 Einträge \(Touchpoints, Pain Points oder Feedback\)"
+        r" aus den Phasen Nachkauf"
+    )
+    with pytest.raises(CJMError, match=expected):
         book.set_phase_model(["Aktivierung", "Information", "Kauf", "Bindung"])
     assert book.path.read_bytes() == before
     book.set_phase_model(

@@ -72,6 +72,11 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         cmd = super().format_kernel_cmd(extra_arguments)
+        if any("ipykernel" in part for part in cmd):
+            # ipykernel 7 warns on every start that its localhost TCP sockets are not
+            # encrypted: one line per submission drowns the grader's own report. Errors
+            # (a crashing kernel) still reach the instructor's terminal.
+            cmd = [*cmd, "--IPKernelApp.log_level=ERROR"]
         return [
             sys.executable,
             "-m",

@@ -12,12 +12,6 @@ import contextlib
 import json
 import os
 import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -25,11 +19,11 @@ import pytest
 from playwright.sync_api import expect
 
 from cjmlib.workbook import Workbook
+from tests._browser import CHROMIUM, chromium, running_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("CJM_SCREENSHOTS", "/tmp/widgets_review"))
 EVIL = "<img src=x onerror=alert(1)>"
 CELL = """\
@@ -69,20 +63,6 @@ GALLERY = {
         "choices=['2', '4 bis 8'], correct=1, explanation='Vier bis acht.')])"
     ),
 }
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -114,61 +94,20 @@ def lab(tmp_path_factory):
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
     token = secrets.token_hex(16)
-    port = _free_port()
     env = {
         **os.environ,
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path_factory.mktemp("workspaces")),
         "JUPYTER_RUNTIME_DIR": str(tmp_path_factory.mktemp("runtime")),
     }
-    log = open(folder.parent / "jupyter.log", "wb")
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "jupyter"),
-            "lab",
-            "--no-browser",
-            f"--ServerApp.token={token}",
-            f"--ServerApp.port={port}",
-            f"--ServerApp.root_dir={folder}",
-            "--ServerApp.ip=127.0.0.1",
-            # CI containers run as root, which JupyterLab refuses without this flag.
-            *(["--allow-root"] if os.geteuid() == 0 else []),
-        ],
-        cwd=folder,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log_text = (folder.parent / "jupyter.log").read_text()[-3000:]
-                    raise RuntimeError(log_text) from None
-                time.sleep(0.5)
+    with running_lab(folder, token, folder.parent / "jupyter.log", env) as url:
         yield {"url": url, "token": token, "folder": folder}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -13,40 +13,23 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests._browser import CHROMIUM, chromium, running_lab
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/chapters_review")
 NOTEBOOKS = ("00_Start.ipynb", "04_Touchpoints.ipynb", "06_Visualisieren.ipynb")
 TOKEN = "cjm-browser-test"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is missing at /usr/bin/chromium"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium is missing at {CHROMIUM}"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def write_settings(folder: Path) -> None:
@@ -70,7 +53,6 @@ def lab(tmp_path_factory):
     base = tmp_path_factory.mktemp("lab")
     shutil.copytree(CHAPTERS, base / "chapters", ignore=shutil.ignore_patterns("arbeitsbuch"))
     write_settings(base / "settings")
-    port = free_port()
     env = {
         **os.environ,
         "CJM_WORKBOOK": str(base / "arbeitsbuch" / "mein_projekt.cjm.json"),
@@ -79,45 +61,14 @@ def lab(tmp_path_factory):
         "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
         "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
     }
-    log = (base / "lab.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser",
-            f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.root_dir={base}", f"--IdentityProvider.token={TOKEN}",
-            "--ServerApp.port_retries=0", "--LabApp.news_url=", "--ServerApp.allow_root=True",
-        ],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=base,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail("JupyterLab did not start:\n" + (base / "lab.log").read_text())
-                time.sleep(0.5)
+    with running_lab(base, TOKEN, base / "lab.log", env) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 INDICATOR = ".jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator"

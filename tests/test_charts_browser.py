@@ -11,29 +11,17 @@ from _charts_fixtures import XSS, small_project
 
 from cjmlib.charts import journey_map_chart
 from cjmlib.model import JourneyProject
+from tests._browser import CHROMIUM, chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
 def page():
-    playwright = pytest.importorskip("playwright.sync_api")
     if not shutil.which(CHROMIUM):
         pytest.skip("chromium fehlt: installiere es mit apt (Paket chromium)")
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         yield browser.new_page(viewport={"width": 1400, "height": 1000})
-        browser.close()
 
 
 def test_map_tooltip_shows_user_text_as_text_only(page, tmp_path):

@@ -103,6 +103,17 @@ def same_number(value: Any, expected: float, name: str, *, tol: float = 0.05) ->
         fail("number_off", name=name, given=round(number, 3))
 
 
+def _matches(got: Any, want: Any, tol: float) -> bool:
+    """Numbers within ``tol`` (NaN matches NaN); anything else by equality."""
+    if isinstance(want, (int, float)) and not isinstance(want, bool):
+        try:
+            g, w = float(got), float(want)
+        except (TypeError, ValueError):
+            return False
+        return (math.isnan(g) and math.isnan(w)) or abs(g - w) <= tol
+    return got == want
+
+
 def same_items(value: Any, expected: Iterable[Any], name: str, *, ordered: bool = False) -> None:
     """``value`` is a list (or set) with the expected entries."""
     if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
@@ -135,14 +146,7 @@ def same_mapping(
         if as_sets:
             if not isinstance(got, Iterable) or isinstance(got, str) or set(got) != set(want):
                 fail("value_off", name=name, key=key)
-        elif isinstance(want, float):
-            try:
-                ok = abs(float(got) - want) <= tol
-            except (TypeError, ValueError):
-                ok = False
-            if not ok:
-                fail("value_off", name=name, key=key)
-        elif got != want:
+        elif not (_matches(got, want, tol) if isinstance(want, float) else got == want):
             fail("value_off", name=name, key=key)
 
 
@@ -157,15 +161,7 @@ def same_series(value: Any, expected: pd.Series, name: str, *, tol: float = 0.05
             fail("order_off", name=name)
         fail("index_off", name=name, expected=", ".join(map(str, expected.index)))
     for key, want in expected.items():
-        got = value[key]
-        if isinstance(want, (int, float)) and not isinstance(want, bool):
-            try:
-                ok = abs(float(got) - float(want)) <= tol
-            except (TypeError, ValueError):
-                ok = False
-        else:
-            ok = got == want
-        if not ok:
+        if not _matches(value[key], want, tol):
             fail("value_off", name=name, key=key)
 
 
@@ -191,18 +187,8 @@ def same_frame(
         fail("index_off", name=name, expected=", ".join(map(str, expected.index)))
     for col in cols:
         got, want = value[col].tolist(), expected[col].tolist()
-        for g, w in zip(got, want, strict=True):
-            if isinstance(w, (int, float)) and not isinstance(w, bool):
-                try:
-                    ok = (math.isnan(float(w)) and math.isnan(float(g))) or abs(
-                        float(g) - float(w)
-                    ) <= tol
-                except (TypeError, ValueError):
-                    ok = False
-            else:
-                ok = g == w
-            if not ok:
-                fail("column_off", name=name, column=col)
+        if not all(_matches(g, w, tol) for g, w in zip(got, want, strict=True)):
+            fail("column_off", name=name, column=col)
 
 
 # -- problems --------------------------------------------------------------------------------

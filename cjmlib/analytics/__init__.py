@@ -1,6 +1,9 @@
 """Behaviour data for the journey: funnels, paths, switches, survey metrics, experiments.
 
-Pure functions, DataFrames in and out. Every result carries a German explanation in
+Pure functions, small pandas tables out. Event-log computations run as SQL on DuckDB
+(embedded) or Spark (see :mod:`cjmlib.analytics.engine`); their input may be a DataFrame,
+a CSV/Parquet path, a :func:`scan_events` log or an engine table. Every result carries
+a German explanation in
 ``attrs["explanation"]`` (or in the returned text), and warnings where fewer than 30
 answers stand behind a figure. Tables meant for sharing go through
 :func:`suppress_small_groups` (k = 5) first.
@@ -27,6 +30,7 @@ from cjmlib.analytics.privacy import (
     suppress_small_groups,
 )
 from cjmlib.analytics.retention import retention_by_cohort
+from cjmlib.analytics.scan import EventLog, scan_events
 from cjmlib.analytics.segments import compare_segments
 from cjmlib.analytics.survey import (
     compute_ces,
@@ -41,6 +45,7 @@ from cjmlib.analytics.touches import first_last_touch
 
 __all__ = [
     "ABTestResult",
+    "EventLog",
     "ab_test",
     "build_customer_features",
     "cluster_customers",
@@ -67,6 +72,7 @@ __all__ = [
     "pseudonymise",
     "retention_by_cohort",
     "sample_size",
+    "scan_events",
     "score_needs",
     "suppress_small_groups",
     "survey_metrics",

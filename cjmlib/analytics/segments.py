@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
+
 import pandas as pd
 
 from cjmlib.analytics._common import (
     MIN_ANSWERS,
-    conversion_mask,
+    conversion_sql,
     fmt_pct,
     require_columns,
     require_frame,
     small_sample_note,
     wilson,
 )
+from cjmlib.analytics.engine import _check_need, open_events
 from cjmlib.messages import t
 
 SEGMENT_COLUMNS = [
@@ -31,7 +33,7 @@ SEGMENT_COLUMNS = [
 
 
 def compare_segments(
-    events: pd.DataFrame,
+    events: Any,
     customers: pd.DataFrame | None = None,
     *,
     by: str = "segment_id",
@@ -45,7 +47,8 @@ def compare_segments(
         Event log with ``customer_id`` (and ``value`` for revenue).
     customers:
         Customer table with ``customer_id`` and the column ``by``; None when the log
-        itself carries ``by`` (one value per customer, the first one counts).
+        itself carries ``by`` (one value per customer; the value of the customer's
+        earliest event counts).
     by:
         The grouping column, e.g. ``"segment_id"``, ``"persona_id"``, ``"age_band"``.
     conversion:
@@ -59,28 +62,27 @@ def compare_segments(
         warning`` (German text when fewer than 30 customers stand behind a row).
         Customers without a group are counted in ``attrs["without_group"]``.
     """
-    require_frame(events, "events")
-    require_columns(events, ["customer_id"], "events")
-    conv = conversion_mask(events, conversion)
-    per = pd.DataFrame(
-        {
-            "customer_id": events["customer_id"].astype(str),
-            "conv": conv,
-            "value": events["value"] if "value" in events.columns else np.nan,
-        }
-    )
-    stats = per.groupby("customer_id", sort=False).agg(
-        converted=("conv", "any"), events=("conv", "size"), revenue=("value", "sum")
-    )
-    if customers is None:
-        require_columns(events, [by], "events")
-        groups = (
-            pd.DataFrame({"customer_id": events["customer_id"].astype(str), "g": events[by]})
-            .dropna()
-            .drop_duplicates("customer_id")
-            .set_index("customer_id")["g"]
-        )
-    else:
+    with open_events(events, need=("customer_id",)) as ev:
+        conv = conversion_sql(ev, conversion)
+        c = ev.dialect.text(ev.q("customer_id"))
+        value = f"COALESCE(sum({ev.q('value')}), 0.0)" if ev.has("value") else "0.0"
+        group = ""
+        if customers is None:
+            _check_need(ev.columns, [by], ev.label)
+            g = ev.dialect.text(ev.q(by))
+            first = ev.dialect.arg_min(g, ev.q("timestamp")) if ev.has("timestamp") else f"min({g})"
+            group = f", {first} AS grp"
+            rel = f"(SELECT * FROM {ev.rel_distinct} WHERE {ev.q(by)} IS NOT NULL) AS gr"
+            groups_sql = f"SELECT {c} AS customer_id{group} FROM {rel} GROUP BY {c}"
+        stats = ev.fetch(
+            f"""SELECT {c} AS customer_id,
+                       max(CASE WHEN {conv} THEN 1 ELSE 0 END) = 1 AS converted,
+                       count(*) AS events, {value} AS revenue
+                FROM {ev.rel_distinct} GROUP BY {c}"""
+        ).set_index("customer_id")
+        if customers is None:
+            groups = ev.fetch(groups_sql).set_index("customer_id")["grp"]
+    if customers is not None:
         require_frame(customers, "customers")
         require_columns(customers, ["customer_id", by], "customers")
         groups = (

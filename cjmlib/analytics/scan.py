@@ -222,7 +222,7 @@ class EventLog:
                 "warnings": {},
                 "examples": {},
                 "lazy": True,
-                "note": self._note,
+                "notes": [self._note] if self._note else [],
             }
         return self._report
 
@@ -405,7 +405,7 @@ def scan_events(
             "ignore_errors=true, auto_detect=false"
         )
         note = t(
-            "engine.scan.read_as",
+            "engine.events.read_as",
             encoding=ENCODINGS.get(sniff.encoding, sniff.encoding),
             sep={"\t": "Tabulator", ";": ";", ",": ",", "|": "|"}.get(delim, delim),
         )

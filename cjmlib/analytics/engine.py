@@ -67,7 +67,7 @@ import itertools
 import os
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,14 +190,26 @@ class _DuckRunner:
     dialect = DUCKDB
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, own: bool, registered: str | None = None
+        self,
+        con: duckdb.DuckDBPyConnection,
+        own: bool,
+        registered: str | None = None,
+        on_error: Callable[[Exception], CJMError] | None = None,
     ) -> None:
         self.con = con
         self.own = own
         self.registered = registered
+        self.on_error = on_error
 
     def fetch(self, sql: str) -> pd.DataFrame:
-        return self.con.execute(sql).df()
+        if self.on_error is None:
+            return self.con.execute(sql).df()
+        import duckdb
+
+        try:
+            return self.con.execute(sql).df()
+        except duckdb.Error as exc:  # a damaged file shows up only while it is read
+            raise self.on_error(exc) from None
 
     def close(self) -> None:
         if self.registered is not None:
@@ -442,6 +454,7 @@ def open_events(
     declared: dict[str, list[str]] = {}
     if isinstance(source, pd.DataFrame) or _is_polars(source):
         frame = source if isinstance(source, pd.DataFrame) else _polars_to_pandas(source, name)
+        _check_need([str(c) for c in frame.columns], need, name)
         declared = {
             str(c): [str(v) for v in frame[c].cat.categories]
             for c in frame.columns

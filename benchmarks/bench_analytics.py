@@ -64,6 +64,7 @@ print(json.dumps([[list(s), int(c)] for s, c in zip(out["steps"], out["customers
 DUCKDB_FUNNEL = """
 import json, sys
 import duckdb
+duckdb.execute("SET enable_progress_bar = false")
 steps = json.loads(sys.argv[2])
 params = [sys.argv[1], *steps, *steps]
 row = duckdb.execute('''
@@ -86,6 +87,7 @@ print(json.dumps(list(row)))
 DUCKDB_PATHS = """
 import json, sys
 import duckdb
+duckdb.execute("SET enable_progress_bar = false")
 rows = duckdb.execute('''
 WITH e AS (SELECT customer_id AS c, timestamp AS t, touchpoint AS s FROM read_parquet(?)
            WHERE touchpoint IS NOT NULL),
@@ -179,9 +181,9 @@ def make_data(n_events: int, folder: Path) -> Path:
 
 
 # -- measuring --------------------------------------------------------------------------------
-def run_with_rusage(code: str, args: list[str]) -> tuple[float, float, str]:
-    """Run ``code`` in a fresh process; return (seconds, peak RSS in MiB of that very
-    process from ``os.wait4``, last line of its output)."""
+def run_with_rusage(code: str, args: list[str]) -> tuple[float, float, str, float]:
+    """Run ``code`` in a fresh process; return (wall seconds, peak RSS in MiB of that very
+    process from ``os.wait4``, last line of its output, CPU seconds user + system)."""
     env = dict(os.environ, PYTHONHASHSEED="0")
     out_file = ROOT / "benchmarks" / f".out_{os.getpid()}.txt"
     err_file = out_file.with_suffix(".err")
@@ -199,7 +201,8 @@ def run_with_rusage(code: str, args: list[str]) -> tuple[float, float, str]:
     err_file.unlink()
     if proc.returncode != 0:
         raise RuntimeError(f"contender failed:\n{problems[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, text.splitlines()[-1] if text else ""
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss / 1024, text.splitlines()[-1] if text else "", cpu
 
 
 def import_time(runs: int) -> dict[str, float]:
@@ -237,16 +240,21 @@ def bench(n_events: int, runs: int, folder: Path, contenders: list[str]) -> list
     for task, programs in CONTENDERS.items():
         args = [str(path), json.dumps(STEPS)]
         times: dict[str, list[float]] = {name: [] for name in contenders}
+        cpus: dict[str, list[float]] = {name: [] for name in contenders}
         peaks: dict[str, list[float]] = {name: [] for name in contenders}
         answers: dict[str, object] = {}
         for _ in range(runs):
             order = list(contenders)
             random.shuffle(order)
             for name in order:
-                seconds, peak, out = run_with_rusage(programs[name], args)
+                seconds, peak, out, cpu = run_with_rusage(programs[name], args)
                 times[name].append(seconds)
+                cpus[name].append(cpu)
                 peaks[name].append(peak)
-                answers[name] = normalise(task, out)
+                try:
+                    answers[name] = normalise(task, out)
+                except ValueError:
+                    raise SystemExit(f"{task}: {name} printed no answer but {out!r}") from None
         reference = answers.get("duckdb", next(iter(answers.values())))
         for name, answer in answers.items():
             if answer != reference:
@@ -258,6 +266,7 @@ def bench(n_events: int, runs: int, folder: Path, contenders: list[str]) -> list
                     "task": task,
                     "contender": name,
                     "median_s": statistics.median(times[name]),
+                    "cpu_s": statistics.median(cpus[name]),
                     "peak_mib": max(peaks[name]),
                     "runs": runs,
                 }
@@ -265,7 +274,8 @@ def bench(n_events: int, runs: int, folder: Path, contenders: list[str]) -> list
         print(
             f"{n_events:>12,} {TASK_NAMES[task]:26s} "
             + "  ".join(
-                f"{r['contender']}={r['median_s']:.2f}s/{r['peak_mib']:.0f}MiB"
+                f"{r['contender']}={r['median_s']:.2f}s/cpu {r['cpu_s']:.2f}s"
+                f"/{r['peak_mib']:.0f}MiB"
                 for r in rows
                 if r["task"] == task and r["events"] == n_events
             ),
@@ -279,8 +289,8 @@ def table(rows: list[dict[str, object]], imports: dict[str, float], note: str) -
         note,
         "",
         "| events | task | cjmlib | DuckDB SQL | Polars lazy | cjmlib / DuckDB | cjmlib / Polars "
-        "| peak MiB cjmlib / DuckDB / Polars |",
-        "|---:|---|---:|---:|---:|---:|---:|---|",
+        "| CPU s cjmlib / DuckDB / Polars | peak MiB cjmlib / DuckDB / Polars |",
+        "|---:|---|---:|---:|---:|---:|---:|---|---|",
     ]
     keys = sorted({(r["events"], r["task"]) for r in rows}, key=lambda k: (k[0], k[1]))
     for events, task in keys:
@@ -298,9 +308,10 @@ def table(rows: list[dict[str, object]], imports: dict[str, float], note: str) -
         peaks = " / ".join(
             "–" if r is None else f"{float(r['peak_mib']):.0f}" for r in (cj, dk, pl_)
         )
+        cpus = " / ".join("–" if r is None else f"{float(r['cpu_s']):.2f}" for r in (cj, dk, pl_))
         lines.append(
             f"| {int(events):,} | {TASK_NAMES[str(task)]} | {sec(cj)} | {sec(dk)} | {sec(pl_)} "
-            f"| {ratio(cj, dk)} | {ratio(cj, pl_)} | {peaks} |"
+            f"| {ratio(cj, dk)} | {ratio(cj, pl_)} | {cpus} | {peaks} |"
         )
     lines += [
         "",

@@ -7,12 +7,12 @@ The top level offers what a chapter needs most; the specialised parts are submod
 ``cjmlib.datasets`` (sample data of five industries).
 """
 
-from typing import TYPE_CHECKING, Any
+import typing as _typing
 
 from cjmlib.errors import CJMError, ImportProblem, WorkbookError
 from cjmlib.messages import get_language, set_language
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from cjmlib.model import (
         Action,
         Evidence,
@@ -58,7 +58,7 @@ _LAZY = {
 } | {"Workbook": "cjmlib.workbook"}
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'cjmlib' has no attribute {name!r}")

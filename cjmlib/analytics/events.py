@@ -133,7 +133,8 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     try:
         table = pq.read_table(path)
         table.validate(full=True)  # damaged text (invalid UTF-8) shows up here, not later
-        return table.to_pandas()
+        frame: pd.DataFrame = table.to_pandas()
+        return frame
     except OSError as exc:
         if exc.errno is not None:
             from cjmlib.files import os_error
@@ -262,9 +263,11 @@ def _as_ns(values: pd.Series) -> pd.Series:
     if getattr(values.dt, "tz", None) is not None:
         early, late = EARLIEST.tz_localize("UTC"), LATEST.tz_localize("UTC")
         values = values.where((values >= early) & (values < late))
-        return values.dt.tz_convert(LOCAL_TIME_ZONE).dt.as_unit("ns")
+        aware: pd.Series = values.dt.tz_convert(LOCAL_TIME_ZONE).dt.as_unit("ns")
+        return aware
     values = values.where((values >= EARLIEST) & (values < LATEST))
-    return values.astype("datetime64[ns]")
+    out: pd.Series = values.astype("datetime64[ns]")
+    return out
 
 
 def _from_epoch(numbers: pd.Series, unit: str | None = None) -> tuple[pd.Series, str]:
@@ -357,7 +360,8 @@ def parse_value(values: pd.Series) -> tuple[pd.Series, int]:
         return pd.Series(np.nan, index=values.index), int(values.notna().sum())
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float), 0
-    text = values.astype("string").str.strip().replace("", pd.NA)
+    text = values.astype("string").str.strip()
+    text = text.mask(text == "")
     german = text.str.contains(",", regex=False).fillna(False).astype(bool)
     text = text.where(
         ~german, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)

@@ -19,14 +19,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from cjmlib.analytics.dialect import DUCKDB
 from cjmlib.analytics.schema import EVENT_ANY, EVENT_COLUMNS, REQUIRED
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cjmlib.analytics.engine import Events
 
 __all__ = ["EventLog", "scan_events"]

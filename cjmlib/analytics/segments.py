@@ -97,13 +97,13 @@ def compare_segments(
         )
     stats["group"] = groups.reindex(stats.index).astype(object)
     without = int(stats["group"].isna().sum())
-    g = stats.dropna(subset=["group"]).groupby("group", sort=True)
+    grouped = stats.dropna(subset=["group"]).groupby("group", sort=True)
     out = pd.DataFrame(
         {
-            "customers": g.size(),
-            "converted": g["converted"].sum(),
-            "events": g["events"].sum(),
-            "revenue": g["revenue"].sum(),
+            "customers": grouped.size(),
+            "converted": grouped["converted"].sum(),
+            "events": grouped["events"].sum(),
+            "revenue": grouped["revenue"].sum(),
         }
     )
     out = out.reset_index()
@@ -115,7 +115,7 @@ def compare_segments(
     out["small_sample"] = out["customers"] < MIN_ANSWERS
     out["warning"] = [small_sample_note(int(n)) for n in out["customers"]]
     out = out[SEGMENT_COLUMNS]
-    best = out.loc[out["conversion_rate"].idxmax()] if len(out) else None
+    best = out.iloc[int(out["conversion_rate"].to_numpy().argmax())] if len(out) else None
     text = t("analytics.segments.intro", by=by)
     if best is not None:
         text += " " + t(

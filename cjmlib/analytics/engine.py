@@ -395,20 +395,9 @@ def _where(dialect: Dialect, need: Sequence[str]) -> str:
 
 
 def _check_need(columns: Sequence[str], need: Sequence[str], label: str) -> None:
-    missing = [c for c in need if c not in columns]
-    if missing:
-        allowed = ", ".join(map(str, columns)) or "–"
-        raise CJMError(
-            t(
-                "analytics.error.missing_columns",
-                name=label,
-                missing=", ".join(missing),
-                allowed=allowed,
-            ),
-            field=missing[0],
-            value=missing,
-            allowed=allowed,
-        )
+    from cjmlib.analytics._common import require_columns
+
+    require_columns(columns, need, label)
 
 
 def _frame_for_duckdb(frame: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,20 @@ The workbook content is validated by the workbook's own models (``JourneyProject
 with ``extra="forbid"``); the other files by :mod:`cjmlib.datasets.settings`. Then the
 files are checked against each other (every id a setting names exists in the workbook).
 Every problem is reported at once, in German, with the file, the line and the key.
+
+Extending the layout
+--------------------
+- A new industry: copy a folder, give it its own key (the folder name), ``order``, names
+  and content; run ``python -m cjmlib.datasets.generate --industry <key>``.
+- A new field of a workbook model (say ``Touchpoint.thoughts`` for a "thoughts" lane or
+  ``JourneyProject.scenario`` for a scenario line): add it to :mod:`cjmlib.model`; the
+  data files accept the key at once (``PROJECT_KEYS`` is derived from the model), then
+  regenerate and commit the shipped files (the byte test compares against them).
+- A new kind of file (say ``chapters.yaml`` with an industry's texts for the chapters,
+  or ``periods/<name>.yaml`` with the :class:`SimulationSettings` of a later data period):
+  add a model to :mod:`cjmlib.datasets.settings`, the name to ``FILES`` (an unknown file
+  is an error, so a misspelled file name cannot be ignored) and a field to
+  :class:`Industry`, and check its ids in ``_references``.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ German umlauts kept in the text, and the command line."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from cjmlib import datasets
-from cjmlib.io.worksheets import SHEETS, main, write_worksheets
+from cjmlib.io.worksheets import SHEETS, main, touchpoint_columns, write_worksheets
 from cjmlib.model import JourneyProject, Persona, Touchpoint
 
 A4_PORTRAIT = (595.3, 841.9)
@@ -118,3 +119,53 @@ def test_runs_as_a_module(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "blaetter").iterdir()) == sorted(SHEETS.values())
+
+
+def test_the_inventory_typed_into_excel_imports_into_the_workbook(tmp_path):
+    """The sheet's headers are the ones the table import accepts (the guide relies on it)."""
+    from cjmlib.io import import_touchpoints
+    from cjmlib.workbook import Workbook
+
+    headers = [label for label, _ in touchpoint_columns()]
+    row = [
+        "Rückruf-Service",
+        "Entscheidung",
+        "Hotline",
+        "offline",
+        "Telefon",
+        "Kundenservice",
+        "4",
+        "-1",
+        "ja",
+        "Ruft mich wirklich jemand zurück?",
+    ]
+    csv = tmp_path / "touchpoints.csv"
+    csv.write_text(";".join(headers) + "\n" + ";".join(row) + "\n", encoding="utf-8")
+    wb = Workbook.open(tmp_path / "w.cjm.json")
+    result = import_touchpoints(wb, csv)
+    assert result.count == 1 and result.ignored_columns == []
+    tp = wb.project.touchpoints[0]
+    assert (tp.name, tp.online, tp.emotion, tp.moment_of_truth) == (
+        "Rückruf-Service",
+        False,
+        -1,
+        True,
+    )
+    assert tp.thought == "Ruft mich wirklich jemand zurück?"
+
+
+def test_the_facilitator_guide_covers_agenda_roles_chapters_and_the_transfer():
+    guide = (Path(__file__).resolve().parents[1] / "course" / "workshop" / "README.md").read_text(
+        encoding="utf-8"
+    )
+    for department in ("Marketing", "Vertrieb", "Kundenservice", "Produktentwicklung", "IT"):
+        assert department in guide
+    for heading in ("## Vorbereitung", "## Rollen", "## Ablauf des Tages", "## Die Ergebnisse ins"):
+        assert heading in guide
+    assert "9:00–9:30" in guide and "16:30–17:00" in guide
+    for chapter in range(1, 14):
+        assert re.search(rf"\b{chapter}\b", guide.split("## Ablauf des Tages")[1]), chapter
+    assert "python -m cjmlib.io.worksheets --leer" in guide and "--aus" in guide
+    assert "import_touchpoints(wb," in guide and "import_personas(wb," in guide
+    for label, _ in touchpoint_columns():
+        assert label in guide

@@ -276,27 +276,36 @@ def persona_canvas_pdf(
     return write_pdf(path, build)
 
 
-def touchpoint_sheet_pdf(
-    path: str | os.PathLike[str], source: Workbook | JourneyProject | None = None
-) -> Path:
-    """The touchpoint inventory (A4 landscape), with the workbook's touchpoints if given."""
-    from reportlab.lib.pagesizes import A4, landscape
+def touchpoint_columns() -> list[tuple[str, float]]:
+    """The inventory's column headers (width shares): the labels the table import accepts.
 
+    A team that types the filled-in sheet into Excel with these headers can import it
+    with :func:`cjmlib.io.import_touchpoints`.
+    """
     from cjmlib.model import Touchpoint
 
-    project = _project(source)
-    columns = [
+    return [
         (field_label(Touchpoint, "name"), 3.2),
         (field_label(Touchpoint, "phase"), 1.6),
         (field_label(Touchpoint, "channel"), 1.5),
         (t("capstone.sheet.online_offline"), 1.1),
         (field_label(Touchpoint, "device"), 1.3),
         (field_label(Touchpoint, "department"), 1.6),
-        (t("capstone.sheet.relevance"), 1.0),
-        (t("capstone.sheet.emotion"), 1.0),
-        (t("capstone.sheet.moment"), 0.9),
+        (field_label(Touchpoint, "relevance"), 1.0),
+        (field_label(Touchpoint, "emotion"), 1.0),
+        (field_label(Touchpoint, "moment_of_truth"), 1.0),
         (field_label(Touchpoint, "thought"), 3.0),
     ]
+
+
+def touchpoint_sheet_pdf(
+    path: str | os.PathLike[str], source: Workbook | JourneyProject | None = None
+) -> Path:
+    """The touchpoint inventory (A4 landscape), with the workbook's touchpoints if given."""
+    from reportlab.lib.pagesizes import A4, landscape
+
+    project = _project(source)
+    columns = touchpoint_columns()
     rows: list[list[str]] = []
     if project:
         pm = project.phase_model
@@ -375,14 +384,21 @@ def _table_pdf(
     project: JourneyProject | None,
     columns: list[tuple[str, float]],
     rows: list[list[str]],
+    *,
+    note: str = "",
 ) -> Path:
     row_height = 26.0
 
     def build(tmp: str) -> None:
         sheet = _Sheet(tmp, size, title, project.name if project else "")
-        per_page = int((sheet.height - 2 * sheet.margin - 60) // row_height)
+        per_page = int((sheet.height - 2 * sheet.margin - 76) // row_height)
         for start in range(0, len(rows), per_page):
             y = sheet.new_page() - 4
+            if note:
+                sheet.c.setFont(ITALIC, 8)
+                sheet.c.setFillColor(GREY)
+                sheet.c.drawString(sheet.margin, y - 6, _fit(note, ITALIC, 8, sheet.width))
+                y -= 14
             sheet.table(y, columns, rows[start : start + per_page], row_height)
         sheet.save()
 

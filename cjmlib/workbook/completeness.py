@@ -298,3 +298,17 @@ def missing_text(checks: Sequence[Check]) -> str:
         for c in failed
     ]
     return "\n".join(lines)
+
+
+#: The rubric's criteria (``capstone.rubric.<key>_title`` / ``_text``) and their points.
+RUBRIC_POINTS: dict[str, int] = {"c1": 5, "c2": 5, "c3": 6, "c4": 6, "c5": 4, "c6": 4}
+
+
+def rubric_markdown() -> str:
+    """The quality rubric as German Markdown, for the assignment's manual grade cells."""
+    lines = [f"### {t('capstone.rubric.title')}", "", t("capstone.rubric.intro"), ""]
+    for key in RUBRIC_POINTS:
+        lines.append(
+            f"- **{t(f'capstone.rubric.{key}_title')}** {t(f'capstone.rubric.{key}_text')}"
+        )
+    return "\n".join(lines) + "\n"

@@ -45,5 +45,6 @@ def test_export_button_needs_a_name_then_writes_the_files(tmp_path, monkeypatch)
     ]
     assert all(Path(f).is_file() for f in button.files)
     assert 'href="abschluss/abschlussbericht.pdf"' in button.links.value
-    assert "Es fehlen noch 12 Teile." in button.status.message
+    assert button.status.message.startswith("Gespeichert im Ordner")
+    assert "Es fehlen noch 12 Teile." in button.links.value
     assert not button.button.disabled

@@ -51,12 +51,17 @@ class CapstoneExport:
     def score(self) -> Score:
         return completeness_score(self.checks)
 
+    @property
+    def missing(self) -> str:
+        """German lines: what is still missing, or that the capstone is complete."""
+        return missing_text(self.checks)
+
     def message(self) -> str:
         """German: which files were written, and what is still missing."""
         lines = [
             t("capstone.export.written", folder=self.pdf.parent),
             *(f"• {p.name}" for p in (self.pdf, self.html, self.certificate)),
-            missing_text(self.checks),
+            self.missing,
         ]
         return "\n".join(lines)
 

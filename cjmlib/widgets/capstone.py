@@ -25,7 +25,8 @@ from cjmlib.messages import t
 from cjmlib.widgets.base import STYLE, StatusLine, esc, html_table, listen
 from cjmlib.workbook.progress import TraineeProgress, trainee_progress
 
-_STATE_ICON = {"done": "✅", "started": "🟡", "open": "⬜", "unreadable": "⚠️"}
+# Symbols every common font has (emoji need an emoji font, which many machines lack).
+_STATE_ICON = {"done": "✓", "started": "◐", "open": "○", "unreadable": "⚠"}
 
 
 class ProgressPanel(w.VBox):
@@ -145,9 +146,9 @@ class ProgressPanel(w.VBox):
                     (
                         c.title,
                         c.chapter,
-                        "✅ " + t("capstone.report.passed")
+                        "✓ " + t("capstone.report.passed")
                         if c.passed
-                        else "❌ " + t("capstone.report.missing"),
+                        else "✗ " + t("capstone.report.missing"),
                         c.message,
                     )
                     for c in progress.capstone
@@ -163,6 +164,9 @@ class ExportResult(Protocol):
     html: Path
     pdf: Path
     certificate: Path
+
+    @property
+    def missing(self) -> str: ...
 
     def message(self) -> str: ...
 
@@ -208,7 +212,7 @@ class CapstoneExport(w.VBox):
         finally:
             self.button.disabled = False
         self.files = [str(p) for p in (result.pdf, result.html, result.certificate)]
-        self.status.ok(result.message())
+        self.status.ok(t("capstone.export.written", folder=result.pdf.parent))
         links = []
         for path in (result.pdf, result.html, result.certificate):
             try:
@@ -216,4 +220,10 @@ class CapstoneExport(w.VBox):
             except ValueError:  # another drive on Windows
                 href = str(path)
             links.append(f'<li><a href="{esc(href)}" target="_blank">{esc(path.name)}</a></li>')
-        self.links.value = STYLE + "<ul>" + "".join(links) + "</ul>"
+        self.links.value = (
+            STYLE
+            + "<ul>"
+            + "".join(links)
+            + "</ul>"
+            + f'<div class="cjm-info" style="white-space:pre-wrap">{esc(result.missing)}</div>'
+        )

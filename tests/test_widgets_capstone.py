@@ -44,7 +44,8 @@ def test_export_button_needs_a_name_then_writes_the_files(tmp_path, monkeypatch)
         "teilnahme.pdf",
     ]
     assert all(Path(f).is_file() for f in button.files)
-    assert 'href="abschluss/abschlussbericht.pdf"' in button.links.value
+    shown = button.links.outputs[0]["data"]["text/markdown"]
+    assert "- [abschlussbericht.pdf](abschluss/abschlussbericht.pdf)" in shown
     assert button.status.message.startswith("Gespeichert im Ordner")
-    assert "Es fehlen noch 12 Teile." in button.links.value
+    assert "Es fehlen noch 12 Teile." in button.missing_box.value
     assert not button.button.disabled

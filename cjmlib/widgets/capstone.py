@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import ipywidgets as w
 import traitlets as tl
@@ -197,8 +198,11 @@ class CapstoneExport(w.VBox):
         )
         self.button.on_click(lambda _b: self.run())
         self.status = StatusLine()
-        self.links = w.HTML()
-        super().__init__([w.HBox([self.name, self.button]), self.status, self.links], **kwargs)
+        self.links = w.Output()
+        self.missing_box = w.HTML()
+        super().__init__(
+            [w.HBox([self.name, self.button]), self.status, self.links, self.missing_box], **kwargs
+        )
 
     def run(self) -> None:
         """Export now (what the button does)."""
@@ -213,17 +217,25 @@ class CapstoneExport(w.VBox):
             self.button.disabled = False
         self.files = [str(p) for p in (result.pdf, result.html, result.certificate)]
         self.status.ok(t("capstone.export.written", folder=result.pdf.parent))
-        links = []
+        # Markdown output, not an HTML widget: JupyterLab resolves the relative links of
+        # rendered Markdown against the notebook, so a click opens the file.
+        lines = []
         for path in (result.pdf, result.html, result.certificate):
             try:
                 href = os.path.relpath(path, Path.cwd())
             except ValueError:  # another drive on Windows
                 href = str(path)
-            links.append(f'<li><a href="{esc(href)}" target="_blank">{esc(path.name)}</a></li>')
-        self.links.value = (
+            lines.append(f"- [{path.name}]({quote(Path(href).as_posix())})")
+        text = "\n".join(lines)
+        self.links.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {"text/markdown": text, "text/plain": text},
+                "metadata": {},
+            },
+        )
+        # What is missing names the trainee's entries: escaped HTML, never Markdown.
+        self.missing_box.value = (
             STYLE
-            + "<ul>"
-            + "".join(links)
-            + "</ul>"
             + f'<div class="cjm-info" style="white-space:pre-wrap">{esc(result.missing)}</div>'
         )

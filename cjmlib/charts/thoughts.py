@@ -33,7 +33,7 @@ def _quoted(text: str) -> str:
     return f"„{clean(text, 300)}“"
 
 
-def scenario_panels(project: JourneyProject, width: int) -> list[alt.Chart]:
+def scenario_panels(project: JourneyProject, width: int) -> list[alt.LayerChart]:
     """The scenario line as one text panel ``width`` pixels wide; ``[]`` without a scenario."""
     scenario = project.scenario
     if scenario.is_empty:
@@ -58,7 +58,8 @@ def scenario_panels(project: JourneyProject, width: int) -> list[alt.Chart]:
         align="left", baseline="middle", fontSize=FONT + 1, color="#222222"
     ).encode(x=alt.value(LABEL_WIDTH), text="text:N")
     return [
-        alt.layer(label, body).properties(
+        alt.LayerChart(
+            layer=[label, body],
             width=width,
             height=alt.Step(LINE_STEP + 2),
             view=alt.ViewBackground(stroke=None),
@@ -156,13 +157,22 @@ def thought_panels(
         alt.Tooltip("phase:N", title=t("charts.common.phase")),
     ]
     base = alt.Chart(frame).encode(x=x, y=y, text="text:N", tooltip=tooltip)
-    common = dict(align="left", baseline="middle", fontSize=FONT, fontStyle="italic")
     first = base.transform_filter("datum.first").mark_text(
-        xOffset=TEXT_X, color="#222222", **common
+        align="left",
+        baseline="middle",
+        fontSize=FONT,
+        fontStyle="italic",
+        xOffset=TEXT_X,
+        color="#222222",
     )
     # Continuation lines sit a little further right, so each thought reads as one block.
     rest = base.transform_filter("!datum.first").mark_text(
-        xOffset=TEXT_X + 6, color="#222222", **common
+        align="left",
+        baseline="middle",
+        fontSize=FONT,
+        fontStyle="italic",
+        xOffset=TEXT_X + 6,
+        color="#222222",
     )
     return [
         alt.LayerChart(

@@ -50,7 +50,7 @@ def register_fonts() -> frozenset[int]:
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
     )
-    face = pdfmetrics.getFont(FONT).face  # type: ignore[attr-defined]
+    face = pdfmetrics.getFont(FONT).face
     return frozenset(face.charToGlyph)
 
 

@@ -32,7 +32,7 @@ from cjmlib.errors import CJMError
 from cjmlib.files import os_error
 from cjmlib.io.pdf import BLUE, BOLD, FONT, GREY, ITALIC, LIGHT, LINE, TEXT, safe, write_pdf
 from cjmlib.messages import t
-from cjmlib.model import JourneyProject, Persona, field_label
+from cjmlib.model import JourneyProject, Persona, Solution, field_label
 from cjmlib.workbook import Workbook
 
 SHEETS = {
@@ -358,7 +358,9 @@ def pain_board_pdf(
                 if pp.phase
                 else [] + [tp_names.get(i, i) for i in pp.touchpoint_ids]
             )
-            sols = [s for s in project.solutions if pp.id in s.pain_point_ids] or [None]
+            sols: list[Solution | None] = [
+                s for s in project.solutions if pp.id in s.pain_point_ids
+            ] or [None]
             for i, s in enumerate(sols):
                 rows.append(
                     [

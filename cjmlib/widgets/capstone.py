@@ -30,7 +30,7 @@ from cjmlib.workbook.progress import TraineeProgress, trainee_progress
 _STATE_ICON = {"done": "✓", "started": "◐", "open": "○", "unreadable": "⚠"}
 
 
-class ProgressPanel(w.VBox):
+class ProgressPanel(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type hints
     """Chapters, exercises and capstone at a glance, with what is still missing.
 
     ``summary`` (a trait) holds the one-line summary, ``missing`` the German lines of
@@ -172,7 +172,7 @@ class ExportResult(Protocol):
     def message(self) -> str: ...
 
 
-class CapstoneExport(w.VBox):
+class CapstoneExport(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type hints
     """Name field and one button: writes report (HTML, PDF) and certificate.
 
     ``export(wb, name=...)`` is called on click (``button.click()`` from code);

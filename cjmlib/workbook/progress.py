@@ -16,6 +16,7 @@ Everything a trainee reads is German and says what is missing.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,7 +197,7 @@ def read_exercise(path: Path) -> ExerciseState:
 def trainee_progress(
     wb: Workbook | JourneyProject,
     *,
-    exercises: str | Path | None = None,
+    exercises: str | os.PathLike[str] | None = None,
     ist: str | JourneyProject | None = IST_SNAPSHOT,
 ) -> TraineeProgress:
     """What the trainee has done and what is missing: chapters, exercises, capstone.

@@ -729,7 +729,7 @@ def journey_map_chart(
             title=t("charts.map.panel_touchpoints"),
         ),
         *thoughts.thought_panels(
-            proj, tps, _x(names, top=False, colw=colw), colw, len(names), lane_axis=LANE_AXIS
+            proj, tps, _x(names, top=False, colw=colw), _y_lanes(), colw, len(names)
         ),
         _emotion_panel(proj, who, other, other_who, series, names, colw, top=False),
     ]

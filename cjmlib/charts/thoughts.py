@@ -126,31 +126,17 @@ def thought_panels(
     project: JourneyProject,
     touchpoints: list[Touchpoint],
     x: alt.X,
+    y: alt.Y,
     colw: int,
     n_phases: int,
-    *,
-    lane_axis: int,
 ) -> list[alt.LayerChart]:
-    """The thoughts lane on the map's shared phase axis ``x``; ``[]`` without any thought."""
+    """The thoughts lane on the map's phase axis ``x`` and lane axis ``y`` (on ``slot``).
+
+    Returns ``[]`` when no touchpoint has a thought.
+    """
     frame = thoughts_frame(project, touchpoints, colw)
     if frame.empty:
         return []
-    y = alt.Y(
-        "slot:N",
-        sort="ascending",
-        title=None,
-        axis=alt.Axis(
-            labelExpr=_lanes.LANE_LABEL_EXPR,
-            ticks=False,
-            domain=False,
-            minExtent=lane_axis,
-            maxExtent=lane_axis,
-            labelLimit=lane_axis - 10,
-            labelFontSize=12,
-            labelFontWeight="bold",
-            labelBaseline="middle",
-        ),
-    )
     tooltip = [
         alt.Tooltip("thought:N", title=t("charts.map.tt_thought")),
         alt.Tooltip("touchpoint:N", title=t("charts.map.tt_touchpoint")),

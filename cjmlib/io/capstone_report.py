@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from cjmlib.errors import CJMError
 from cjmlib.io.images import chart_bytes
 from cjmlib.io.pdf import markup, safe, styles, write_pdf
 from cjmlib.io.reports import CSS
@@ -50,6 +49,7 @@ from cjmlib.workbook.completeness import (
     capstone_checks,
     completeness_score,
     ist_state,
+    project_of,
 )
 
 #: PNG scale of the maps: sharp on an A4 landscape page without bloating the file.
@@ -124,19 +124,6 @@ def _label(model: Any, name: str) -> str:
 
 def _none() -> Text:
     return Text(t("export.report.none"), "muted")
-
-
-def _as_project(source: Workbook | JourneyProject) -> JourneyProject:
-    if isinstance(source, Workbook):
-        return source.project
-    if isinstance(source, JourneyProject):
-        return source
-    raise CJMError(
-        t("capstone.error.not_a_workbook", given=type(source).__name__),
-        field="wb",
-        value=type(source).__name__,
-        allowed="Workbook, JourneyProject",
-    )
 
 
 # -- the sections -------------------------------------------------------------------------
@@ -527,7 +514,7 @@ def build_report(
     ist: str | JourneyProject | None = IST_SNAPSHOT,
 ) -> CapstoneReport:
     """Collect the report's sections from ``wb`` (maps rendered offline as PNG)."""
-    project = _as_project(wb)
+    project = project_of(wb)
     before = ist_state(wb, ist)
     ist_name = ist if isinstance(ist, str) else (ist.name if ist is not None else IST_SNAPSHOT)
     checks = capstone_checks(wb, ist=ist)

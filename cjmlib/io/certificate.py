@@ -15,26 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from cjmlib.errors import CJMError
-from cjmlib.io.pdf import BLUE, BOLD, FONT, GREY, ITALIC, TEXT, safe, write_pdf
+from cjmlib.io.pdf import BLUE, BOLD, FONT, GREY, ITALIC, TEXT, safe, wrap_lines, write_pdf
 from cjmlib.messages import t
 from cjmlib.workbook.progress import TraineeProgress
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}".strip()
-        if current and stringWidth(candidate, font, size) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return lines
 
 
 def certificate_pdf(
@@ -80,7 +63,7 @@ def certificate_pdf(
             nonlocal y
             c.setFont(font, size)
             c.setFillColor(colour)
-            for part in _wrap(safe(text), font, size, width - 70 * mm):
+            for part in wrap_lines(text, font, size, width - 70 * mm):
                 c.drawCentredString(mid, y, part)
                 y -= size * 1.3
             y -= gap

@@ -67,6 +67,41 @@ def safe(value: Any) -> str:
     return "".join(out)
 
 
+def fit_line(text: str, font: str, size: float, width: float) -> str:
+    """``text`` on one line of at most ``width`` points (cut with "…")."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = safe(" ".join(str(text).split()))
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def wrap_lines(
+    text: str, font: str, size: float, width: float, max_lines: int | None = None
+) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` points (the last one cut)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    current = ""
+    for word in safe(" ".join(str(text).split())).split(" "):
+        candidate = f"{current} {word}".strip()
+        if current and stringWidth(candidate, font, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    if max_lines is not None and len(lines) > max_lines:
+        rest = " ".join(lines[max_lines - 1 :])
+        lines = [*lines[: max_lines - 1], rest]
+    return [fit_line(line, font, size, width) for line in lines]
+
+
 def markup(value: Any) -> str:
     """``value`` escaped for reportlab's paragraph markup (a trainee's ``<b>`` stays text)."""
     return escape(safe(value)).replace("\n", "<br/>")

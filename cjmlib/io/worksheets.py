@@ -30,10 +30,24 @@ from typing import Any
 
 from cjmlib.errors import CJMError
 from cjmlib.files import os_error
-from cjmlib.io.pdf import BLUE, BOLD, FONT, GREY, ITALIC, LIGHT, LINE, TEXT, safe, write_pdf
+from cjmlib.io.pdf import (
+    BLUE,
+    BOLD,
+    FONT,
+    GREY,
+    ITALIC,
+    LIGHT,
+    LINE,
+    TEXT,
+    fit_line,
+    safe,
+    wrap_lines,
+    write_pdf,
+)
 from cjmlib.messages import t
 from cjmlib.model import JourneyProject, Persona, Solution, field_label
 from cjmlib.workbook import Workbook
+from cjmlib.workbook.completeness import project_of
 
 SHEETS = {
     "persona": "persona_canvas.pdf",
@@ -49,37 +63,6 @@ def _mm(value: float) -> float:
     from reportlab.lib.units import mm
 
     return float(value * mm)
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    text = safe(" ".join(str(text).split()))
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
-def _wrap(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    words = safe(" ".join(str(text).split())).split(" ")
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}".strip()
-        if current and stringWidth(candidate, font, size) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], _fit(" ".join(lines[max_lines - 1 :]), font, size, width)]
-    return [_fit(line, font, size, width) for line in lines]
 
 
 class _Sheet:
@@ -113,7 +96,7 @@ class _Sheet:
         team = safe(t("capstone.sheet.team_date", page=self.page))
         room = self.width - 2 * m - stringWidth(team, FONT, 9) - 12
         project = t("capstone.sheet.project", project=self.project or "_" * 40)
-        c.drawString(m, self.height - m - 28, _fit(project, FONT, 9, room))
+        c.drawString(m, self.height - m - 28, fit_line(project, FONT, 9, room))
         c.drawRightString(self.width - m, self.height - m - 28, team)
         c.setFillColor(GREY)
         c.setFont(FONT, 7)
@@ -130,11 +113,11 @@ class _Sheet:
         c.rect(x, y - h, w, h)
         c.setFillColor(BLUE)
         c.setFont(BOLD, 8)
-        c.drawString(x + 4, y - 10, _fit(label, BOLD, 8, w - 8))
+        c.drawString(x + 4, y - 10, fit_line(label, BOLD, 8, w - 8))
         if text:
             c.setFillColor(TEXT)
             c.setFont(FONT, size)
-            lines = _wrap(text, FONT, size, w - 8, max(int((h - 16) // (size * 1.25)), 1))
+            lines = wrap_lines(text, FONT, size, w - 8, max(int((h - 16) // (size * 1.25)), 1))
             for i, line in enumerate(lines):
                 c.drawString(x + 4, y - 22 - i * size * 1.25, line)
 
@@ -157,7 +140,7 @@ class _Sheet:
         c.setFont(BOLD, 7.5)
         x = m
         for (label, _), w in zip(columns, widths, strict=True):
-            for i, line in enumerate(_wrap(label, BOLD, 7.5, w - 6, 2)):
+            for i, line in enumerate(wrap_lines(label, BOLD, 7.5, w - 6, 2)):
                 c.drawString(x + 3, y - 10 - i * 9, line)
             x += w
         c.setStrokeColor(LINE)
@@ -176,7 +159,7 @@ class _Sheet:
             x = m
             top = y - head - r * row_height
             for value, w in zip(row, widths, strict=True):
-                lines = _wrap(value, FONT, 8, w - 6, max(int((row_height - 4) // 10), 1))
+                lines = wrap_lines(value, FONT, 8, w - 6, max(int((row_height - 4) // 10), 1))
                 for i, line in enumerate(lines):
                     c.drawString(x + 3, top - 10 - i * 10, line)
                 x += w
@@ -187,16 +170,7 @@ class _Sheet:
 
 
 def _project(source: Workbook | JourneyProject | None) -> JourneyProject | None:
-    if source is None or isinstance(source, JourneyProject):
-        return source
-    if isinstance(source, Workbook):
-        return source.project
-    raise CJMError(
-        t("capstone.error.not_a_workbook", given=type(source).__name__),
-        field="wb",
-        value=type(source).__name__,
-        allowed="Workbook, JourneyProject",
-    )
+    return None if source is None else project_of(source)
 
 
 # -- the four sheets ----------------------------------------------------------------------------
@@ -399,7 +373,7 @@ def _table_pdf(
             if note:
                 sheet.c.setFont(ITALIC, 8)
                 sheet.c.setFillColor(GREY)
-                sheet.c.drawString(sheet.margin, y - 6, _fit(note, ITALIC, 8, sheet.width))
+                sheet.c.drawString(sheet.margin, y - 6, fit_line(note, ITALIC, 8, sheet.width))
                 y -= 14
             sheet.table(y, columns, rows[start : start + per_page], row_height)
         sheet.save()
@@ -487,7 +461,7 @@ def map_template_pdf(
         for i in range(n):
             name = phases[i].name if phases else t("capstone.sheet.phase_blank", n=i + 1)
             c.drawCentredString(
-                m + label_w + colw * (i + 0.5), top - head + 8, _fit(name, BOLD, 10, colw - 6)
+                m + label_w + colw * (i + 0.5), top - head + 8, fit_line(name, BOLD, 10, colw - 6)
             )
         available = top - head - m - _mm(4)
         y = top - head
@@ -497,7 +471,7 @@ def map_template_pdf(
             c.setFillColor(BLUE)
             c.setFont(BOLD, 9)
             room = label_w - (26 if key == "emotion" else 8)  # the emotion scale needs room
-            for j, line in enumerate(_wrap(t(f"capstone.sheet.lane_{key}"), BOLD, 9, room, 4)):
+            for j, line in enumerate(wrap_lines(t(f"capstone.sheet.lane_{key}"), BOLD, 9, room, 4)):
                 c.drawString(m + 2, y - 14 - j * 11, line)
             c.setStrokeColor(LINE)
             c.rect(m + label_w, y - h, grid_w, h)
@@ -531,7 +505,7 @@ def map_template_pdf(
                     texts = cells.get((key, i), [])
                     lines: list[str] = []
                     for text in texts:
-                        lines += _wrap(text, font, size, colw - 8, 2)
+                        lines += wrap_lines(text, font, size, colw - 8, 2)
                     fit = int((h - 8) // (size * 1.25))
                     if len(lines) > fit:
                         lines = [*lines[: fit - 1], t("charts.map.more", count=len(texts))]

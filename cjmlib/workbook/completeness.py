@@ -72,7 +72,8 @@ def _names(items: Sequence[str]) -> str:
     return ", ".join(shown)
 
 
-def _as_project(source: Workbook | JourneyProject) -> JourneyProject:
+def project_of(source: Workbook | JourneyProject) -> JourneyProject:
+    """The project of a workbook (or the project itself); anything else: a German error."""
     if isinstance(source, JourneyProject):
         return source
     if isinstance(source, Workbook):
@@ -260,7 +261,7 @@ def capstone_checks(
         The as-is state: the name of a snapshot (default ``"Ist-Map"``) or a project.
         The to-be state is always the workbook as it is now.
     """
-    project = _as_project(wb)
+    project = project_of(wb)
     checks = []
     for key, (chapter, points, run) in CHECKS.items():
         passed, message = run(project)

@@ -118,6 +118,7 @@ def test_runs_as_a_module(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no RuntimeWarning from runpy about a half-imported module
     assert sorted(p.name for p in (tmp_path / "blaetter").iterdir()) == sorted(SHEETS.values())
 
 

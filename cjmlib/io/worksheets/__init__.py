@@ -560,7 +560,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     for p in written:
         print(f"  {p}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

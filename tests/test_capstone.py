@@ -9,7 +9,9 @@ import json
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import Field
@@ -96,6 +98,7 @@ def test_the_sample_without_a_to_be_state_names_what_is_missing(tmp_path):
     failed = {c.key: c for c in capstone_checks(wb) if not c.passed}
     assert list(failed) == ["ist_soll"]
     assert failed["ist_soll"].chapter == 13
+    assert missing_text(capstone_checks(wb)).startswith("Es fehlt noch ein Teil.")
     wb.snapshot(IST_SNAPSHOT)
     failed = {c.key: c for c in capstone_checks(wb) if not c.passed}
     assert "gleicht noch dem Snapshot „Ist-Map“" in failed["ist_soll"].message
@@ -206,31 +209,61 @@ def test_pdf_keeps_markup_as_text(tmp_path):
     assert "Ärger <i>" in text
 
 
-class _Verified:
-    def __init__(self, subject: str, status: str) -> None:
-        self.subject, self.status, self.note = subject, status, "Umfrage März 2026"
-        self.checked = dt.date(2026, 3, 31)
+@dataclass
+class _Rule:
+    id: str
+    title: str
+
+
+@dataclass
+class _Result:
+    rule_id: str
+    status: str
+    value: float | None = None
+    n: int = 0
+    data_until: dt.date | None = None
+    problem: str = ""
+
+
+@dataclass
+class _Run:
+    title: str
+    checked_on: dt.date
+    results: list[_Result] = field(default_factory=list)
 
 
 def test_verification_extension_point_adds_its_section_only_when_there_are_results():
-    """The living map (issue 16) is to give the project a ``verification`` list."""
+    """The living map (issue 16) keeps ``verifications`` and ``evidence_rules`` in the project."""
 
     class ProjectWithVerification(JourneyProject):
-        verification: list[object] = Field(default_factory=list)
+        evidence_rules: list[Any] = Field(default_factory=list)
+        verifications: list[Any] = Field(default_factory=list)
 
     plain = build_report(JourneyProject())
     assert "verification" not in [s.key for s in plain.sections]
     empty = build_report(ProjectWithVerification())
     assert "verification" not in [s.key for s in empty.sections]
+    old = _Run("Erste Prüfung", dt.date(2026, 1, 31), [_Result("r1", "bestätigt", 40.0, 120)])
+    new = _Run(
+        "Zweite Prüfung",
+        dt.date(2026, 3, 31),
+        [
+            _Result("r1", "widerlegt", 61.5, 140, dt.date(2026, 3, 30)),
+            _Result("r2", "ohne Beleg", None, 3, None, XSS),
+        ],
+    )
     project = ProjectWithVerification(
-        verification=[_Verified("Wartezeit in der Hotline", "belegt"), _Verified(XSS, "veraltet")]
+        evidence_rules=[_Rule("r1", "Abbruch beim VideoIdent unter 50 %"), _Rule("r2", XSS)],
+        verifications=[new, old],
     )
     report = build_report(project)
     keys = [s.key for s in report.sections]
     assert keys[-2:] == ["verification", "checks"]
     page = report_html(report)
-    assert "<h2>Verifikationsstatus</h2>" in page
-    assert "Wartezeit in der Hotline" in page and "31.03.2026" in page
+    assert "<h2>Stand der Verifikation</h2>" in page
+    assert "„Zweite Prüfung“ vom 31.03.2026. Ergebnis: 1 ohne Beleg, 1 widerlegt." in page
+    assert "Abbruch beim VideoIdent unter 50 %" in page and "61,5 (n = 140)" in page
+    assert "Erste Prüfung" not in page  # only the latest run
     assert "&lt;img" in page and "<img src=x" not in page
 
 

@@ -12,18 +12,21 @@ escape in the PDF.
 
 Extension point: verification status (issue 16, the living map)
 ---------------------------------------------------------------
-:func:`verification_section` adds the section "Verifikationsstatus" when the project
-holds verification results. It expects, and the living-map helper provides:
+:func:`verification_section` adds the section "Stand der Verifikation" when the project
+holds verification results. It reads what the living map's model keeps in the workbook
+(duck-typed, so this module needs nothing from that branch to land first):
 
-- ``project.verification``: a list (empty when nothing was verified yet) of results,
-- each with the attributes ``subject`` (what was checked: a touchpoint's or pain point's
-  name, str), ``status`` (German status word such as "belegt", "veraltet",
-  "widerlegt", str), ``checked`` (date of the check, ``datetime.date`` or None) and
-  ``note`` (what the check rests on, str) – see :class:`VerificationResult`.
+- ``project.verifications``: the runs of the evidence rules, each with ``title``,
+  ``checked_on`` (date) and ``results``; the report shows the latest run;
+- each result with ``rule_id``, ``status`` (German: "bestätigt", "widerlegt",
+  "veraltet", "ohne Beleg"), ``value`` (float or None), ``n`` (cases behind the value),
+  ``data_until`` (date or None) and ``problem`` (text, may be empty);
+- ``project.evidence_rules``: the rules, each with ``id`` and ``title`` (the claim the
+  rule checks), to name each result.
 
-Nothing else needs to change: the HTML and PDF writers render the section like any
-other, and ``tests/test_capstone_report.py`` proves that it appears (escaped) when
-results exist and is absent otherwise.
+See :class:`VerificationRun`. The HTML and PDF writers render the section like any
+other; ``tests/test_capstone.py`` proves that it appears (escaped) when results exist
+and is absent otherwise.
 """
 
 from __future__ import annotations
@@ -98,20 +101,23 @@ class Section:
     landscape: bool = False  # the PDF puts the section on A4 landscape pages
 
 
-class VerificationResult(Protocol):
-    """What the report reads from one entry of ``project.verification`` (issue 16)."""
+class RuleOutcome(Protocol):
+    """One result of a verification run (the living map's ``RuleResult``)."""
 
-    @property
-    def subject(self) -> str: ...
+    rule_id: str
+    status: str
+    value: float | None
+    n: int
+    data_until: dt.date | None
+    problem: str
 
-    @property
-    def status(self) -> str: ...
 
-    @property
-    def checked(self) -> dt.date | None: ...
+class VerificationRun(Protocol):
+    """One run of the evidence rules (the living map's ``Verification``)."""
 
-    @property
-    def note(self) -> str: ...
+    title: str
+    checked_on: dt.date
+    results: Sequence[RuleOutcome]
 
 
 def _date(value: dt.date | None) -> str:
@@ -429,28 +435,58 @@ def _reviews_section(p: JourneyProject) -> Section:
     return s
 
 
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",").replace("-", "−")
+
+
 def verification_section(project: JourneyProject) -> Section | None:
     """EXTENSION POINT (issue 16): the verification status, when the workbook holds one.
 
-    Reads ``project.verification`` (see the module docstring and
-    :class:`VerificationResult`); returns None while the model has no such field or the
-    list is empty, so the report leaves the section out.
+    Reads ``project.verifications`` and ``project.evidence_rules`` (see the module
+    docstring); returns None while the model has no such fields or no run yet, so the
+    report leaves the section out.
     """
-    results: Sequence[VerificationResult] | None = getattr(project, "verification", None)
-    if not results:
+    runs: Sequence[VerificationRun] = getattr(project, "verifications", None) or []
+    if not runs:
         return None
+    latest = max(enumerate(runs), key=lambda item: (item[1].checked_on, item[0]))[1]
+    titles = {str(r.id): str(r.title) for r in getattr(project, "evidence_rules", None) or []}
     s = Section("verification", t("capstone.report.verification"))
-    s.blocks.append(Text(t("capstone.report.verification_intro")))
+    counts: dict[str, int] = {}
+    for result in latest.results:
+        counts[str(result.status)] = counts.get(str(result.status), 0) + 1
+    s.blocks.append(
+        Text(
+            t(
+                "capstone.report.verification_intro",
+                title=latest.title,
+                date=_date(latest.checked_on),
+                counts=", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
+            )
+        )
+    )
     s.blocks.append(
         Table(
             [
                 t("capstone.report.verification_subject"),
                 t("capstone.report.verification_status"),
-                t("capstone.report.verification_checked"),
+                t("capstone.report.verification_value"),
+                t("capstone.report.verification_until"),
                 t("capstone.report.verification_note"),
             ],
-            [[str(r.subject), str(r.status), _date(r.checked), str(r.note)] for r in results],
-            [4, 2, 1.6, 6],
+            [
+                [
+                    titles.get(str(r.rule_id), str(r.rule_id)),
+                    str(r.status),
+                    f"{_number(r.value)} (n = {r.n})",
+                    _date(r.data_until),
+                    str(r.problem or ""),
+                ]
+                for r in latest.results
+            ],
+            [5, 1.8, 2, 1.8, 4],
         )
     )
     return s

@@ -293,7 +293,8 @@ def missing_text(checks: Sequence[Check]) -> str:
     failed = [c for c in checks if not c.passed]
     if not failed:
         return t("capstone.check.all_done")
-    lines = [t("capstone.check.intro", count=len(failed))]
+    intro = "capstone.check.intro_one" if len(failed) == 1 else "capstone.check.intro"
+    lines = [t(intro, count=len(failed))]
     lines += [
         t("capstone.check.line", chapter=c.chapter, title=c.title, message=c.message)
         for c in failed

@@ -1,17 +1,34 @@
-"""nbgrader's ``Execute`` step for the course: one cell after the other, survives crashes.
+"""nbgrader's ``Execute`` step for the course: every cell in the jailed kernel, and a
+notebook that always finishes.
 
-:meth:`SandboxExecute.preprocess_cell` is the one place that decides what happens to
-a code cell; :meth:`SandboxExecute.run_cell` runs it in the kernel and is the hook for
-per-cell grading steps.
+:meth:`SandboxExecute.preprocess_cell` decides what happens to a code cell:
+
+- after a crash or a killed kernel: the cell is not run and gets a German note (so a
+  test cell scores 0);
+- otherwise :meth:`SandboxExecute.run_cell` runs it in the kernel. ``run_cell`` is the
+  hook for per-cell grading steps (e.g. fetching answer values from the kernel and
+  judging them in the grader): whatever it does inside the kernel is covered by the
+  same crash and timeout handling, as long as it lets nbclient's ``DeadKernelError`` and
+  ``CellTimeoutError`` propagate;
+- a kernel that dies in the cell (``os._exit``, segfault, memory limit) costs the cell
+  and every later one; the cells before keep their points;
+- a cell that runs past ``timeout`` is interrupted (nbclient). If the kernel swallows
+  the interrupt (``except:`` around a loop, an ignored SIGINT) and is still busy a few
+  seconds later, the kernel is killed, with every process the cell started, and the rest
+  of the notebook is scored as not run. The next submission gets a fresh kernel as always.
 """
 
 from __future__ import annotations
 
+import time
+from queue import Empty
 from typing import Any
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
+from traitlets import Dict, Integer, default
 
 from cjmlib.grading.sandbox.kernel import SandboxKernelManager
 from cjmlib.messages import t
@@ -20,38 +37,105 @@ __all__ = ["SandboxExecute"]
 
 
 class SandboxExecute(Execute):
-    """nbgrader's Execute with the sandboxed kernel and survival of kernel crashes."""
+    """nbgrader's Execute with the jailed kernel; survives crashes and deaf kernels."""
+
+    responsive_timeout = Integer(
+        5,
+        help="Seconds a kernel gets, after an interrupted cell, to answer a kernel_info "
+        "request before it is killed.",
+    ).tag(config=True)
+    error_on_timeout = Dict(help=Execute.error_on_timeout.help).tag(config=True)
+
+    @default("error_on_timeout")
+    def _german_timeout(self) -> dict[str, Any]:
+        text = t("sandbox.timeout", seconds=self.timeout)
+        return {"ename": "Zeitlimit", "evalue": text, "traceback": [f"Zeitlimit: {text}"]}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["kernel_manager_class"] = SandboxKernelManager
         super().__init__(*args, **kwargs)
-        self._dead = False
+        # A reply without its output means the kernel is still busy: that must surface
+        # as CellTimeoutError, or every later cell would queue behind the stuck one.
+        self.raise_on_iopub_timeout = True
+        self._stopped: str | None = None
 
-    def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None):
-        self._dead = False
-        return super().preprocess(nb, resources, km)
+    def preprocess(
+        self, nb: NotebookNode, resources: Any = None, km: Any = None
+    ) -> tuple[NotebookNode, Any]:
+        self._stopped = None
+        settings = SandboxKernelManager(config=self.config)
+        settings.check_sandbox()
+        if not settings.use_sandbox:
+            self.log.warning(t("sandbox.unconfined"))
+        return super().preprocess(nb, resources, km)  # type: ignore[no-any-return]
 
-    def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int):
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: Any, index: int
+    ) -> tuple[NotebookNode, Any]:
         if cell.cell_type != "code" or not cell.source.strip():
             return cell, resources
-        if self._dead:
-            cell.outputs = [_error("KernelDead", t("grading.sandbox.not_run"))]
+        if self._stopped is not None:
+            cell.outputs = [_error("NichtAusgeführt", t(self._stopped))]
             return cell, resources
         try:
             return self.run_cell(cell, resources, index)
         except DeadKernelError:
-            self._dead = True
+            self._stopped = "grading.sandbox.not_run"
             self.log.warning("Kernel died in cell %s; the rest of the notebook is not run", index)
-            cell.outputs = [
-                *cell.get("outputs", []),
-                _error("KernelDead", t("grading.sandbox.kernel_died")),
-            ]
-            return cell, resources
+            self._log_kernel_output()
+            note = _error("KernelDead", t("grading.sandbox.kernel_died"))
+        except CellTimeoutError:
+            if self._responsive():
+                # The interrupt worked after all, only late: the cell keeps its timeout error.
+                cell.outputs = [*cell.get("outputs", []), _error_from(self.error_on_timeout)]
+                return cell, resources
+            self._stopped = "sandbox.not_run_after_kill"
+            self.log.warning(
+                "Cell %s ignored the interrupt; the kernel is killed and the rest of the "
+                "notebook is not run",
+                index,
+            )
+            self._kill_kernel()
+            note = _error("Abgebrochen", t("sandbox.killed", seconds=self.timeout))
+        cell.outputs = [*cell.get("outputs", []), note]
+        return cell, resources
 
-    def run_cell(self, cell: NotebookNode, resources: Any, index: int):
-        """Run one code cell in the kernel (the hook for per-cell grading steps)."""
-        return super().preprocess_cell(cell, resources, index)
+    def run_cell(self, cell: NotebookNode, resources: Any, index: int) -> tuple[NotebookNode, Any]:
+        """Run one code cell in the kernel: the hook for per-cell grading steps."""
+        return super().preprocess_cell(cell, resources, index)  # type: ignore[no-any-return]
+
+    def _responsive(self) -> bool:
+        """Does the kernel answer a kernel_info request within ``responsive_timeout``?"""
+        return bool(run_sync(self._async_responsive)())
+
+    async def _async_responsive(self) -> bool:
+        if self.kc is None or self.km is None or not await self.km.is_alive():
+            return False
+        msg_id = self.kc.kernel_info()
+        deadline = time.monotonic() + self.responsive_timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                msg = await self.kc.shell_channel.get_msg(timeout=left)
+            except (TimeoutError, Empty):
+                return False
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return True
+        return False
+
+    def _kill_kernel(self) -> None:
+        self._log_kernel_output()
+        if self.km is not None:
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+    def _log_kernel_output(self) -> None:
+        output = self.km.kernel_output() if isinstance(self.km, SandboxKernelManager) else ""
+        if output:
+            self.log.warning("Last output of the kernel:\n%s", output)
 
 
 def _error(name: str, text: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=name, evalue=text, traceback=[f"{name}: {text}"])
+
+
+def _error_from(spec: dict[str, Any]) -> NotebookNode:
+    return NotebookNode(output_type="error", **spec)

@@ -55,6 +55,13 @@ __all__ = [
 ]
 
 Job = tuple[str, str]  # (assignment, student)
+_PRELOAD = (
+    "cjmlib.grading.parallel",
+    "cjmlib.grading.sandbox",
+    "nbgrader.converters",
+    "nbgrader.preprocessors",
+    "nbconvert.exporters",
+)
 Overrides = Mapping[str, Mapping[str, object]]
 
 
@@ -145,7 +152,11 @@ class _Pool:
 
     def __init__(self, course: Path, tmp: Path, overrides: Overrides) -> None:
         self.course, self.tmp, self.overrides = course, tmp, overrides
-        self.context = multiprocessing.get_context("spawn")
+        # Workers fork from a server that has imported nbgrader once: starting one (also to
+        # replace a dead one) then costs milliseconds, and no thread of this process is
+        # copied into it, as a plain fork would.
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(list(_PRELOAD))
         self.workers: list[_Worker] = []
         self.retired: list[_Worker] = []
         self._count = 0
@@ -209,6 +220,7 @@ class _Pool:
         # The worker died with a job in hand: try the job once more in a fresh worker.
         job = worker.job
         assert job is not None
+        worker.process.join()
         tries[job] = tries.get(job, 0) + 1
         if tries[job] < 2:
             queue.appendleft(job)

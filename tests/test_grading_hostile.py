@@ -53,7 +53,10 @@ PROBE = (
 )
 # Settings of both runs: short timeouts keep the suite quick; few processes per kernel
 # keep the fork bomb small.
-SETTINGS = {"Execute": {"timeout": 10}, "SandboxKernelManager": {"process_limit": 64}}
+SETTINGS = {
+    "Execute": {"timeout": 10},
+    "SandboxKernelManager": {"process_limit": 64, "jail_memory_mb": 1024, "disk_limit_mb": 200},
+}
 
 
 def _read(path: str) -> str:
@@ -76,6 +79,8 @@ EXPECTED = {
     "absturz": 2,
     "segfault": 2,
     "speicher": 7,
+    "vielfrass": 2,
+    "festplatte": 2,
     "gabel": 7,
 }
 
@@ -177,6 +182,22 @@ def _attacks(course: Path, world: Path, port: int) -> dict[str, dict[str, str]]:
         "    print('ERGEBNIS riesig: blockiert (MemoryError)')\n"
         "while True:\n    _bloecke.append(bytes(256 * 1024**2))\n"
     )
+    vielfrass = (
+        "import os, time\n"
+        "for _ in range(6):\n"
+        "    if os.fork() == 0:\n"
+        "        _b = bytearray(300 * 1024**2)\n"
+        "        time.sleep(60)\n"
+        "        os._exit(0)\n"
+        "time.sleep(30)\n"
+    )
+    festplatte = (
+        "import time\n"
+        "for _i in range(100):\n"
+        "    with open(f'block{_i}', 'wb') as _f:\n"
+        "        _f.write(bytes(10 * 1024**2))\n"
+        "    time.sleep(0.1)\n"
+    )
     gabel = (
         "import os, time\n"
         "if os.getuid() == 0:\n"
@@ -210,6 +231,8 @@ def _attacks(course: Path, world: Path, port: int) -> dict[str, dict[str, str]]:
         "absturz": {"a2_loesung": "import os\nos._exit(1)"},
         "segfault": {"a2_loesung": "import ctypes\nctypes.string_at(0)"},
         "speicher": after("a2_loesung", speicher),
+        "vielfrass": after("a2_loesung", vielfrass),
+        "festplatte": after("a2_loesung", festplatte),
         "gabel": after("a3_loesung", gabel),
     }
 
@@ -491,6 +514,17 @@ def test_does_the_earlier_assignment_keep_every_gradebook_row(run):
 @pytest.mark.slow
 def test_are_the_processes_a_student_started_gone_after_grading(run):
     assert run["leftovers"] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("student", "words"), [("vielfrass", "Arbeitsspeicher"), ("festplatte", "Festplatte")]
+)
+def test_is_a_jail_over_its_memory_or_disk_limit_stopped(run, student, words):
+    nb = nbformat.read(run["course"] / "autograded" / student / A / f"{A}.ipynb", as_version=4)
+    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    notes = [o.get("evalue", "") for o in by_id["a2_loesung"].outputs]
+    assert any(words in n for n in notes), notes
 
 
 @pytest.mark.slow

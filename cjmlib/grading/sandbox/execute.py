@@ -83,7 +83,7 @@ class SandboxExecute(Execute):
             self._stopped = "grading.sandbox.not_run"
             self.log.warning("Kernel died in cell %s; the rest of the notebook is not run", index)
             self._log_kernel_output()
-            note = _error("KernelDead", t("grading.sandbox.kernel_died"))
+            note = _error("KernelDead", self._death_note())
         except CellTimeoutError:
             if self._responsive():
                 # The interrupt worked after all, only late: the cell keeps its timeout error.
@@ -121,6 +121,16 @@ class SandboxExecute(Execute):
             if msg["parent_header"].get("msg_id") == msg_id:
                 return True
         return False
+
+    def _death_note(self) -> str:
+        km = self.km
+        reason = km.limit_exceeded() if isinstance(km, SandboxKernelManager) else None
+        if reason == "memory" and isinstance(km, SandboxKernelManager):
+            limit = km.memory_limit_mb if km.jail_memory_mb < 0 else km.jail_memory_mb
+            return t("sandbox.memory_exceeded", limit=limit)
+        if reason == "disk" and isinstance(km, SandboxKernelManager):
+            return t("sandbox.disk_exceeded", limit=km.disk_limit_mb)
+        return t("grading.sandbox.kernel_died")
 
     def _kill_kernel(self) -> None:
         self._log_kernel_output()

@@ -50,6 +50,7 @@ from cjmlib.grading.sandbox.jail import (
 )
 from cjmlib.grading.sandbox.limits import Limits
 from cjmlib.grading.sandbox.scratch import Scratch
+from cjmlib.grading.sandbox.watchdog import Watchdog
 from cjmlib.messages import t
 
 __all__ = [
@@ -93,6 +94,14 @@ class SandboxKernelManager(AsyncKernelManager):
     process_limit = Integer(
         256, help="Processes and threads the kernel's user may have (0 = none)."
     ).tag(config=True)
+    jail_memory_mb = Integer(
+        -1,
+        help="Memory (PSS) of all processes in the jail together, in MiB; the jail is "
+        "killed above it (-1: memory_limit_mb, 0: none).",
+    ).tag(config=True)
+    disk_limit_mb = Integer(
+        1024, help="Disk space of the kernel's scratch area in MiB; killed above it (0: none)."
+    ).tag(config=True)
     use_sandbox = Bool(
         True,
         help="Run every kernel in the bubblewrap jail. False runs student code with the "
@@ -113,6 +122,7 @@ class SandboxKernelManager(AsyncKernelManager):
     _scratch: Scratch | None = None
     _workdir = ""
     _log_file: IO[bytes] | None = None
+    _watchdog: Watchdog | None = None
 
     @validate("sandbox_uid")
     def _no_root(self, proposal: dict[str, Any]) -> int:
@@ -143,12 +153,17 @@ class SandboxKernelManager(AsyncKernelManager):
             if problem is not None:
                 raise SandboxUnavailable(problem, self.bwrap)
 
+    def limit_exceeded(self) -> str | None:
+        """ "memory" or "disk" if the watchdog killed the jail, else None."""
+        return self._watchdog.tripped if self._watchdog else None
+
     def kernel_output(self) -> str:
         """The end of what the kernel wrote to stdout/stderr (for crash reports)."""
         return self._scratch.log_tail() if self._scratch else ""
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         self.check_sandbox()
+        self._stop_watchdog()
         if self._scratch is None:  # a restart keeps the scratch area and its sockets
             submission = Path(kw.get("cwd") or os.getcwd())
             self._scratch, self._workdir = Scratch.create(
@@ -176,6 +191,17 @@ class SandboxKernelManager(AsyncKernelManager):
             if self._log_file is not None:
                 self._log_file.close()
                 self._log_file = None
+        pid = getattr(self.provisioner, "pid", None)
+        if self.use_sandbox and pid is not None and self._scratch is not None:
+            memory = self.memory_limit_mb if self.jail_memory_mb < 0 else self.jail_memory_mb
+            self._watchdog = Watchdog(
+                pid, memory_mb=memory, scratch=self._scratch.root, disk_mb=self.disk_limit_mb
+            )
+
+    def _stop_watchdog(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.stop()
+            self._watchdog = None
 
     def write_connection_file(self, **kwargs: Any) -> None:
         """Also write the kernel's own view of the connection file (socket paths in RUN)."""
@@ -227,6 +253,8 @@ class SandboxKernelManager(AsyncKernelManager):
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._watchdog is not None:
+            self._watchdog.stop()  # keeps .tripped for the report; the thread is over
         if not restart and self._scratch is not None:
             self._scratch.remove()
             self._scratch = None

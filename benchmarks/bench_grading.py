@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -93,6 +94,7 @@ def _timed(cmds: list[list[str]], cwd: Path, env: dict[str, str]) -> tuple[float
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
+            assert proc.stderr is not None
             raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr.read().decode()[-3000:]}")
         peak = max(peak, usage.ru_maxrss)
     return time.perf_counter() - start, peak / 1024
@@ -113,7 +115,7 @@ async def _start_once(km: AsyncKernelManager, folder: Path) -> float:
 
 
 def _startup(folder: Path, starts: int) -> dict[str, list[float]]:
-    makers = {
+    makers: dict[str, Callable[[], AsyncKernelManager]] = {
         "Kernel in der Sandbox": lambda: SandboxKernelManager(kernel_name="python3"),
         "Kernel ohne Sandbox (gleiche Limits)": lambda: SandboxKernelManager(
             kernel_name="python3", use_sandbox=False
@@ -160,7 +162,7 @@ def main() -> int:
         )
         walls: dict[str, list[float]] = {k: [] for k in commands}
         peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
-        grades = {}
+        grades: dict[str, dict[tuple[str, str, str], float | None]] = {}
         for r in range(args.rounds):
             for label, cmds in commands.items():
                 course = Path(tmp) / f"r{r}-{len(grades)}"

@@ -36,7 +36,7 @@ from cjmlib.messages import t
 __all__ = ["SandboxExecute"]
 
 
-class SandboxExecute(Execute):
+class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type hints
     """nbgrader's Execute with the jailed kernel; survives crashes and deaf kernels."""
 
     responsive_timeout = Integer(
@@ -144,8 +144,9 @@ class SandboxExecute(Execute):
 
 
 def _error(name: str, text: str) -> NotebookNode:
-    return NotebookNode(output_type="error", ename=name, evalue=text, traceback=[f"{name}: {text}"])
+    return _error_from({"ename": name, "evalue": text, "traceback": [f"{name}: {text}"]})
 
 
 def _error_from(spec: dict[str, Any]) -> NotebookNode:
-    return NotebookNode(output_type="error", **spec)
+    # nbformat ships no type hints.
+    return NotebookNode(output_type="error", **spec)  # type: ignore[no-untyped-call]

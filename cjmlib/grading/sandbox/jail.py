@@ -179,7 +179,7 @@ def identity_files(folder: Path, uid: int) -> None:
 def python_paths(executable: str) -> list[Path]:
     """The folders a Python interpreter needs to run: its prefixes and its real binary."""
     if os.path.realpath(executable) == os.path.realpath(sys.executable):
-        prefixes = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+        prefixes: Sequence[str] = (sys.prefix, sys.base_prefix, sys.exec_prefix)
     else:
         prefixes = _ask_prefixes(executable)
     paths = [Path(p) for p in prefixes]

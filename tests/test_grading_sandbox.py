@@ -22,10 +22,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.api import Gradebook
 
 from cjmlib.grading import classroom, parallel
-from cjmlib.grading.sandbox import SandboxKernelManager, SandboxUnavailable
+from cjmlib.grading.sandbox import SandboxExecute, SandboxKernelManager, SandboxUnavailable
 from cjmlib.grading.sandbox.jail import HOME, Jail, identity_files, kernel_environment
 from cjmlib.messages import t
 
@@ -67,6 +68,7 @@ seen = {
     "exists": {p: os.path.exists(p) for p in PATHS},
     "home_of_grader": _try(lambda: sorted(os.listdir(GRADER_HOME))),
     "unshare": subprocess.run(["unshare", "-U", "true"], capture_output=True).returncode,
+    "swap_socket": _try(lambda: os.rename("/run/kernel/kernel-ipc-1", "/run/kernel/weg")),
 }
 print(json.dumps(seen, default=str))
 """
@@ -80,6 +82,7 @@ async def _look_around(folder: Path, code: str, **settings) -> tuple[dict, str]:
     out: list[str] = []
     try:
         await kc.wait_for_ready(timeout=120)
+        km.lock_sockets()  # as SandboxExecute does once the kernel is ready
         reply = await kc.execute_interactive(
             code,
             timeout=120,
@@ -181,6 +184,8 @@ def test_does_the_kernel_get_a_fresh_environment_and_no_new_namespaces(inside):
     assert set(env) <= ours | added | {"PYDEVD_USE_FRAME_EVAL"}
     if os.geteuid() != 0:
         assert inside["unshare"] != 0  # --disable-userns
+    else:  # the kernel cannot swap its socket for a link the grader would follow
+        assert inside["swap_socket"] == "PermissionError"
 
 
 def test_does_the_kernel_run_under_its_limits_and_start_without_noise(inside):
@@ -288,3 +293,49 @@ def test_does_the_opt_out_grade_with_a_warning_for_every_submission(small_course
     assert nb.cells
     with Gradebook(f"sqlite:///{small_course / 'gradebook.db'}") as gb:
         assert {s.id for s in gb.students} == {"komplett", "leer"}
+
+
+# -- the per-cell hook: values out of the jailed kernel, judged in the grader ---------------
+
+
+# The interrupt lands in sleep(), inside the try: this loop is deaf to it.
+DEAF_LOOP = "\n".join(
+    [
+        "import time",
+        "while True:",
+        "    try:",
+        "        time.sleep(0.01)",
+        "    except:",
+        "        pass",
+    ]
+)
+
+
+class _Judge(SandboxExecute):
+    """A per-cell hook as grading could add it: fetch values, judge them out here."""
+
+    def run_cell(self, cell, resources, index):
+        if "werte" not in cell.metadata.get("tags", []):
+            return super().run_cell(cell, resources, index)
+        values = self.evaluate({"antwort": "antwort", "typ": "type(antwort).__name__"})
+        verdict = values["antwort"]["data"]["text/plain"] == "42"
+        text = json.dumps({"werte": values, "bestanden": verdict})
+        cell.outputs = [new_output("stream", name="stdout", text=text)]
+        return cell, resources
+
+
+def test_can_a_per_cell_hook_take_values_out_and_still_survive_a_deaf_kernel(tmp_path):
+    cells = [
+        new_code_cell("antwort = 6 * 7"),
+        new_code_cell("# Werte holen", metadata={"tags": ["werte"]}),
+        new_code_cell(DEAF_LOOP),
+        new_code_cell("# Werte holen", metadata={"tags": ["werte"]}),
+    ]
+    nb = new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    )
+    graded, _ = _Judge(timeout=3).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    first = json.loads(graded.cells[1].outputs[0].text)
+    assert first["bestanden"] and first["werte"]["typ"]["data"]["text/plain"] == "'int'"
+    assert graded.cells[2].outputs[-1].ename == "Abgebrochen"
+    assert graded.cells[3].outputs[0].ename == "NichtAusgeführt"

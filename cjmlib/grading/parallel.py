@@ -28,11 +28,13 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import warnings
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkContext, ForkServerContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -152,11 +154,16 @@ class _Pool:
 
     def __init__(self, course: Path, tmp: Path, overrides: Overrides) -> None:
         self.course, self.tmp, self.overrides = course, tmp, overrides
-        # Workers fork from a server that has imported nbgrader once: starting one (also to
-        # replace a dead one) then costs milliseconds, and no thread of this process is
-        # copied into it, as a plain fork would.
-        self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(list(_PRELOAD))
+        # A single-threaded parent (the command line) forks its workers directly: they
+        # start in milliseconds with nbgrader already imported. With threads around (a
+        # notebook, a test runner) a fork could copy a held lock, so the workers then
+        # fork from a server process that imported nbgrader once.
+        self.context: ForkContext | ForkServerContext
+        if threading.active_count() == 1:
+            self.context = multiprocessing.get_context("fork")
+        else:
+            self.context = multiprocessing.get_context("forkserver")
+            self.context.set_forkserver_preload(list(_PRELOAD))
         self.workers: list[_Worker] = []
         self.retired: list[_Worker] = []
         self._count = 0

@@ -6,10 +6,10 @@ notebook that always finishes.
 - after a crash or a killed kernel: the cell is not run and gets a German note (so a
   test cell scores 0);
 - otherwise :meth:`SandboxExecute.run_cell` runs it in the kernel. ``run_cell`` is the
-  hook for per-cell grading steps (e.g. fetching answer values from the kernel and
-  judging them in the grader): whatever it does inside the kernel is covered by the
-  same crash and timeout handling, as long as it lets nbclient's ``DeadKernelError`` and
-  ``CellTimeoutError`` propagate;
+  hook for per-cell grading steps (e.g. fetching answer values from the kernel with
+  :meth:`SandboxExecute.evaluate` and judging them in the grader): whatever it does
+  inside the kernel is covered by the same crash and timeout handling, as long as it
+  lets nbclient's ``DeadKernelError`` and ``CellTimeoutError`` propagate;
 - a kernel that dies in the cell (``os._exit``, segfault, memory limit) costs the cell
   and every later one; the cells before keep their points;
 - a cell that runs past ``timeout`` is interrupted (nbclient). If the kernel swallows
@@ -20,7 +20,9 @@ notebook that always finishes.
 
 from __future__ import annotations
 
+import textwrap
 import time
+from collections.abc import Mapping
 from queue import Empty
 from typing import Any
 
@@ -33,7 +35,10 @@ from traitlets import Dict, Integer, default
 from cjmlib.grading.sandbox.kernel import SandboxKernelManager
 from cjmlib.messages import t
 
-__all__ = ["SandboxExecute"]
+__all__ = ["SANDBOX_NOTES", "SandboxExecute"]
+
+# Error names of the notes this step writes into a cell; the feedback shows their text.
+SANDBOX_NOTES = frozenset({"NichtAusgeführt", "KernelDead", "Abgebrochen", "Zeitlimit"})
 
 
 class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type hints
@@ -49,7 +54,7 @@ class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type h
     @default("error_on_timeout")
     def _german_timeout(self) -> dict[str, Any]:
         text = t("sandbox.timeout", seconds=self.timeout)
-        return {"ename": "Zeitlimit", "evalue": text, "traceback": [f"Zeitlimit: {text}"]}
+        return {"ename": "Zeitlimit", "evalue": text, "traceback": textwrap.wrap(text, 88)}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["kernel_manager_class"] = SandboxKernelManager
@@ -68,6 +73,15 @@ class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type h
         if not settings.use_sandbox:
             self.log.warning(t("sandbox.unconfined"))
         return super().preprocess(nb, resources, km)  # type: ignore[no-any-return]
+
+    async def async_start_new_kernel_client(self) -> Any:
+        kc = await super().async_start_new_kernel_client()
+        if isinstance(self.km, SandboxKernelManager):
+            self.km.lock_sockets()  # the kernel listens now
+        return kc
+
+    # nbclient binds the sync version to its own coroutine function: redirect it to ours.
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def preprocess_cell(
         self, cell: NotebookNode, resources: Any, index: int
@@ -103,6 +117,37 @@ class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type h
     def run_cell(self, cell: NotebookNode, resources: Any, index: int) -> tuple[NotebookNode, Any]:
         """Run one code cell in the kernel: the hook for per-cell grading steps."""
         return super().preprocess_cell(cell, resources, index)  # type: ignore[no-any-return]
+
+    def evaluate(self, expressions: Mapping[str, str], code: str = "") -> dict[str, Any]:
+        """Run ``code`` silently in the jailed kernel and evaluate ``expressions`` there.
+
+        For per-cell hooks in :meth:`run_cell` that take values out of the kernel (and
+        judge them in the grader). Returns jupyter's ``user_expressions`` reply: name ->
+        ``{"status": "ok", "data": {"text/plain": ...}}`` or ``{"status": "error", ...}``.
+        Within ``timeout`` seconds, or the kernel is interrupted and ``CellTimeoutError``
+        raised; a dead kernel raises ``DeadKernelError``; both are handled by
+        :meth:`preprocess_cell` like those of a normal cell.
+        """
+        result: dict[str, Any] = run_sync(self._async_evaluate)(dict(expressions), code)
+        return result
+
+    async def _async_evaluate(self, expressions: dict[str, str], code: str) -> dict[str, Any]:
+        assert self.kc is not None and self.km is not None
+        msg_id = self.kc.execute(
+            code, silent=True, store_history=False, user_expressions=expressions
+        )
+        deadline = time.monotonic() + (self.timeout or 3600)
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                msg = await self.kc.shell_channel.get_msg(timeout=min(left, 1.0))
+            except (TimeoutError, Empty):
+                if not await self.km.is_alive():
+                    raise DeadKernelError("Kernel died") from None
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return dict(msg["content"].get("user_expressions", {}))
+        await self.km.interrupt_kernel()
+        raise CellTimeoutError(f"No reply for {sorted(expressions)} in {self.timeout} s")
 
     def _responsive(self) -> bool:
         """Does the kernel answer a kernel_info request within ``responsive_timeout``?"""
@@ -144,7 +189,8 @@ class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type h
 
 
 def _error(name: str, text: str) -> NotebookNode:
-    return _error_from({"ename": name, "evalue": text, "traceback": [f"{name}: {text}"]})
+    # Short lines: the feedback page shows the traceback, and one long line scrolls sideways.
+    return _error_from({"ename": name, "evalue": text, "traceback": textwrap.wrap(text, 88)})
 
 
 def _error_from(spec: dict[str, Any]) -> NotebookNode:

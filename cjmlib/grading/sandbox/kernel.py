@@ -157,6 +157,17 @@ class SandboxKernelManager(AsyncKernelManager):
         """ "memory" or "disk" if the watchdog killed the jail, else None."""
         return self._watchdog.tripped if self._watchdog else None
 
+    def lock_sockets(self) -> None:
+        """Once the kernel listens, take its socket folder away from it (grader is root).
+
+        The grader reconnects to the socket *paths* if a connection drops; a kernel that
+        could replace them with links would make the grader connect elsewhere as root.
+        Without root the kernel has the grader's own uid and this cannot be enforced.
+        """
+        if self._scratch is not None and self.kernel_uid() is not None:
+            os.chown(self._scratch.run, os.geteuid(), os.getegid())
+            self._scratch.run.chmod(0o755)
+
     def kernel_output(self) -> str:
         """The end of what the kernel wrote to stdout/stderr (for crash reports)."""
         return self._scratch.log_tail() if self._scratch else ""

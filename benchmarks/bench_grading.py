@@ -43,18 +43,14 @@ from cjmlib.grading import classroom
 from cjmlib.grading.sandbox import SandboxKernelManager
 
 DEFAULT = ["03_beduerfnisse", "05_eventlog", "08_loesungen"]
-# nbgrader's own autograde steps: the second baseline, without cjmlib's sandbox.
+# The second baseline: the course's autograde steps with nbgrader's own Execute (no
+# sandbox, no limits) instead of cjmlib's, appended to a copy of the course config.
 STOCK_STEPS = """
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.Execute" if "SandboxExecute" in str(step) else step
+    for step in c.Autograde.autograde_preprocessors
 ]
-c.Autograde.pre_convert_hook = None
+c.Autograde.pre_convert_hook = lambda **_: None
 """
 
 

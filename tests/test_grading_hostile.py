@@ -34,6 +34,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _grading import nbgrader
 from nbgrader.api import Gradebook
 
 from cjmlib.grading import classroom, parallel
@@ -346,9 +347,10 @@ def _notebook(course: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
     return classroom.with_answers(release, {**classroom.reference_answers(course, A), **answers})
 
 
-def _nbgrader(course: Path, world: Path, *args: str) -> subprocess.CompletedProcess:
+def _nbgrader(course: Path, world: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """nbgrader with an instructor environment full of secrets the kernel must not see."""
     env = {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PATH": os.environ["PATH"],
         "HOME": str(world / "home"),
         "JUPYTER_RUNTIME_DIR": str(world / "runtime"),
         "JUPYTER_TOKEN": SECRET,
@@ -356,14 +358,7 @@ def _nbgrader(course: Path, world: Path, *args: str) -> subprocess.CompletedProc
         "CJM_EXCHANGE": str(world / "exchange"),
         "LANG": "C.UTF-8",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    return nbgrader(course, *args, env=env)
 
 
 def _world(root: Path) -> Path:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _grading import small_class
 from nbgrader.api import Gradebook
 
 from cjmlib.grading import classroom, parallel
@@ -32,11 +33,7 @@ def _grade(course: Path, student: str, name: str = "reflexion"):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    course = classroom.make_course(tmp_path_factory.mktemp("parallel") / "course", [A])
-    release = classroom.release_notebook(course, A)
-    reference = classroom.reference_answers(course, A)
-    classroom.submit(course, "komplett", A, classroom.with_answers(release, reference))
-    classroom.submit(course, "leer", A, release)
+    course = small_class(tmp_path_factory.mktemp("parallel"), A)
     first = parallel.autograde_parallel(course, [A], workers=2, overrides=QUICK)
     assert sorted(first.graded) == [(A, "komplett"), (A, "leer")] and not first.failed
     # The formgrader stores a manual grade like this.

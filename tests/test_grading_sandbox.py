@@ -22,10 +22,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _grading import nbgrader, small_class
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.api import Gradebook
 
-from cjmlib.grading import classroom, parallel
+from cjmlib.grading import parallel
 from cjmlib.grading.sandbox import SandboxExecute, SandboxKernelManager, SandboxUnavailable
 from cjmlib.grading.sandbox.jail import HOME, Jail, identity_files, kernel_environment
 from cjmlib.messages import t
@@ -246,30 +247,12 @@ def test_does_the_jail_hold_for_a_grader_without_root():
 
 @pytest.fixture(scope="module")
 def small_course(tmp_path_factory):
-    course = classroom.make_course(tmp_path_factory.mktemp("klein") / "course", [A])
-    release = classroom.release_notebook(course, A)
-    reference = classroom.reference_answers(course, A)
-    classroom.submit(course, "komplett", A, classroom.with_answers(release, reference))
-    classroom.submit(course, "leer", A, release)
-    return course
-
-
-def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    env.pop("NBGRADER_EXECUTION", None)
-    return subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return small_class(tmp_path_factory.mktemp("klein"), A)
 
 
 @pytest.mark.slow
 def test_does_grading_stop_with_a_german_message_without_bubblewrap(small_course):
-    out = _nbgrader(small_course, "autograde", A, "--SandboxKernelManager.bwrap=/nicht/da/bwrap")
+    out = nbgrader(small_course, "autograde", A, "--SandboxKernelManager.bwrap=/nicht/da/bwrap")
     log = out.stdout + out.stderr
     assert out.returncode != 0
     assert "Bewertung gestoppt" in log and "apt-get install bubblewrap" in log, log[-3000:]
@@ -283,7 +266,7 @@ def test_does_grading_stop_with_a_german_message_without_bubblewrap(small_course
 
 @pytest.mark.slow
 def test_does_the_opt_out_grade_with_a_warning_for_every_submission(small_course):
-    out = _nbgrader(
+    out = nbgrader(
         small_course, "autograde", A, "--force", "--SandboxKernelManager.use_sandbox=False"
     )
     assert out.returncode == 0, out.stderr[-3000:]

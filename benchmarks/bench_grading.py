@@ -1,35 +1,57 @@
-"""Benchmark: stock sequential ``nbgrader autograde`` vs. cjmlib's parallel grader.
+"""Benchmark: grading a class with the sandbox on, whole processes from submissions to grades.
 
-Builds a simulated class in a temporary folder (N students x the course's assignments;
-students cycle through complete, blank and partial submissions), grades one copy with
-the stock command line (``nbgrader autograde <assignment>`` for one assignment after the
-other) and another copy with ``cjmlib.grading.parallel`` on all cores, then prints wall
-times and the speed-up, and checks that every score is identical and both gradebooks
-are complete.
+Builds a simulated class in a temporary folder (N students x the chosen assignments;
+students cycle through complete, blank and partial submissions) and grades fresh copies
+of it with three commands, each a fresh process, run one after the other in every round
+(interleaved, so load on the machine hits all alike):
 
-    .venv/bin/python benchmarks/bench_grading.py --students 60            # the full class
-    .venv/bin/python benchmarks/bench_grading.py --students 4 --assignments 03_beduerfnisse
+- ``stock``: ``nbgrader autograde <assignment>`` for one assignment after the other, with
+  the course config, i.e. every kernel in the bubblewrap jail (what an instructor types);
+- ``parallel``: ``python -m cjmlib.grading.parallel`` with the same config, on all cores;
+- ``ohne Sandbox``: stock ``nbgrader autograde`` with nbgrader's own ``Execute`` and no
+  jail, the second baseline (what the sandbox costs).
+
+It prints the median wall time per command, the speed-up of the parallel grader over
+stock (target: at least 2x on 2 cores for 24 students x 3 assignments), the peak memory
+of the largest single process, and checks that every grade is identical in all three
+gradebooks. A second part starts kernels directly, interleaved, in the jail and
+without it, and prints the sandbox's start-up overhead per submission (target < 0.5 s).
+
+    .venv/bin/python benchmarks/bench_grading.py                      # 24 x 3, 3 rounds
+    .venv/bin/python benchmarks/bench_grading.py --students 2 --assignments 03_beduerfnisse \\
+        --rounds 1 --starts 3                                         # smoke test
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+from jupyter_client.manager import AsyncKernelManager
 from nbgrader.api import Gradebook
 
-from cjmlib.grading import classroom, parallel
-from cjmlib.grading.build import REPO
+from cjmlib.grading import classroom
+from cjmlib.grading.sandbox import SandboxKernelManager
 
-
-def _all_assignments() -> list[str]:
-    return sorted(p.name for p in (REPO / "course" / "source").iterdir() if p.is_dir())
+DEFAULT = ["03_beduerfnisse", "05_eventlog", "08_loesungen"]
+# The second baseline: the course's autograde steps with nbgrader's own Execute (no
+# sandbox, no limits) instead of cjmlib's, appended to a copy of the course config.
+STOCK_STEPS = """
+c.Autograde.autograde_preprocessors = [
+    "nbgrader.preprocessors.Execute" if "SandboxExecute" in str(step) else step
+    for step in c.Autograde.autograde_preprocessors
+]
+c.Autograde.pre_convert_hook = lambda **_: None
+"""
 
 
 def _populate(course: Path, names: list[str], students: int) -> None:
@@ -57,66 +79,131 @@ def _grades(course: Path) -> dict[tuple[str, str, str], float | None]:
     return out
 
 
+def _timed(cmds: list[list[str]], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Run ``cmds`` one after the other: wall seconds, peak RSS (MiB) of the largest process."""
+    peak = 0
+    start = time.perf_counter()
+    for cmd in cmds:
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            assert proc.stderr is not None
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr.read().decode()[-3000:]}")
+        peak = max(peak, usage.ru_maxrss)
+    return time.perf_counter() - start, peak / 1024
+
+
+async def _start_once(km: AsyncKernelManager, folder: Path) -> float:
+    start = time.perf_counter()
+    # stderr: the stock kernel warns about unencrypted TCP on every start.
+    await km.start_kernel(cwd=str(folder), stderr=subprocess.DEVNULL)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=120)
+        return time.perf_counter() - start
+    finally:
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+
+
+def _startup(folder: Path, starts: int) -> dict[str, list[float]]:
+    makers: dict[str, Callable[[], AsyncKernelManager]] = {
+        "Kernel in der Sandbox": lambda: SandboxKernelManager(kernel_name="python3"),
+        "Kernel ohne Sandbox (gleiche Limits)": lambda: SandboxKernelManager(
+            kernel_name="python3", use_sandbox=False
+        ),
+        "jupyter_client-Standard (TCP)": lambda: AsyncKernelManager(kernel_name="python3"),
+    }
+    times: dict[str, list[float]] = {name: [] for name in makers}
+    for _ in range(starts):
+        for name, make in makers.items():
+            times[name].append(asyncio.run(_start_once(make(), folder)))
+    return times
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--students", type=int, default=60)
-    parser.add_argument("--assignments", nargs="*", default=None)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=24)
+    parser.add_argument("--assignments", nargs="*", default=DEFAULT)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--starts", type=int, default=10, help="kernel starts per kind")
     args = parser.parse_args()
-    names = args.assignments or _all_assignments()
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    names = args.assignments
+    bindir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("NBGRADER_EXECUTION", None)
+    n = args.students * len(names)
+    commands = {
+        "stock (nbgrader autograde, Sandbox)": [
+            [sys.executable, "-m", "nbgrader", "autograde", name] for name in names
+        ],
+        "cjmlib.grading.parallel (Sandbox)": [
+            [sys.executable, "-m", "cjmlib.grading.parallel", *names, f"--workers={args.workers}"]
+        ],
+        "nbgrader autograde ohne Sandbox": [
+            [sys.executable, "-m", "nbgrader", "autograde", name] for name in names
+        ],
+    }
     with tempfile.TemporaryDirectory(prefix="cjm-bench-") as tmp:
         base = classroom.make_course(Path(tmp) / "base", names)
         _populate(base, names, args.students)
-        seq, par = Path(tmp) / "sequential", Path(tmp) / "parallel"
-        shutil.copytree(base, seq)
-        shutil.copytree(base, par)
-        n = args.students * len(names)
         print(
             f"Klasse: {args.students} Teilnehmende x {len(names)} Übungen = {n} Abgaben; "
-            f"{args.workers} Prozesse, {os.cpu_count()} Kerne"
+            f"{args.workers} Prozesse, {os.cpu_count()} Kerne, {args.rounds} Runden"
         )
-
-        start = time.perf_counter()
-        for name in names:
-            subprocess.run(
-                [sys.executable, "-m", "nbgrader", "autograde", name],
-                cwd=seq,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
-        t_seq = time.perf_counter() - start
-        print(f"nbgrader autograde, nacheinander: {t_seq:8.1f} s ({t_seq / n:.2f} s je Abgabe)")
-
-        start = time.perf_counter()
-        report = parallel.autograde_parallel(par, names, workers=args.workers)
-        t_par = time.perf_counter() - start
-        print(f"cjmlib.grading.parallel:          {t_par:8.1f} s ({t_par / n:.2f} s je Abgabe)")
-        print(f"Beschleunigung: {t_seq / t_par:.2f}x (Ziel: mindestens 1.7x)")
-
-        a, b = _grades(seq), _grades(par)
-        same = a == b
+        walls: dict[str, list[float]] = {k: [] for k in commands}
+        peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
+        grades: dict[str, dict[tuple[str, str, str], float | None]] = {}
+        for r in range(args.rounds):
+            for label, cmds in commands.items():
+                course = Path(tmp) / f"r{r}-{len(grades)}"
+                shutil.copytree(base, course)
+                if "ohne Sandbox" in label:
+                    with open(course / "nbgrader_config.py", "a") as fh:
+                        fh.write(STOCK_STEPS)
+                wall, peak = _timed(cmds, course, env)
+                walls[label].append(wall)
+                peaks[label] = max(peaks[label], peak)
+                grades[label] = _grades(course)
+                shutil.rmtree(course)
+        print(f"\n{'Befehl':40} {'Median s':>9} {'s/Abgabe':>9} {'Spitze MiB':>11}")
+        print(f"{'':40} {'':>9} {'':>9} {'(1 Prozess)':>11}")
+        for label in commands:
+            med = statistics.median(walls[label])
+            print(f"{label:40} {med:9.1f} {med / n:9.2f} {peaks[label]:11.0f}")
+        stock = statistics.median(walls["stock (nbgrader autograde, Sandbox)"])
+        par = statistics.median(walls["cjmlib.grading.parallel (Sandbox)"])
+        bare = statistics.median(walls["nbgrader autograde ohne Sandbox"])
+        print(f"\nBeschleunigung parallel gegenüber stock: {stock / par:.2f}x (Ziel: ≥ 2x)")
+        print(f"Kosten der Sandbox bei stock: {(stock - bare) / n:+.2f} s je Abgabe")
+        reference = grades["stock (nbgrader autograde, Sandbox)"]
         with Gradebook(f"sqlite:///{base / 'gradebook.db'}") as gb:
             cells = sum(
                 len(nb.grade_cells) for x in names for nb in gb.find_assignment(x).notebooks
             )
-        expected_grades = cells * args.students
-        complete = len(a) == len(b) == expected_grades and not report.failed
+        complete = all(len(g) == cells * args.students for g in grades.values())
+        same = all(g == reference for g in grades.values())
         print(
-            f"Punkte identisch: {'ja' if same else 'NEIN'}; Notenbücher vollständig "
-            f"({len(b)} Bewertungen, erwartet {expected_grades}): {'ja' if complete else 'NEIN'}"
+            f"Punkte identisch in allen drei Notenbüchern: {'ja' if same else 'NEIN'}; "
+            f"vollständig ({cells * args.students} Bewertungen je Notenbuch): "
+            f"{'ja' if complete else 'NEIN'}"
         )
-        if not same:
-            diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-            print("Abweichungen:", diff[:10])
-        print(
-            "Punkte je Übung (parallel):",
-            {
-                x: sorted({v for (asg, _), v in parallel.read_scores(par).items() if asg == x})
-                for x in names
-            },
-        )
+
+        folder = Path(tmp) / "abgabe" / names[0]
+        shutil.copytree(base / "submitted" / "s000" / names[0], folder)
+        times = _startup(folder, args.starts)
+        print(f"\n{'Kernelstart bis bereit':40} {'Median s':>9} {'min s':>9} {'max s':>9}")
+        for name, values in times.items():
+            med = statistics.median(values)
+            print(f"{name:40} {med:9.2f} {min(values):9.2f} {max(values):9.2f}")
+        jail = statistics.median(times["Kernel in der Sandbox"])
+        free = statistics.median(times["Kernel ohne Sandbox (gleiche Limits)"])
+        print(f"Start-Mehraufwand der Sandbox je Abgabe: {jail - free:+.2f} s (Ziel: < 0.5 s)")
         return 0 if same and complete else 1
 
 

@@ -21,8 +21,9 @@ c.ClearSolutions.code_stub = {"python": "# DEIN CODE HIER"}
 c.ClearSolutions.text_stub = "DEINE ANTWORT HIER"
 
 # Autograding: restore deleted grade cells (they score 0 instead of "needs manual
-# grade"), and run the notebooks in the sandbox (memory/CPU/file limits, survives a
-# crashing kernel; see cjmlib/grading/sandbox.py).
+# grade"), and run every notebook's kernel in the bubblewrap sandbox (no network, no view
+# of this folder or the gradebook, memory/CPU/file/process limits, survives crashes and
+# kernels that ignore interrupts; see cjmlib/grading/sandbox/ and README.md).
 c.OverwriteCells.add_missing_cells = True
 # No notification text: nbgrader prepends it to the restored source, which changes the
 # checksum of an answer cell (it would then wait for manual grading instead of scoring 0)
@@ -43,6 +44,12 @@ c.Execute.startup_timeout = 180  # seconds for a kernel to start on a busy machi
 c.SandboxKernelManager.memory_limit_mb = 3072
 c.SandboxKernelManager.cpu_limit_s = 600
 c.SandboxKernelManager.file_limit_mb = 100
+c.SandboxKernelManager.process_limit = 256
+# Without bubblewrap, `nbgrader autograde` stops before touching any submission and says
+# how to install it. Opting out (only for your own test submissions, a warning per
+# submission): `nbgrader autograde ... --SandboxKernelManager.use_sandbox=False`.
+c.SandboxKernelManager.use_sandbox = True
+c.Autograde.pre_convert_hook = "cjmlib.grading.sandbox.stop_without_sandbox"
 
 # Feedback: no hidden test code and no tracebacks of hidden tests in the HTML.
 c.GenerateFeedback.preprocessors = [

@@ -18,6 +18,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
+from cjmlib.grading.sandbox.execute import SANDBOX_NOTES
 from cjmlib.messages import t
 
 __all__ = ["HideHiddenTests", "strip_hidden"]
@@ -57,7 +58,9 @@ class HideHiddenTests(NbGraderPreprocessor):
         outputs = []
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                if had_hidden or out.get("ename") == "KernelDead":
+                if out.get("ename") in SANDBOX_NOTES:  # not run, crashed, stopped: say so
+                    text = "⏹ " + str(out.get("evalue", ""))
+                elif had_hidden:
                     text = t("grading.feedback.failed_hidden")
                 else:
                     text = t("grading.feedback.failed", message=str(out.get("evalue", ""))[:300])

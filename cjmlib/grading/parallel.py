@@ -1,48 +1,78 @@
 """Autograde a whole class on all cores, with one consistent gradebook at the end.
 
 Stock ``nbgrader autograde`` grades one submission after the other in one process.
-:func:`autograde_parallel` splits the submissions by student over a process pool
-(default: one worker per core). Each worker grades its students with nbgrader's own
-API against a *private copy* of the gradebook (SQLite does not like two writers);
-afterwards :func:`merge_gradebooks` copies every worker's submissions, grades and
-comments into the course gradebook with nbgrader's ``Gradebook`` API. The autograded
-notebooks land in the usual ``autograded/<student>/<assignment>`` folders, so the
-formgrader, ``generate_feedback`` and ``export`` work as after a normal run.
+:func:`autograde_parallel` hands the submissions, one at a time, to a few worker
+processes (default: one per core). Each worker grades with nbgrader's own API against
+a *private copy* of the gradebook (SQLite does not like two writers); afterwards
+:func:`merge_gradebooks` copies every graded submission's grades and comments into the
+course gradebook with nbgrader's ``Gradebook`` API. The autograded notebooks land in the
+usual ``autograded/<student>/<assignment>`` folders, so the formgrader,
+``generate_feedback`` and ``export`` work as after a normal run.
 
-Command line (run in the course folder)::
+Like stock autograde it skips submissions that were graded already and not handed in
+anew since (``force`` grades them again), and it never puts a hand-graded cell of an
+unchanged submission back on the formgrader's to-do list. If a worker process dies,
+the submission it was grading is tried once more in a fresh worker and otherwise
+reported as failed; every other submission is graded and merged.
 
-    python -m cjmlib.grading.parallel [ASSIGNMENT ...] [--workers N]
+Command line (run in the course folder; ``--help`` describes every option)::
+
+    python -m cjmlib.grading.parallel [ÜBUNG ...] [--student ID] [--force] [--workers N]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import warnings
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkContext, ForkServerContext
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
 
 from cjmlib.grading.build import ensure_tools_on_path, load_course_config
+from cjmlib.messages import t
 
-__all__ = ["GradingReport", "autograde_parallel", "merge_gradebooks", "read_scores", "submissions"]
+__all__ = [
+    "GradingReport",
+    "autograde_parallel",
+    "merge_gradebooks",
+    "needs_grading",
+    "read_scores",
+    "submissions",
+]
 
 Job = tuple[str, str]  # (assignment, student)
+_PRELOAD = (
+    "cjmlib.grading.parallel",
+    "cjmlib.grading.sandbox",
+    "nbgrader.converters",
+    "nbgrader.preprocessors",
+    "nbconvert.exporters",
+)
+Overrides = Mapping[str, Mapping[str, object]]
 
 
 @dataclass
 class GradingReport:
-    """What a grading run did: graded jobs, failures (with nbgrader's log), workers."""
+    """What a grading run did: graded, skipped (unchanged) and failed jobs, workers."""
 
     graded: list[Job] = field(default_factory=list)
+    skipped: list[Job] = field(default_factory=list)
     failed: dict[Job, str] = field(default_factory=dict)
     workers: int = 1
 
@@ -51,42 +81,221 @@ def _db_path(course: Path) -> Path:
     return course / "gradebook.db"
 
 
-def submissions(course: Path, assignments: Iterable[str] | None = None) -> list[Job]:
-    """All (assignment, student) pairs found in ``course/submitted``."""
+def submissions(
+    course: Path, assignments: Iterable[str] | None = None, students: Iterable[str] | None = None
+) -> list[Job]:
+    """All (assignment, student) pairs found in ``course/submitted``, optionally filtered."""
     wanted = set(assignments) if assignments else None
+    who = set(students) if students else None
     jobs = []
     for student in sorted((course / "submitted").glob("*")):
+        if who is not None and student.name not in who:
+            continue
         for folder in sorted(student.glob("*")):
             if folder.is_dir() and (wanted is None or folder.name in wanted):
                 jobs.append((folder.name, student.name))
     return jobs
 
 
-def _worker(course: str, db: str, jobs: list[Job], overrides: dict) -> dict[Job, str | None]:
-    ensure_tools_on_path()
-    # nbgrader's own session handling trips SQLAlchemy autoflush warnings; they are noise.
-    warnings.filterwarnings("ignore", module="nbgrader")
-    config = load_course_config(Path(course))
+def needs_grading(coursedir: CourseDirectory, assignment: str, student: str) -> bool:
+    """Stock autograde's rule: not graded yet, a notebook missing, or handed in anew since."""
+    src = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+    dest = Path(coursedir.format_path(coursedir.autograded_directory, student, assignment))
+    if not dest.is_dir() or any(not (dest / nb.name).exists() for nb in src.glob("*.ipynb")):
+        return True
+    new = coursedir.get_existing_timestamp(str(src))
+    old = coursedir.get_existing_timestamp(str(dest))
+    return new is not None and old is not None and new > old
+
+
+def _config(course: Path, overrides: Overrides) -> Config:
+    config = load_course_config(course)
     for section, values in overrides.items():
         for key, value in values.items():
             config[section][key] = value
+    return config
+
+
+def _uses_sandbox(config: Config) -> bool:
+    steps = config.Autograde.get("autograde_preprocessors", [])
+    return any("SandboxExecute" in str(step) for step in steps)
+
+
+def _worker(conn: Connection, course: str, db: str, overrides: Overrides) -> None:
+    """Worker process: grade the jobs it receives until it receives ``None``."""
+    ensure_tools_on_path()
+    # nbgrader's own session handling trips SQLAlchemy autoflush warnings; they are noise.
+    warnings.filterwarnings("ignore", module="nbgrader")
+    config = _config(Path(course), overrides)
     config.CourseDirectory.db_url = f"sqlite:///{db}"
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
-    results: dict[Job, str | None] = {}
-    for assignment, student in jobs:
+    while (job := conn.recv()) is not None:
+        assignment, student = job
         # One retry: on a busy machine a kernel can miss its start-up deadline.
         for _attempt in range(2):
             out = api.autograde(assignment, student, force=True, create=True)
             if out["success"]:
                 break
-        results[(assignment, student)] = (
-            None if out["success"] else (out.get("log", "") + out.get("error", ""))
+        error = None if out["success"] else (out.get("log", "") + out.get("error", ""))
+        conn.send((job, error))
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    db: Path
+    job: Job | None = None
+    done: list[Job] = field(default_factory=list)
+
+
+class _Pool:
+    """Worker processes fed one job at a time; a dead worker is replaced."""
+
+    def __init__(self, course: Path, tmp: Path, overrides: Overrides) -> None:
+        self.course, self.tmp, self.overrides = course, tmp, overrides
+        # A single-threaded parent (the command line) forks its workers directly: they
+        # start in milliseconds with nbgrader already imported. With threads around (a
+        # notebook, a test runner) a fork could copy a held lock, so the workers then
+        # fork from a server process that imported nbgrader once.
+        self.context: ForkContext | ForkServerContext
+        if threading.active_count() == 1:
+            self.context = multiprocessing.get_context("fork")
+        else:
+            self.context = multiprocessing.get_context("forkserver")
+            self.context.set_forkserver_preload(list(_PRELOAD))
+        self.workers: list[_Worker] = []
+        self.retired: list[_Worker] = []
+        self._count = 0
+
+    def start(self) -> _Worker:
+        db = self.tmp / f"worker{self._count}.db"
+        self._count += 1
+        shutil.copy(_db_path(self.course), db)
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(
+            target=_worker, args=(theirs, str(self.course), str(db), dict(self.overrides))
         )
-    return results
+        process.start()
+        theirs.close()
+        worker = _Worker(process, ours, db)
+        self.workers.append(worker)
+        return worker
+
+    def run(self, jobs: Sequence[Job], size: int, report: GradingReport) -> None:
+        queue: deque[Job] = deque(jobs)
+        tries: dict[Job, int] = {}
+        for _ in range(size):
+            self.start()
+        while queue or any(w.job for w in self.workers):
+            for worker in list(self.workers):
+                if worker.job is None and queue:
+                    worker.job = queue.popleft()
+                    try:
+                        worker.conn.send(worker.job)
+                    except OSError:  # died while idle: not the job's fault
+                        queue.appendleft(worker.job)
+                        self._retire(worker, queue)
+            busy = [w for w in self.workers if w.job is not None]
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
+            for worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    self._collect(worker, queue, tries, report)
+        for worker in self.workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in [*self.workers, *self.retired]:
+            worker.process.join()
+
+    def _collect(
+        self, worker: _Worker, queue: deque[Job], tries: dict[Job, int], report: GradingReport
+    ) -> None:
+        try:
+            if worker.conn.poll():
+                job, error = worker.conn.recv()
+                worker.job = None
+                if error is None:
+                    report.graded.append(job)
+                    worker.done.append(job)
+                else:
+                    report.failed[job] = t("parallel.nbgrader_failed") + "\n" + error
+                return
+        except (EOFError, OSError):
+            pass
+        # The worker died with a job in hand: try the job once more in a fresh worker.
+        job = worker.job
+        assert job is not None
+        worker.process.join()
+        tries[job] = tries.get(job, 0) + 1
+        if tries[job] < 2:
+            queue.appendleft(job)
+        else:
+            report.failed[job] = t("parallel.worker_died", code=worker.process.exitcode)
+        self._retire(worker, queue)
+
+    def _retire(self, worker: _Worker, queue: deque[Job]) -> None:
+        """Put a dead worker aside (its finished jobs are still merged); replace it."""
+        worker.job = None
+        worker.process.join()
+        self.workers.remove(worker)
+        self.retired.append(worker)
+        if queue or not self.workers:
+            self.start()
+
+
+def autograde_parallel(
+    course: str | os.PathLike[str],
+    assignments: Iterable[str] | None = None,
+    *,
+    students: Iterable[str] | None = None,
+    force: bool = False,
+    workers: int | None = None,
+    overrides: Overrides | None = None,
+) -> GradingReport:
+    """Autograde the submissions of ``assignments`` (all if None) in ``course``.
+
+    ``students`` limits the run to these ids; ``force`` grades unchanged submissions
+    again; ``overrides`` are extra config values, e.g. ``{"Execute": {"timeout": 10}}``.
+    Raises :class:`~cjmlib.grading.sandbox.SandboxUnavailable` before grading anything
+    if the course grades in the sandbox and none can be made here.
+    """
+    ensure_tools_on_path()
+    course = Path(course).resolve()
+    overrides = overrides or {}
+    config = _config(course, overrides)
+    if _uses_sandbox(config):
+        from cjmlib.grading.sandbox import SandboxKernelManager
+
+        SandboxKernelManager(config=config).check_sandbox()
+    coursedir = CourseDirectory(config=config)
+    report = GradingReport()
+    jobs = []
+    for job in submissions(course, assignments, students):
+        if force or needs_grading(coursedir, *job):
+            jobs.append(job)
+        else:
+            report.skipped.append(job)
+    report.workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    if not jobs:
+        return report
+    main_db = _db_path(course)
+    with tempfile.TemporaryDirectory(prefix="cjm-grade-") as tmp:
+        pool = _Pool(course, Path(tmp), overrides)
+        pool.run(jobs, report.workers, report)
+        for worker in [*pool.workers, *pool.retired]:
+            merge_gradebooks(str(main_db), str(worker.db), worker.done)
+    return report
 
 
 def merge_gradebooks(target_db: str, source_db: str, jobs: Iterable[Job]) -> None:
-    """Copy the autograding results of ``jobs`` from ``source_db`` into ``target_db``."""
+    """Copy the autograding results of ``jobs`` from ``source_db`` into ``target_db``.
+
+    Manual scores in the target are never touched. A cell a human graded keeps its
+    "graded" state if the submission is the one that was graded by hand (same
+    timestamp); a submission handed in anew goes back to the human, as in stock nbgrader.
+    """
     with (
         warnings.catch_warnings(),
         Gradebook(f"sqlite:///{source_db}") as src,
@@ -107,69 +316,24 @@ def merge_gradebooks(target_db: str, source_db: str, jobs: Iterable[Job]) -> Non
                 email=person.email,
                 lms_user_id=person.lms_user_id,
             )
+            try:
+                same = gb.find_submission(assignment, student).timestamp == sub.timestamp
+            except MissingEntry:
+                same = False
             gb.update_or_create_submission(assignment, student, timestamp=sub.timestamp)
             for snb in sub.notebooks:
                 nb = gb.find_submission_notebook(snb.name, assignment, student)
-                nb.flagged = snb.flagged
                 nb.late_submission_penalty = snb.late_submission_penalty
                 for sgrade in snb.grades:
                     grade = gb.find_grade(sgrade.name, snb.name, assignment, student)
+                    hand_graded = same and grade.manual_score is not None
                     grade.auto_score = sgrade.auto_score
-                    grade.needs_manual_grade = sgrade.needs_manual_grade
+                    if not (hand_graded and not grade.needs_manual_grade):
+                        grade.needs_manual_grade = sgrade.needs_manual_grade
                 for scomment in snb.comments:
                     comment = gb.find_comment(scomment.name, snb.name, assignment, student)
                     comment.auto_comment = scomment.auto_comment
             gb.db.commit()
-
-
-def autograde_parallel(
-    course: str | os.PathLike[str],
-    assignments: Iterable[str] | None = None,
-    *,
-    workers: int | None = None,
-    overrides: dict[str, dict[str, object]] | None = None,
-) -> GradingReport:
-    """Autograde every submission of ``assignments`` (all if None) in ``course``.
-
-    ``overrides`` are extra config values, e.g. ``{"Execute": {"timeout": 10}}``.
-    """
-    ensure_tools_on_path()
-    course = Path(course).resolve()
-    jobs = submissions(course, assignments)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    by_student: dict[str, list[Job]] = {}
-    for job in jobs:
-        by_student.setdefault(job[1], []).append(job)
-    chunks: list[list[Job]] = [[] for _ in range(workers)]
-    # Students with many submissions first, each to the lightest chunk: even loads.
-    for student_jobs in sorted(by_student.values(), key=len, reverse=True):
-        min(chunks, key=len).extend(student_jobs)
-    report = GradingReport(workers=workers)
-    main_db = _db_path(course)
-    with tempfile.TemporaryDirectory(prefix="cjm-grade-") as tmp:
-        dbs = []
-        for i in range(workers):
-            db = Path(tmp) / f"worker{i}.db"
-            shutil.copy(main_db, db)
-            dbs.append(str(db))
-        if workers == 1:
-            results = [_worker(str(course), dbs[0], chunks[0], overrides or {})]
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [
-                    pool.submit(_worker, str(course), db, chunk, overrides or {})
-                    for db, chunk in zip(dbs, chunks, strict=True)
-                    if chunk
-                ]
-                results = [f.result() for f in futures]
-        for db, chunk, result in zip(dbs, chunks, results, strict=False):
-            merge_gradebooks(str(main_db), db, chunk)
-            for job, error in result.items():
-                if error is None:
-                    report.graded.append(job)
-                else:
-                    report.failed[job] = error
-    return report
 
 
 def read_scores(course: str | os.PathLike[str]) -> dict[Job, float]:
@@ -182,19 +346,70 @@ def read_scores(course: str | os.PathLike[str]) -> dict[Job, float]:
     return scores
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cjmlib.grading.parallel")
-    parser.add_argument("assignments", nargs="*")
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--course", default=".")
-    args = parser.parse_args(argv)
-    report = autograde_parallel(args.course, args.assignments or None, workers=args.workers)
-    print(
-        f"{len(report.graded)} Abgaben bewertet mit {report.workers} Prozessen; "
-        f"{len(report.failed)} fehlgeschlagen."
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help with the headings in the catalogue's language."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix=t("parallel.usage") + " ")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m cjmlib.grading.parallel",
+        description=t("parallel.description"),
+        formatter_class=_HelpFormatter,
+        add_help=False,
     )
-    for (assignment, student), log in report.failed.items():
-        print(f"--- {student}/{assignment}:\n{log[-2000:]}", file=sys.stderr)
+    parser._positionals.title = t("parallel.positionals")
+    parser._optionals.title = t("parallel.options")
+    add = parser.add_argument
+    add("-h", "--help", action="help", help=t("parallel.help"))
+    add("assignments", nargs="*", metavar="ÜBUNG", help=t("parallel.assignments"))
+    add("--student", action="append", default=[], metavar="ID", help=t("parallel.student"))
+    add("--force", action="store_true", help=t("parallel.force"))
+    add("--workers", type=int, default=None, metavar="N", help=t("parallel.workers"))
+    add("--course", default=".", metavar="ORDNER", help=t("parallel.course"))
+    add("--ohne-sandbox", action="store_true", help=t("parallel.no_sandbox"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from cjmlib.grading.sandbox import SandboxUnavailable
+
+    args = _parser().parse_args(argv)
+    students = [s.strip() for item in args.student for s in item.split(",") if s.strip()]
+    overrides: dict[str, dict[str, Any]] = {}
+    if args.ohne_sandbox:
+        overrides["SandboxKernelManager"] = {"use_sandbox": False}
+    try:
+        report = autograde_parallel(
+            args.course,
+            args.assignments or None,
+            students=students or None,
+            force=args.force,
+            workers=args.workers,
+            overrides=overrides,
+        )
+    except SandboxUnavailable as exc:
+        print(exc.detail, file=sys.stderr)
+        print(exc, file=sys.stderr)
+        return 2
+    if not (report.graded or report.failed or report.skipped):
+        print(t("parallel.nothing"))
+    print(
+        t(
+            "parallel.summary",
+            graded=len(report.graded),
+            skipped=len(report.skipped),
+            failed=len(report.failed),
+            workers=report.workers,
+        )
+    )
+    for (assignment, student), reason in sorted(report.failed.items()):
+        first, _, log = reason.partition("\n")
+        print(t("parallel.failed", student=student, assignment=assignment, reason=first))
+        if log:
+            print(f"--- {student}/{assignment}:\n{log[-3000:]}", file=sys.stderr)
     return 1 if report.failed else 0
 
 

@@ -1,0 +1,136 @@
+"""The parallel grader behaves as instructors expect from ``nbgrader autograde``.
+
+A re-run skips unchanged submissions and never puts a hand-graded reflection back on the
+to-do list; ``force`` and ``students`` choose what is graded; a new submission is graded
+again and goes back to the human. A student who kills its worker process (possible only
+with the sandbox switched off) costs that one submission, not the run. The command line
+has a German ``--help`` and reports per student.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from _grading import small_class
+from nbgrader.api import Gradebook
+
+from cjmlib.grading import classroom, parallel
+from cjmlib.messages import t
+
+A = "03_beduerfnisse"
+QUICK = {"Execute": {"timeout": 20}}
+
+
+def _grade(course: Path, student: str, name: str = "reflexion"):
+    gb = Gradebook(f"sqlite:///{course / 'gradebook.db'}")
+    return gb, gb.find_grade(name, A, A, student)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = small_class(tmp_path_factory.mktemp("parallel"), A)
+    first = parallel.autograde_parallel(course, [A], workers=2, overrides=QUICK)
+    assert sorted(first.graded) == [(A, "komplett"), (A, "leer")] and not first.failed
+    # The formgrader stores a manual grade like this.
+    gb, grade = _grade(course, "komplett")
+    with gb:
+        grade.manual_score = 1.5
+        grade.needs_manual_grade = False
+        gb.db.commit()
+    return course
+
+
+@pytest.mark.slow
+def test_does_a_rerun_skip_unchanged_submissions(course):
+    notebook = course / "autograded" / "komplett" / A / f"{A}.ipynb"
+    stamp = notebook.stat().st_mtime_ns
+    report = parallel.autograde_parallel(course, [A], overrides=QUICK)
+    assert report.graded == [] and sorted(report.skipped) == [(A, "komplett"), (A, "leer")]
+    assert notebook.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.slow
+def test_does_a_forced_rerun_keep_the_manual_grade_done(course):
+    report = parallel.autograde_parallel(
+        course, [A], students=["komplett"], force=True, overrides=QUICK
+    )
+    assert report.graded == [(A, "komplett")] and report.skipped == []
+    gb, grade = _grade(course, "komplett")
+    with gb:
+        assert grade.manual_score == 1.5 and not grade.needs_manual_grade
+    assert parallel.read_scores(course)[(A, "komplett")] == 7
+
+
+@pytest.mark.slow
+def test_does_a_new_submission_get_graded_and_go_back_to_the_human(course):
+    release = classroom.release_notebook(course, A)
+    reference = classroom.reference_answers(course, A)
+    later = dt.datetime(2026, 5, 5, 9, 0)
+    classroom.submit(course, "komplett", A, classroom.with_answers(release, reference), later)
+    report = parallel.autograde_parallel(course, [A], overrides=QUICK)
+    assert report.graded == [(A, "komplett")] and report.skipped == [(A, "leer")]
+    gb, grade = _grade(course, "komplett")
+    with gb:
+        # As in stock nbgrader: the old manual score stays, but a human must look again.
+        assert grade.manual_score == 1.5 and grade.needs_manual_grade
+
+
+@pytest.mark.slow
+def test_does_a_killed_worker_cost_only_its_own_submission(tmp_path):
+    course = classroom.make_course(tmp_path / "course", [A])
+    release = classroom.release_notebook(course, A)
+    reference = classroom.reference_answers(course, A)
+    kill = reference["a1_loesung"] + "\nimport os\nos.kill(os.getppid(), 9)"
+    for student, answers in {
+        "anna": reference,
+        "moerder": {**reference, "a1_loesung": kill},
+        "leer": None,
+        "zoe": reference,
+    }.items():
+        nb = release if answers is None else classroom.with_answers(release, answers)
+        classroom.submit(course, student, A, nb)
+    # Only without the sandbox can a cell reach its worker process.
+    unconfined = {**QUICK, "SandboxKernelManager": {"use_sandbox": False}}
+    report = parallel.autograde_parallel(course, [A], workers=2, overrides=unconfined)
+    assert list(report.failed) == [(A, "moerder")]
+    assert t("parallel.worker_died", code=-9) == report.failed[(A, "moerder")]
+    assert sorted(report.graded) == [(A, "anna"), (A, "leer"), (A, "zoe")]
+    scores = parallel.read_scores(course)
+    assert {k: v for k, v in scores.items() if k[1] != "moerder"} == {
+        (A, "anna"): 7,
+        (A, "leer"): 0,
+        (A, "zoe"): 7,
+    }
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(
+        [sys.executable, "-m", "cjmlib.grading.parallel", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_does_the_command_line_explain_itself_in_german():
+    out = _cli("--help")
+    assert out.returncode == 0
+    for text in ("Aufruf:", "Optionen:", "--student", "--force", "--ohne-sandbox"):
+        assert text in out.stdout
+    assert t("parallel.force") in " ".join(out.stdout.split())
+
+
+@pytest.mark.slow
+def test_does_the_command_line_grade_one_student_and_report(course):
+    out = _cli(A, "--student", "leer", "--force", "--course", str(course))
+    assert out.returncode == 0, out.stderr[-3000:]
+    summary = t("parallel.summary", graded=1, skipped=0, failed=0, workers=1)
+    assert summary in out.stdout

@@ -9,10 +9,7 @@ graded with the parallel grader. One graded course (module scope) serves every t
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -68,23 +65,8 @@ STUDENTS_B = {
 }
 
 
-def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "CJM_EXCHANGE": str(course.parent / "exchange"),
-    }
-    env.pop("NBGRADER_EXECUTION", None)
-    out = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    return out
+def _nbgrader(course: Path, *args: str):
+    return classroom.nbgrader(course, *args, timeout=600)
 
 
 def _student_notebook(course: Path, name: str, answers, deleted):

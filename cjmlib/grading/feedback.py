@@ -6,7 +6,8 @@ that notebook, so the default feedback HTML shows the hidden test code and its
 traceback. :class:`HideHiddenTests` runs in ``GenerateFeedback.preprocessors`` (see
 ``course/nbgrader_config.py``): in every autograded test cell it replaces the hidden
 region with one German line and shortens errors to a German verdict without
-traceback (and without the message, if the cell has hidden tests).
+traceback (and without the message, if the cell has hidden tests or a judge in the grader
+failed it, see :mod:`cjmlib.grading.verdicts`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from traitlets import Unicode
 from cjmlib.messages import t
 
 __all__ = ["HideHiddenTests", "strip_hidden"]
+
+#: Error names whose message would tell about hidden tests (or nothing useful).
+_HIDDEN_FAILURES = ("KernelDead", "HiddenTestFailed")
 
 
 def strip_hidden(
@@ -57,7 +61,7 @@ class HideHiddenTests(NbGraderPreprocessor):
         outputs = []
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                if had_hidden or out.get("ename") == "KernelDead":
+                if had_hidden or out.get("ename") in _HIDDEN_FAILURES:
                     text = t("grading.feedback.failed_hidden")
                 else:
                     text = t("grading.feedback.failed", message=str(out.get("evalue", ""))[:300])

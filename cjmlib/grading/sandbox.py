@@ -49,6 +49,7 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
+from cjmlib.grading.verdicts import Verdicts
 from cjmlib.messages import t
 
 __all__ = ["SandboxExecute", "SandboxKernelManager", "apply_limits", "main"]
@@ -90,20 +91,40 @@ class SandboxKernelManager(AsyncKernelManager):
 
 
 class SandboxExecute(Execute):
-    """nbgrader's Execute with the sandboxed kernel and survival of kernel crashes."""
+    """nbgrader's Execute with the sandboxed kernel and survival of kernel crashes.
+
+    Test cells of an assignment with judges are not run as written: the kernel only
+    hands over the answers, and the grader judges them (see :mod:`cjmlib.grading.verdicts`).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["kernel_manager_class"] = SandboxKernelManager
         super().__init__(*args, **kwargs)
         self._dead = False
+        self._verdicts: Verdicts | None = None
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None):
         self._dead = False
+        assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+        self._verdicts = Verdicts.for_assignment(self.config, assignment) if assignment else None
         return super().preprocess(nb, resources, km)
 
     def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int):
         if cell.cell_type != "code" or not cell.source.strip():
             return cell, resources
+        task = self._verdicts.task_of(cell) if self._verdicts else None
+        if task is None:
+            return self._run(cell, resources, index)
+        assert self._verdicts is not None
+        handover = self._verdicts.handover_cell(task) if task else None
+        if handover is not None:
+            handover, resources = self._run(handover, resources, index)
+        cell.outputs = self._verdicts.outputs(cell, task, handover.outputs if handover else [])
+        cell.execution_count = handover.get("execution_count") if handover else None
+        self.nb.cells[index] = cell  # nbclient stored the hand-over cell in its place
+        return cell, resources
+
+    def _run(self, cell: NotebookNode, resources: Any, index: int):
         if self._dead:
             cell.outputs = [_error("KernelDead", t("grading.sandbox.not_run"))]
             return cell, resources

@@ -19,7 +19,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from cjmlib.grading import classroom, parallel
@@ -132,25 +131,16 @@ STUDENTS_A: dict[str, tuple[dict[str, str] | None, list[str], float]] = {
 RETRY = {"retry-schleife": ({"a2_loesung": RETRY_LOOP}, [], 2)}
 
 
-def _submission(course: Path, name: str, answers, deleted) -> nbformat.NotebookNode:
-    release = classroom.release_notebook(course, name)
-    if answers is None:
-        return release
-    nb = classroom.with_answers(release, {**classroom.reference_answers(course, name), **answers})
-    nb.cells = [
-        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in deleted
-    ]
-    return nb
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     course = classroom.make_course(tmp_path_factory.mktemp("angriffe") / "course", [A, B])
     for student, (answers, deleted, _) in STUDENTS_A.items():
-        classroom.submit(course, student, A, _submission(course, A, answers, deleted))
+        classroom.submit(
+            course, student, A, classroom.student_notebook(course, A, answers, deleted)
+        )
     log = classroom.nbgrader(course, "autograde", A, "--Execute.timeout=10")
     for student, (answers, _, _) in STUDENTS_B.items():
-        classroom.submit(course, student, B, _submission(course, B, answers, []))
+        classroom.submit(course, student, B, classroom.student_notebook(course, B, answers, []))
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("NBGRADER_EXECUTION", None)
     parallel_run = subprocess.run(
@@ -199,7 +189,7 @@ def test_does_the_log_name_each_tampered_cell_once_in_german_and_honest_students
 def test_does_a_retry_loop_cost_only_the_cells_from_the_loop_on(graded):
     course, _ = graded
     ((student, (answers, deleted, score)),) = RETRY.items()
-    classroom.submit(course, student, A, _submission(course, A, answers, deleted))
+    classroom.submit(course, student, A, classroom.student_notebook(course, A, answers, deleted))
     classroom.nbgrader(course, "autograde", A, "--student", student, "--Execute.timeout=10")
     assert parallel.read_scores(course)[(A, student)] == score
 

@@ -131,7 +131,9 @@ def released(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("name", NAMES)
 def test_does_the_graded_release_show_no_solution_and_no_expected_value(released, name):
     folder = released / "release" / name
-    assert sorted(p.name for p in folder.iterdir()) == sorted(["data.json", f"{name}.ipynb", TASKS_FILE])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["data.json", f"{name}.ipynb", TASKS_FILE]
+    )
     nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells)
     assert "solution()" not in text and "selbststudium" not in str(nb.cells)

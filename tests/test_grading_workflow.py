@@ -69,17 +69,6 @@ def _nbgrader(course: Path, *args: str):
     return classroom.nbgrader(course, *args, timeout=600)
 
 
-def _student_notebook(course: Path, name: str, answers, deleted):
-    release = classroom.release_notebook(course, name)
-    if answers is None:
-        return release
-    nb = classroom.with_answers(release, {**classroom.reference_answers(course, name), **answers})
-    nb.cells = [
-        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in deleted
-    ]
-    return nb
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("kurs")
@@ -92,11 +81,15 @@ def course(tmp_path_factory):
     _nbgrader(course, "release_assignment", A)
     exchange = root / "exchange"
     for student, (answers, deleted, _) in STUDENTS_A.items():
-        classroom.hand_in(exchange, student, A, _student_notebook(course, A, answers, deleted))
+        classroom.hand_in(
+            exchange, student, A, classroom.student_notebook(course, A, answers, deleted)
+        )
     _nbgrader(course, "collect", A)
     _nbgrader(course, "autograde", A, "--Execute.timeout=10")
     for student, (answers, deleted, _) in STUDENTS_B.items():
-        classroom.submit(course, student, B, _student_notebook(course, B, answers, deleted))
+        classroom.submit(
+            course, student, B, classroom.student_notebook(course, B, answers, deleted)
+        )
     report = parallel.autograde_parallel(
         course, [B], workers=2, overrides={"Execute": {"timeout": 10}}
     )

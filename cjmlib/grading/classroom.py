@@ -26,6 +26,7 @@ __all__ = [
     "nbgrader",
     "reference_answers",
     "release_notebook",
+    "student_notebook",
     "submit",
     "with_answers",
 ]
@@ -78,6 +79,26 @@ def with_answers(nb: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat
             cell.source = answers[key]
         elif cell.get("id") in answers:
             cell.source = answers[cell["id"]]
+    return nb
+
+
+def student_notebook(
+    course: Path,
+    assignment: str,
+    answers: dict[str, str] | None,
+    deleted: list[str] | tuple[str, ...] = (),
+) -> nbformat.NotebookNode:
+    """A submission: the release with the reference answers, ``answers`` changed, cells deleted.
+
+    ``answers=None`` is the untouched release. Keys of ``answers`` and ``deleted`` are grade ids.
+    """
+    release = release_notebook(course, assignment)
+    if answers is None:
+        return release
+    nb = with_answers(release, {**reference_answers(course, assignment), **answers})
+    nb.cells = [
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in deleted
+    ]
     return nb
 
 

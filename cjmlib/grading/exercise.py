@@ -246,6 +246,7 @@ class TaskCheck:
         that raises as failed. In graded grading the grader judges instead (the cell's
         code is not run there).
         """
+        __tracebackhide__ = True  # IPython shows the trainee's cell and the message, not ours
         verdict = self.verdict()
         if not verdict.passed:
             raise AssertionError(verdict.message)

@@ -16,7 +16,9 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -163,19 +165,26 @@ def test_does_the_self_study_edition_still_offer_solution(capsys, monkeypatch):
     assert ns["pruefe"].a2.verdict().kind == "incorrect"  # self-study knows right from wrong
 
 
-def _run(path: Path, tmp_path: Path) -> nbformat.NotebookNode:
+def _run(path: Path) -> nbformat.NotebookNode:
+    """Execute the notebook at ``path`` in its folder, as a self-learner's JupyterLab would."""
     nb = nbformat.read(path, as_version=4)
     env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
-    client = NotebookClient(
-        nb,
-        timeout=120,
-        allow_errors=True,
-        resources={"metadata": {"path": str(path.parent)}},
-        kernel_name="python3",
-    )
-    env["TMPDIR"] = str(tmp_path)
-    client.execute(env=env)
+    with tempfile.TemporaryDirectory(prefix="cjm-selbst-") as tmp:
+        env["TMPDIR"] = tmp
+        client = NotebookClient(
+            nb, timeout=180, allow_errors=True, resources={"metadata": {"path": str(path.parent)}}
+        )
+        client.execute(env=env)
     return nb
+
+
+@pytest.fixture(scope="module")
+def self_study() -> dict[str, nbformat.NotebookNode]:
+    """Every notebook of exercises/ and solutions/, executed two at a time (one per core)."""
+    paths = [REPO / folder / f"{n}.ipynb" for n in NAMES for folder in ("solutions", "exercises")]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        done = dict(zip(paths, pool.map(_run, paths), strict=True))
+    return {f"{p.parent.name}/{p.stem}": nb for p, nb in done.items()}
 
 
 def _outputs(cell: nbformat.NotebookNode) -> str:
@@ -189,16 +198,15 @@ def _outputs(cell: nbformat.NotebookNode) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_do_the_self_study_notebooks_run_and_judge(name, tmp_path):
+def test_do_the_self_study_notebooks_run_and_judge(name, self_study):
     """solutions/ passes every check and test; exercises/ reads as not attempted."""
-    solved = _run(REPO / "solutions" / f"{name}.ipynb", tmp_path)
+    solved = self_study[f"solutions/{name}"]
     errors = [o for c in solved.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
     checks = [c for c in solved.cells if c.source.startswith(("# Sofort-Check", "# Tests zu"))]
     assert len(checks) == 6
     assert all(t("grading.check.correct") in _outputs(c) for c in checks)
-    fresh = _run(REPO / "exercises" / f"{name}.ipynb", tmp_path)
-    for cell in fresh.cells:
+    for cell in self_study[f"exercises/{name}"].cells:
         if cell.source.startswith("# Sofort-Check"):
             assert t("grading.check.not_attempted") in _outputs(cell)
         elif cell.source.startswith("# Tests zu"):

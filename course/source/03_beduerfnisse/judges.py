@@ -12,7 +12,7 @@ Data = dict[str, Any]
 
 def opportunities(data: Data) -> pd.DataFrame:
     """The needs with their opportunity score: importance + max(importance - satisfaction, 0)."""
-    needs = data["beduerfnisse"]
+    needs: pd.DataFrame = data["beduerfnisse"]
     gap = (needs["importance"] - needs["satisfaction"]).clip(lower=0)
     return needs.assign(opportunity=needs["importance"] + gap)
 

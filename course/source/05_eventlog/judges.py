@@ -13,7 +13,8 @@ Data = dict[str, Any]
 
 def clean_events(data: Data) -> pd.DataFrame:
     """The raw export without rows lacking a customer id and without duplicates."""
-    return data["events_roh"].dropna(subset=["customer_id"]).drop_duplicates()
+    raw: pd.DataFrame = data["events_roh"]
+    return raw.dropna(subset=["customer_id"]).drop_duplicates()
 
 
 def judge_a1(answers: Answers, data: Data) -> None:
@@ -35,8 +36,8 @@ def judge_a2(answers: Answers, data: Data) -> None:
 
 
 def judge_a3(answers: Answers, data: Data) -> None:
-    f = funnel(clean_events(data), data["phasen"])
-    if answers["groesstes_leck"] != f.loc[f["drop_off_rate"].idxmax(), "label"]:
+    rates = funnel(clean_events(data), data["phasen"]).set_index("label")["drop_off_rate"]
+    if answers["groesstes_leck"] != rates.idxmax():
         fail("items_off", name="groesstes_leck")
 
 

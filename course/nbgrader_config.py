@@ -8,7 +8,36 @@ c = get_config()  # noqa: F821 - provided by traitlets when the file is loaded
 c.CourseDirectory.course_id = "cjm-werkstatt"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # Only the notebooks of an assignment are graded; workbook files etc. stay as submitted.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.versionen"]
+# judges.py knows the answers: it is never released, never copied into a student's
+# autograded folder (nbgrader copies source files there, minus these patterns), and a
+# judges.py a student hands in is ignored. tasks.py and data.json are released and
+# overwrite whatever a submission brings.
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "feedback",
+    "*.versionen",
+    "judges.py",
+]
+
+# Release the graded edition: cells tagged "selbststudium" (e.g. the note on solution())
+# are dropped first, then nbgrader's usual steps (see cjmlib/grading/editions.py).
+c.GenerateAssignment.preprocessors = [
+    "cjmlib.grading.editions.KeepEdition",
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # Exchange for release/collect on one machine. Change to a shared folder (for example
 # /srv/nbgrader/exchange) when trainees work on a JupyterHub.
@@ -20,10 +49,21 @@ c.Exchange.root = os.environ.get(
 c.ClearSolutions.code_stub = {"python": "# DEIN CODE HIER"}
 c.ClearSolutions.text_stub = "DEINE ANTWORT HIER"
 
-# Autograding: restore deleted grade cells (they score 0 instead of "needs manual
-# grade"), and run every notebook's kernel in the bubblewrap sandbox (no network, no view
-# of this folder or the gradebook, memory/CPU/file/process limits, survives crashes and
-# kernels that ignore interrupts; see cjmlib/grading/sandbox/ and README.md).
+# Autograding: restore locked and deleted grade cells from the gradebook, reporting
+# real tampering in one German line per cell (and no false checksum alarms, nbgrader
+# #1961; see cjmlib/grading/integrity.py); deleted cells score 0 instead of "needs
+# manual grade". Then run every notebook's kernel in the bubblewrap sandbox (no network,
+# no view of this folder or the gradebook, memory/CPU/file/process limits, survives
+# crashes and kernels that ignore interrupts; see cjmlib/grading/sandbox/ and README.md),
+# where test cells are judged by the grader on the answers the kernel hands over
+# (cjmlib/grading/verdicts.py).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "cjmlib.grading.integrity.ReportingOverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 c.OverwriteCells.add_missing_cells = True
 # No notification text: nbgrader prepends it to the restored source, which changes the
 # checksum of an answer cell (it would then wait for manual grading instead of scoring 0)

@@ -1,139 +1,132 @@
-"""Instant checks, guard, sandbox limits and feedback clean-up, without nbgrader runs."""
+"""Checks of the exercise notebooks, sandbox limits and feedback clean-up, without nbgrader runs.
+
+The self-study checks run here as a trainee's notebook runs them: the setup cell executed
+in the exercise's folder, the answers bound with ``uebung(name, globals())``.
+"""
 
 from __future__ import annotations
 
-import builtins
-import subprocess
-import sys
+import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from cjmlib.grading import ____, guard, uebung
-from cjmlib.grading.build import _solution_code
+from cjmlib.grading import ____, uebung
 from cjmlib.grading.checks import Placeholder
+from cjmlib.grading.exercise import load_exercise, reference_solutions
 from cjmlib.grading.feedback import strip_hidden
-from cjmlib.grading.tasks import TASKS
 from cjmlib.messages import t
 
 SOURCE = Path(__file__).resolve().parents[1] / "course" / "source"
 NAMES = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
 
 
-def _cells(name: str) -> tuple[str, dict[str, str]]:
+def _setup(name: str) -> str:
     nb = nbformat.read(SOURCE / name / f"{name}.ipynb", as_version=4)
-    setup, solutions = "", {}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade_id") == "setup":
-            setup = cell.source.replace("guard.arm(globals())", "")
-        elif meta.get("solution") and cell.cell_type == "code":
-            solutions[meta["grade_id"].removesuffix("_loesung")] = _solution_code(cell.source)
-    return setup, solutions
+    return next(
+        c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"
+    )
 
 
 @pytest.fixture(autouse=True)
-def _not_grading(monkeypatch):
+def _not_grading(monkeypatch, tmp_path):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+
+
+def _notebook(name: str, folder: Path, monkeypatch) -> dict:
+    """The namespace of exercise ``name`` after its setup cell ran in ``folder``."""
+    monkeypatch.chdir(folder)
+    ns: dict = {}
+    exec(_setup(name), ns)
+    return ns
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_does_every_task_accept_its_reference_solution_and_reject_the_starter(
-    name, tmp_path, monkeypatch
-):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    setup, solutions = _cells(name)
-    assert set(solutions) == set(TASKS[name]), "every solution cell has an instant check"
-    starter: dict = {}
-    exec(setup, starter)
-    exercise = uebung(name)
-    for problem in exercise:
-        assert problem.verdict(starter)[0] == "not_attempted"
-    ns: dict = {}
-    exec(setup, ns)
+def test_does_every_task_accept_its_reference_solution_and_reject_the_starter(name, monkeypatch):
+    ns = _notebook(name, SOURCE / name, monkeypatch)
+    solutions = reference_solutions(SOURCE / name / f"{name}.ipynb")
+    exercise = load_exercise(SOURCE / name)
+    assert set(solutions) - {"reflexion"} == set(exercise.tasks) == set(exercise.judges or {})
+    for task in ns["pruefe"]:
+        assert task.verdict().kind == "not_attempted"
     for task, code in solutions.items():
+        if task == "reflexion":
+            continue
         exec(code, ns)
-        kind, message = getattr(exercise, task).verdict(ns)
-        assert kind == "correct", (task, message)
+        verdict = getattr(ns["pruefe"], task).verdict()
+        assert verdict.kind == "correct", (task, verdict.message)
 
 
-def test_does_a_wrong_answer_get_german_feedback_without_crashing():
-    exercise = uebung("03_beduerfnisse")
-    kind, message = exercise.a2.verdict({"top3": ["Klare Preise", "Bequem bezahlen", "x"]})
-    assert kind == "incorrect"
-    assert "`top3`" in message
-    kind, message = exercise.a2.verdict({"top3": 42})
-    assert kind == "incorrect" and "Liste" in message
-    kind, _ = exercise.a1.verdict({"chancen": ____})
-    assert kind == "not_attempted"
-    kind, message = exercise.a3.verdict({"unterversorgt": []})  # no workbook: own message
-    assert kind == "incorrect" and "`wb`" in message
+def test_does_a_wrong_answer_get_german_feedback_without_crashing(monkeypatch):
+    ns = _notebook("03_beduerfnisse", SOURCE / "03_beduerfnisse", monkeypatch)
+    pruefe = ns["pruefe"]
+    ns["top3"] = ["Klare Preise", "Bequem bezahlen", "x"]
+    kind, message = pruefe.a2.verdict().kind, pruefe.a2.verdict().message
+    assert kind == "incorrect" and "`top3`" in message
+    ns["top3"] = 42
+    assert pruefe.a2.verdict().message == "`top3` soll eine Liste sein."
+    ns["chancen"] = ____
+    assert pruefe.a1.verdict().kind == "not_attempted"
+    ns["unterversorgt"], ns["wb"] = [], None  # no workbook: its own message
+    verdict = pruefe.a3.verdict()
+    assert verdict.kind == "incorrect" and "`wb`" in verdict.message
 
 
-def test_does_check_read_the_callers_variables_and_stay_silent_while_grading(capsys, monkeypatch):
-    exercise = uebung("01_zielgruppe")
-    globals()["anteil_grossstadt"] = 50.0  # check() reads the caller's globals, like a notebook
-    try:
-        exercise.a1.check()
-        assert t("grading.check.correct") in capsys.readouterr().out
-        monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-        exercise.a1.check()
-        assert capsys.readouterr().out == ""
-    finally:
-        del globals()["anteil_grossstadt"]
+def test_does_check_read_the_bound_namespace_and_stay_silent_while_grading(capsys, monkeypatch):
+    ns = _notebook("01_zielgruppe", SOURCE / "01_zielgruppe", monkeypatch)
+    anteil_grossstadt = 0.0  # a local of the caller: check() must not look here  # noqa: F841
+    ns["anteil_grossstadt"] = 50.0
+    ns["pruefe"].a1.check()
+    assert t("grading.check.correct") in capsys.readouterr().out
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    ns["pruefe"].a1.check()
+    assert capsys.readouterr().out == ""
 
 
-def test_do_hint_and_solution_show_texts_from_the_catalogue(capsys):
-    exercise = uebung("08_loesungen")
-    exercise.a2.hint()
+def test_do_hint_and_solution_show_texts_of_the_exercise_folder(capsys, monkeypatch):
+    ns = _notebook("08_loesungen", SOURCE / "08_loesungen", monkeypatch)
+    ns["pruefe"].a2.hint()
     out = capsys.readouterr().out
-    assert t("grading.ex08.a2.hint") in out
-    exercise.a2.solution()
+    assert load_exercise(SOURCE / "08_loesungen").tasks["a2"].hints[0] in out
+    ns["pruefe"].a2.solution()
     assert "quick_wins =" in capsys.readouterr().out
 
 
-def test_is_an_unknown_exercise_a_german_error():
-    with pytest.raises(ValueError, match="Gültige Übungen: 01_zielgruppe"):
-        uebung("99_gibt_es_nicht")
+def test_does_the_graded_edition_run_only_visible_checks_and_show_no_solution(
+    tmp_path, capsys, monkeypatch
+):
+    """A released folder has tasks.py and data.json but no judges.py."""
+    folder = tmp_path / "03_beduerfnisse"
+    folder.mkdir()
+    for name in ("tasks.py", "data.json"):
+        shutil.copy(SOURCE / "03_beduerfnisse" / name, folder / name)
+    ns = _notebook("03_beduerfnisse", folder, monkeypatch)
+    pruefe = ns["pruefe"]
+    ns["top3"] = ["a", "b", "c"]  # the right form, the wrong names
+    pruefe.a2.check()
+    out = capsys.readouterr().out
+    assert t("grading.check.visible_passed") in out and t("grading.check.correct") not in out
+    pruefe.a2.test()  # passes: only the visible tests run in the kernel
+    ns["top3"] = "abc"
+    with pytest.raises(AssertionError, match="`top3` soll eine Liste sein"):
+        pruefe.a2.test()
+    assert not hasattr(pruefe.a2, "solution")
+    with pytest.raises(AttributeError, match="keine Musterlösung"):
+        pruefe.a2.solution()
+
+
+def test_is_an_exercise_without_its_folder_a_german_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="Die Dateien der Übung „99_gibt_es_nicht“ fehlen"):
+        uebung("99_gibt_es_nicht", {})
+    with pytest.raises(ValueError, match=r"globals\(\)"):
+        uebung("03_beduerfnisse", None)  # type: ignore[arg-type]
 
 
 def test_is_the_placeholder_one_falsy_value():
     assert Placeholder() is ____ and not ____ and repr(____) == "____"
-
-
-def test_does_restore_undo_shadowed_builtins_and_patched_cjmlib_functions():
-    from cjmlib.model import Need
-
-    ns: dict = {"Need": Need}
-    guard.arm(ns)
-    original_sum, original_prop = builtins.sum, Need.opportunity
-    try:
-        builtins.sum = lambda *a, **k: 0
-        ns["len"] = lambda x: 3
-        Need.opportunity = property(lambda self: 0)
-        ns["Need"] = object
-        changed = guard.restore(ns)
-        assert builtins.sum is original_sum and builtins.sum([1, 2]) == 3
-        assert "len" not in ns and ns["Need"] is Need
-        assert Need(need="x", importance=8, satisfaction=3).opportunity == 13
-        assert "builtins.sum" in changed and "Need.opportunity" in changed
-        guard._put_back()  # after the test cell the trainee's own names return
-        assert ns["len"]("abc") == 3 and ns["Need"] is object
-        assert builtins.sum is original_sum  # the patched builtin stays repaired
-    finally:
-        builtins.sum = original_sum
-        Need.opportunity = original_prop
-
-
-def test_does_restore_silence_warnings_so_no_stderr_reaches_a_test_cell():
-    code = (
-        "import warnings, sys\nfrom cjmlib.grading import guard\nguard.arm({})\n"
-        "warnings.simplefilter('always')\nguard.restore({})\nwarnings.warn('laut')\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stderr == ""
 
 
 def test_does_strip_hidden_replace_the_hidden_region_with_one_note():
@@ -141,3 +134,11 @@ def test_does_strip_hidden_replace_the_hidden_region_with_one_note():
     text, found = strip_hidden(source)
     assert found and "geheim" not in text and t("grading.feedback.hidden_tests") in text
     assert strip_hidden("assert True") == ("assert True", False)
+
+
+def test_does_a_wrong_value_in_a_dictionary_name_the_key_instead_of_crashing(monkeypatch):
+    ns = _notebook("12_iterationen", SOURCE / "12_iterationen", monkeypatch)
+    ns["zusammenfassung"] = {"hinzugefügt": 1, "geändert": 99, "entfernt": 1}
+    verdict = ns["pruefe"].a2.verdict()
+    assert verdict.kind == "incorrect"
+    assert verdict.message == "In `zusammenfassung` stimmt der Wert für „geändert“ noch nicht."

@@ -9,10 +9,7 @@ graded with the parallel grader. One graded course (module scope) serves every t
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -68,34 +65,8 @@ STUDENTS_B = {
 }
 
 
-def _nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "CJM_EXCHANGE": str(course.parent / "exchange"),
-    }
-    env.pop("NBGRADER_EXECUTION", None)
-    out = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    return out
-
-
-def _student_notebook(course: Path, name: str, answers, deleted):
-    release = classroom.release_notebook(course, name)
-    if answers is None:
-        return release
-    nb = classroom.with_answers(release, {**classroom.reference_answers(course, name), **answers})
-    nb.cells = [
-        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in deleted
-    ]
-    return nb
+def _nbgrader(course: Path, *args: str):
+    return classroom.nbgrader(course, *args, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -110,11 +81,15 @@ def course(tmp_path_factory):
     _nbgrader(course, "release_assignment", A)
     exchange = root / "exchange"
     for student, (answers, deleted, _) in STUDENTS_A.items():
-        classroom.hand_in(exchange, student, A, _student_notebook(course, A, answers, deleted))
+        classroom.hand_in(
+            exchange, student, A, classroom.student_notebook(course, A, answers, deleted)
+        )
     _nbgrader(course, "collect", A)
     _nbgrader(course, "autograde", A, "--Execute.timeout=10")
     for student, (answers, deleted, _) in STUDENTS_B.items():
-        classroom.submit(course, student, B, _student_notebook(course, B, answers, deleted))
+        classroom.submit(
+            course, student, B, classroom.student_notebook(course, B, answers, deleted)
+        )
     report = parallel.autograde_parallel(
         course, [B], workers=2, overrides={"Execute": {"timeout": 10}}
     )

@@ -1,35 +1,42 @@
-"""Instant checks for self-study, in the style of Kaggle's learntools.
+"""The vocabulary of checks and judges: outcomes, comparisons, and how a verdict looks.
 
-Every task of an exercise notebook has a :class:`Problem` with ``check()``,
-``hint()`` and ``solution()``. A problem only *judges*; how the verdict looks
-(green, red, grey) is up to :func:`show`. Outcomes are exceptions:
-:class:`NotAttempted` (the starter value ``____`` is still there),
-:class:`Incorrect` (a German message what is off, never the hidden tests), and the
-trainee's own error while we look at the answer.
+Outcomes are exceptions, as in Kaggle's learntools: :class:`NotAttempted` (the
+starter value ``____`` is still there) and :class:`Incorrect` (a German message what
+is off). The comparisons (:func:`same_number`, :func:`same_items`, ...) raise
+:class:`Incorrect` with a message from the catalogue; :func:`expect` raises it with
+the exercise's own text. How a verdict looks (green, red, grey) is up to :func:`show`.
 
-During grading (``NBGRADER_EXECUTION`` is set) the checks stay silent: the graded
-tests decide, and nothing should write to the notebook's output.
-
-Examples
---------
->>> pruefe = uebung("03_beduerfnisse")      # doctest: +SKIP
->>> pruefe.a1.check()                        # doctest: +SKIP
+The checks of one exercise live in its folder (``course/source/<übung>/tasks.py`` and
+``judges.py``, see :mod:`cjmlib.grading.exercise`), never in this package.
 """
 
 from __future__ import annotations
 
-import inspect
 import math
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
 import pandas as pd
 
 from cjmlib.messages import t
 
-__all__ = ["Incorrect", "NotAttempted", "Placeholder", "Problem", "____", "grading", "uebung"]
+__all__ = [
+    "Incorrect",
+    "NotAttempted",
+    "Placeholder",
+    "____",
+    "expect",
+    "fail",
+    "grading",
+    "is_placeholder",
+    "same_frame",
+    "same_items",
+    "same_mapping",
+    "same_number",
+    "same_series",
+    "show",
+]
 
 
 class Placeholder:
@@ -66,17 +73,20 @@ def grading() -> bool:
 
 
 def show(kind: str, text: str) -> None:
-    """Show a verdict: ``kind`` is correct, incorrect, not_attempted, error, hint, solution."""
+    """Show a verdict: ``kind`` is correct, visible_passed, incorrect, not_attempted, error,
+    hint or solution."""
     head = t(f"grading.check.{kind}")
     try:
         from IPython import get_ipython
         from IPython.display import Markdown, display
 
         if get_ipython() is not None:
-            if kind == "solution":
-                display(Markdown(f"**{head}**\n\n```python\n{text}\n```"))
-            else:
-                display(Markdown(f"**{head}** {text}".strip()))
+            body = (
+                f"**{head}**\n\n```python\n{text}\n```"
+                if kind == "solution"
+                else f"**{head}** {text}"
+            )
+            display(Markdown(body.strip()))  # type: ignore[no-untyped-call]
             return
     except ImportError:  # pragma: no cover - IPython comes with JupyterLab
         pass
@@ -88,8 +98,15 @@ def is_placeholder(value: Any) -> bool:
     return isinstance(value, Placeholder)
 
 
-def fail(key: str, **params: Any) -> None:
+def fail(key: str, /, **params: Any) -> NoReturn:
+    """Raise :class:`Incorrect` with the catalogue text ``grading.compare.<key>``."""
     raise Incorrect(t(f"grading.compare.{key}", **params))
+
+
+def expect(condition: bool, message: str) -> None:
+    """Raise :class:`Incorrect` with ``message`` (the exercise's own words) unless ``condition``."""
+    if not condition:
+        raise Incorrect(message)
 
 
 def same_number(value: Any, expected: float, name: str, *, tol: float = 0.05) -> None:
@@ -111,7 +128,7 @@ def _matches(got: Any, want: Any, tol: float) -> bool:
         except (TypeError, ValueError):
             return False
         return (math.isnan(g) and math.isnan(w)) or abs(g - w) <= tol
-    return got == want
+    return bool(got == want)
 
 
 def same_items(value: Any, expected: Iterable[Any], name: str, *, ordered: bool = False) -> None:
@@ -160,8 +177,8 @@ def same_series(value: Any, expected: pd.Series, name: str, *, tol: float = 0.05
         if sorted(map(str, value.index)) == sorted(map(str, expected.index)):
             fail("order_off", name=name)
         fail("index_off", name=name, expected=", ".join(map(str, expected.index)))
-    for key, want in expected.items():
-        if not _matches(value[key], want, tol):
+    for key, got, want in zip(expected.index, value.tolist(), expected.tolist(), strict=True):
+        if not _matches(got, want, tol):
             fail("value_off", name=name, key=key)
 
 
@@ -189,117 +206,3 @@ def same_frame(
         got, want = value[col].tolist(), expected[col].tolist()
         if not all(_matches(g, w, tol) for g, w in zip(got, want, strict=True)):
             fail("column_off", name=name, column=col)
-
-
-# -- problems --------------------------------------------------------------------------------
-Checker = Callable[[dict[str, Any]], None]
-
-
-@dataclass
-class Problem:
-    """One task: the variables it fills, how to judge them, and where its texts live."""
-
-    exercise: str
-    task: str
-    variables: tuple[str, ...]
-    judge: Checker
-    hints: int = 1
-    namespace: dict[str, Any] | None = field(default=None, repr=False)
-
-    def _key(self, suffix: str) -> str:
-        return f"grading.ex{self.exercise[:2]}.{self.task}.{suffix}"
-
-    def _caller_namespace(self) -> dict[str, Any]:
-        if self.namespace is not None:
-            return self.namespace
-        frame = inspect.currentframe()
-        try:
-            caller = frame.f_back.f_back if frame and frame.f_back else None
-            return dict(caller.f_globals) if caller else {}
-        finally:
-            del frame
-
-    def verdict(self, namespace: dict[str, Any]) -> tuple[str, str]:
-        """Judge the answer in ``namespace``; return (kind, German message)."""
-        values = [namespace.get(v, ____) for v in self.variables]
-        if any(is_placeholder(v) for v in values):
-            names = ", ".join(f"`{v}`" for v in self.variables)
-            return "not_attempted", t("grading.check.not_attempted_detail", names=names)
-        try:
-            self.judge(namespace)
-        except Incorrect as exc:
-            return "incorrect", str(exc)
-        except NotAttempted as exc:
-            return "not_attempted", str(exc)
-        except Exception as exc:  # the trainee's answer broke our look at it
-            return "error", t(
-                "grading.check.error_detail", error=type(exc).__name__, message=str(exc)[:300]
-            )
-        return "correct", t(self._key("correct")) if _has(self._key("correct")) else ""
-
-    def check(self) -> None:
-        """Judge the task and show the verdict (silent while nbgrader grades)."""
-        if grading():
-            return
-        kind, message = self.verdict(self._caller_namespace())
-        show(kind, message)
-
-    def hint(self, n: int = 1) -> None:
-        """Show hint ``n`` (1 = the gentlest)."""
-        n = max(1, min(n, self.hints))
-        key = self._key("hint") if n == 1 else self._key(f"hint{n}")
-        show("hint", t(key))
-
-    def solution(self) -> None:
-        """Show the reference solution (generated from the course source)."""
-        from cjmlib.grading._solutions import SOLUTIONS
-
-        show(
-            "solution",
-            SOLUTIONS.get(self.exercise, {}).get(self.task, t("grading.check.no_solution")),
-        )
-
-
-def _has(key: str) -> bool:
-    from cjmlib.messages import has
-
-    return has(key)
-
-
-class Exercise:
-    """The problems of one exercise notebook, as attributes ``a1``, ``a2``, ..."""
-
-    def __init__(self, name: str, problems: dict[str, Problem]) -> None:
-        self.name = name
-        self._problems = problems
-        for key, problem in problems.items():
-            setattr(self, key, problem)
-
-    def __iter__(self):
-        return iter(self._problems.values())
-
-    def __repr__(self) -> str:
-        return f"<Übung {self.name}: {', '.join(self._problems)}>"
-
-
-def uebung(name: str) -> Exercise:
-    """Return the instant checks of exercise ``name`` (e.g. ``"03_beduerfnisse"``)."""
-    from cjmlib.grading.tasks import TASKS
-
-    if name not in TASKS:
-        from cjmlib.errors import CJMError
-
-        allowed = ", ".join(TASKS)
-        raise CJMError(
-            t("grading.check.unknown_exercise", value=name, allowed=allowed),
-            field="name",
-            value=name,
-            allowed=allowed,
-        )
-    return Exercise(
-        name,
-        {
-            task: Problem(name, task, spec.variables, spec.judge, spec.hints)
-            for task, spec in TASKS[name].items()
-        },
-    )

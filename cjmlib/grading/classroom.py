@@ -7,20 +7,26 @@ instructor who wants to try the grading pipeline before the real course.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from cjmlib.grading.build import REPO, _solution_code, ensure_tools_on_path, load_course_config
+from cjmlib.grading.build import REPO, ensure_tools_on_path, load_course_config
+from cjmlib.grading.exercise import solution_code
 
 __all__ = [
     "hand_in",
     "make_course",
+    "nbgrader",
     "reference_answers",
     "release_notebook",
+    "student_notebook",
     "submit",
     "with_answers",
 ]
@@ -58,7 +64,7 @@ def reference_answers(course: Path, assignment: str) -> dict[str, str]:
     """grade_id -> reference code/text of every solution cell of the source notebook."""
     nb = nbformat.read(course / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     return {
-        c.metadata["nbgrader"]["grade_id"]: _solution_code(c.source)
+        c.metadata["nbgrader"]["grade_id"]: solution_code(c.source)
         for c in nb.cells
         if c.metadata.get("nbgrader", {}).get("solution")
     }
@@ -73,6 +79,26 @@ def with_answers(nb: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat
             cell.source = answers[key]
         elif cell.get("id") in answers:
             cell.source = answers[cell["id"]]
+    return nb
+
+
+def student_notebook(
+    course: Path,
+    assignment: str,
+    answers: dict[str, str] | None,
+    deleted: list[str] | tuple[str, ...] = (),
+) -> nbformat.NotebookNode:
+    """A submission: the release with the reference answers, ``answers`` changed, cells deleted.
+
+    ``answers=None`` is the untouched release. Keys of ``answers`` and ``deleted`` are grade ids.
+    """
+    release = release_notebook(course, assignment)
+    if answers is None:
+        return release
+    nb = with_answers(release, {**reference_answers(course, assignment), **answers})
+    nb.cells = [
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in deleted
+    ]
     return nb
 
 
@@ -107,3 +133,28 @@ def hand_in(
     nbformat.write(nb, folder / f"{assignment}.ipynb")
     (folder / "timestamp.txt").write_text(stamp)
     return folder
+
+
+def nbgrader(course: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """Run the real ``nbgrader`` command line in ``course`` (stdout and stderr captured).
+
+    Uses this Python's ``nbgrader`` (and its ``alembic``); the exchange is
+    ``course/../exchange``. Raises ``RuntimeError`` with the log if nbgrader fails.
+    """
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "CJM_EXCHANGE": str(Path(course).parent / "exchange"),
+    }
+    env.pop("NBGRADER_EXECUTION", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(out.stdout[-3000:] + out.stderr[-3000:])
+    return out

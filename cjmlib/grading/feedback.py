@@ -6,7 +6,8 @@ that notebook, so the default feedback HTML shows the hidden test code and its
 traceback. :class:`HideHiddenTests` runs in ``GenerateFeedback.preprocessors`` (see
 ``course/nbgrader_config.py``): in every autograded test cell it replaces the hidden
 region with one German line and shortens errors to a German verdict without
-traceback (and without the message, if the cell has hidden tests).
+traceback (and without the message, if the cell has hidden tests or a judge in the grader
+failed it, see :mod:`cjmlib.grading.verdicts`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from cjmlib.grading.sandbox.execute import SANDBOX_NOTES
 from cjmlib.messages import t
 
 __all__ = ["HideHiddenTests", "strip_hidden"]
+
+#: Error names whose message would tell about hidden tests (or nothing useful).
+_HIDDEN_FAILURES = ("KernelDead", "HiddenTestFailed")
 
 
 def strip_hidden(
@@ -60,7 +64,7 @@ class HideHiddenTests(NbGraderPreprocessor):
             if out.get("output_type") == "error":
                 if out.get("ename") in SANDBOX_NOTES:  # not run, crashed, stopped: say so
                     text = "⏹ " + str(out.get("evalue", ""))
-                elif had_hidden:
+                elif had_hidden or out.get("ename") in _HIDDEN_FAILURES:
                     text = t("grading.feedback.failed_hidden")
                 else:
                     text = t("grading.feedback.failed", message=str(out.get("evalue", ""))[:300])

@@ -33,6 +33,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Dict, Integer, default
 
 from cjmlib.grading.sandbox.kernel import SandboxKernelManager
+from cjmlib.grading.verdicts import Verdicts
 from cjmlib.messages import t
 
 __all__ = ["SANDBOX_NOTES", "SandboxExecute"]
@@ -63,11 +64,14 @@ class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type h
         # as CellTimeoutError, or every later cell would queue behind the stuck one.
         self.raise_on_iopub_timeout = True
         self._stopped: str | None = None
+        self._verdicts: Verdicts | None = None
 
     def preprocess(
         self, nb: NotebookNode, resources: Any = None, km: Any = None
     ) -> tuple[NotebookNode, Any]:
         self._stopped = None
+        assignment = (resources or {}).get("nbgrader", {}).get("assignment")
+        self._verdicts = Verdicts.for_assignment(self.config, assignment) if assignment else None
         settings = SandboxKernelManager(config=self.config)
         settings.check_sandbox()
         if not settings.use_sandbox:
@@ -115,8 +119,25 @@ class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type h
         return cell, resources
 
     def run_cell(self, cell: NotebookNode, resources: Any, index: int) -> tuple[NotebookNode, Any]:
-        """Run one code cell in the kernel: the hook for per-cell grading steps."""
-        return super().preprocess_cell(cell, resources, index)  # type: ignore[no-any-return]
+        """Run one code cell in the kernel: the hook for per-cell grading steps.
+
+        A test cell of an assignment with judges is not run as written: in its place the
+        kernel runs a one-line hand-over cell, and the grader judges what it handed over
+        (:mod:`cjmlib.grading.verdicts`).
+        """
+        task = self._verdicts.task_of(cell) if self._verdicts else None
+        if task is None or self._verdicts is None:
+            return super().preprocess_cell(cell, resources, index)  # type: ignore[no-any-return]
+        handover = self._verdicts.handover_cell(task) if task else None
+        try:
+            if handover is not None:
+                handover, resources = super().preprocess_cell(handover, resources, index)
+            outputs = handover.outputs if handover is not None else []
+            cell.outputs = self._verdicts.outputs(cell, task, outputs)
+            cell.execution_count = handover.get("execution_count") if handover else None
+        finally:
+            self.nb.cells[index] = cell  # nbclient stored the hand-over cell in its place
+        return cell, resources
 
     def evaluate(self, expressions: Mapping[str, str], code: str = "") -> dict[str, Any]:
         """Run ``code`` silently in the jailed kernel and evaluate ``expressions`` there.

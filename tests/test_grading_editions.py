@@ -1,0 +1,213 @@
+"""Two editions from one source: does the graded one reveal nothing, and the self-study one help?
+
+- The package a student's kernel imports (the wheel ``pip install .`` builds) holds no
+  solution code, no judge and no exercise file of any exercise.
+- What ``nbgrader generate_assignment`` releases has no ``solution()``, no reference code,
+  no judge and no hidden test, and no ``judges.py`` beside the notebook.
+- The self-study edition (``exercises/``) still offers ``check()`` with a verdict and
+  ``solution()``; ``solutions/`` passes all of its checks when run top to bottom.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from cjmlib.grading import classroom
+from cjmlib.grading.exercise import JUDGES_FILE, TASKS_FILE, load_exercise, reference_solutions
+from cjmlib.messages import t
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCE = REPO / "course" / "source"
+NAMES = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
+OFFLINE = ("--no-deps", "--no-build-isolation", "--no-index")
+
+
+def _squash(text: str) -> str:
+    """Text without whitespace, quotes and ``\\n`` escapes: code survives being put in a string."""
+    return re.sub(r"\\n|\s|['\"]", "", text)
+
+
+def _telling(line: str) -> bool:
+    """A line of an answer or judge that would give something away (not an import or a bracket)."""
+    line = line.strip()
+    return (
+        len(_squash(line)) >= 24
+        and not line.startswith(("from ", "import ", "#", '"""', "def ", "Data =", "return ", "."))
+        and not line.endswith('"""')
+    )
+
+
+def secrets(name: str) -> list[str]:
+    """Lines that only someone who knows the answers of exercise ``name`` could write.
+
+    A line that a hint gives away on purpose (hints are part of the graded edition) is
+    not a secret.
+    """
+    lines = []
+    for code in reference_solutions(SOURCE / name / f"{name}.ipynb").values():
+        lines += [x for x in code.splitlines() if _telling(x)]
+    judges = (SOURCE / name / JUDGES_FILE).read_text(encoding="utf-8")
+    lines += [x for x in judges.splitlines() if _telling(x)]
+    hints = _squash(
+        " ".join(h for task in load_exercise(SOURCE / name).tasks.values() for h in task.hints)
+    )
+    return [x for x in lines if _squash(x) not in hints]
+
+
+def leaks(texts: dict[str, str], names: list[str] = NAMES) -> list[str]:
+    """``file: line`` for every secret line of the exercises ``names`` found in ``texts``."""
+    squashed = {path: _squash(text) for path, text in texts.items()}
+    found = []
+    for name in names:
+        for line in secrets(name):
+            found += [
+                f"{p}: {line.strip()}" for p, text in squashed.items() if _squash(line) in text
+            ]
+    return found
+
+
+def _wheel_texts(wheel: Path) -> dict[str, str]:
+    with zipfile.ZipFile(wheel) as whl:
+        return {
+            n: whl.read(n).decode("utf-8", errors="replace")
+            for n in whl.namelist()
+            if n.endswith((".py", ".toml", ".json", ".txt", ".md", ".csv"))
+        }
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel of this checkout, built offline from a clean copy (the repo stays untouched)."""
+    src = tmp_path_factory.mktemp("quelle")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, src / name)
+    shutil.copytree(REPO / "cjmlib", src / "cjmlib", ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path_factory.mktemp("wheel")
+    run = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(src), "-w", str(out), "-q", *OFFLINE],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    (found,) = out.glob("*.whl")
+    return found
+
+
+def test_does_the_wheel_hold_no_solution_and_no_judge_of_any_exercise(wheel):
+    texts = _wheel_texts(wheel)
+    names = set(texts)
+    assert "cjmlib/grading/answers.py" in names and "cjmlib/grading/verdicts.py" in names
+    exercise_files = [n for n in names if Path(n).name in (JUDGES_FILE, TASKS_FILE, "data.json")]
+    assert exercise_files == []
+    assert leaks(texts) == []
+    for path, text in texts.items():
+        if path.endswith(".py"):
+            tree = ast.parse(text)
+            assert "JUDGES" not in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}, path
+    print(
+        f"{wheel.name}: {len(names)} Textdateien, {sum(len(secrets(n)) for n in NAMES)} "
+        f"Geheimzeilen aus {len(NAMES)} Übungen geprüft, 0 gefunden"
+    )
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """All assignments as ``nbgrader generate_assignment`` releases them with the course config."""
+    return classroom.make_course(tmp_path_factory.mktemp("kurs") / "course")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_does_the_graded_release_show_no_solution_and_no_expected_value(released, name):
+    folder = released / "release" / name
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["data.json", f"{name}.ipynb", TASKS_FILE]
+    )
+    nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells)
+    assert "solution()" not in text and "selbststudium" not in str(nb.cells)
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+    tests = [
+        c.source
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_tests")
+    ]
+    assert len(tests) == 3 and all(s.splitlines()[1].endswith(".test()") for s in tests)
+    files = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()}
+    assert leaks(files, [name]) == []
+
+
+def test_does_the_self_study_edition_still_offer_solution(capsys, monkeypatch):
+    monkeypatch.chdir(REPO / "exercises")
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    nb = nbformat.read(REPO / "exercises" / "03_beduerfnisse.ipynb", as_version=4)
+    tagged = [c.source for c in nb.cells if "selbststudium" in c.metadata.get("tags", [])]
+    assert tagged and "pruefe.a1.solution()" in tagged[0]
+    assert not [c for c in nb.cells if "bewertet" in c.metadata.get("tags", [])]
+    ns: dict = {}
+    exec(next(c.source for c in nb.cells if c.source.startswith("# Vorbereitung")), ns)
+    ns["pruefe"].a2.solution()
+    assert 'top3 = chancen.sort_values("opportunity"' in capsys.readouterr().out
+    ns["top3"] = ["a", "b", "c"]
+    assert ns["pruefe"].a2.verdict().kind == "incorrect"  # self-study knows right from wrong
+
+
+def _run(path: Path) -> nbformat.NotebookNode:
+    """Execute the notebook at ``path`` in its folder, as a self-learner's JupyterLab would."""
+    nb = nbformat.read(path, as_version=4)
+    env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
+    with tempfile.TemporaryDirectory(prefix="cjm-selbst-") as tmp:
+        env["TMPDIR"] = tmp
+        client = NotebookClient(
+            nb, timeout=180, allow_errors=True, resources={"metadata": {"path": str(path.parent)}}
+        )
+        client.execute(env=env)
+    return nb
+
+
+@pytest.fixture(scope="module")
+def self_study() -> dict[str, nbformat.NotebookNode]:
+    """Every notebook of exercises/ and solutions/, executed two at a time (one per core)."""
+    paths = [REPO / folder / f"{n}.ipynb" for n in NAMES for folder in ("solutions", "exercises")]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        done = dict(zip(paths, pool.map(_run, paths), strict=True))
+    return {f"{p.parent.name}/{p.stem}": nb for p, nb in done.items()}
+
+
+def _outputs(cell: nbformat.NotebookNode) -> str:
+    return "\n".join(
+        str(o.get("text", ""))
+        + str(o.get("data", {}).get("text/markdown", ""))
+        + str(o.get("evalue", ""))
+        for o in cell.get("outputs", [])
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_do_the_self_study_notebooks_run_and_judge(name, self_study):
+    """solutions/ passes every check and test; exercises/ reads as not attempted."""
+    solved = self_study[f"solutions/{name}"]
+    errors = [o for c in solved.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    checks = [c for c in solved.cells if c.source.startswith(("# Sofort-Check", "# Tests zu"))]
+    assert len(checks) == 6
+    assert all(t("grading.check.correct") in _outputs(c) for c in checks)
+    for cell in self_study[f"exercises/{name}"].cells:
+        if cell.source.startswith("# Sofort-Check"):
+            assert t("grading.check.not_attempted") in _outputs(cell)
+        elif cell.source.startswith("# Tests zu"):
+            assert [o.ename for o in cell.outputs if o.output_type == "error"] == ["AssertionError"]

@@ -222,12 +222,12 @@ class Collection:
                     refs = getattr(other, field)
                     if isinstance(refs, list) and gone.id in refs:
                         users.append(f"{title_of(other)} ({t(f'collection.{coll}')})")
-                        if cascade:
-                            object.__setattr__(other, field, [r for r in refs if r != gone.id])
+                        if cascade:  # validated assignment; the project is checked after
+                            setattr(other, field, [r for r in refs if r != gone.id])
                     elif refs == gone.id:
                         users.append(f"{title_of(other)} ({t(f'collection.{coll}')})")
                         if cascade:
-                            object.__setattr__(other, field, None)
+                            setattr(other, field, None)
             if users and not cascade:
                 raise CJMError(
                     t(

@@ -927,7 +927,9 @@ def test_content_with_a_missing_part(good):
     break_file(path, json.dumps(doc).encode())
     with pytest.raises(
         WorkbookError,
-        match=exact(f"„{path}“ ist beschädigt: Der Teil `project` fehlt oder ist kein Objekt ({{…}})."),
+        match=exact(
+            f"„{path}“ ist beschädigt: Der Teil `project` fehlt oder ist kein Objekt ({{…}})."
+        ),
     ):
         Workbook.open(path)
 

@@ -255,7 +255,10 @@ def test_two_snapshots_with_the_same_name_are_refused(good):
             "snapshots",
         ),
         (b'{"format": "cjm-werkstatt-workbook", "schema_version": 1, "touchpoints": 5}', "Modell"),
-        (b'{"format": "cjm-werkstatt-workbook", "schema_version": 1, "touchpoints": [1]}', "Modell"),
+        (
+            b'{"format": "cjm-werkstatt-workbook", "schema_version": 1, "touchpoints": [1]}',
+            "Modell",
+        ),
     ],
 )
 def test_hand_edited_files_give_a_german_error_and_stay_untouched(tmp_path, raw, phrase):

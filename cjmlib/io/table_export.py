@@ -125,9 +125,7 @@ def _xlsx_value(value: Any) -> Any:
 
 
 def _csv_bytes(df: pd.DataFrame, target: Path) -> bytes:
-    text = safe_frame(df).to_csv(
-        None, sep=";", decimal=",", index=False, lineterminator="\r\n"
-    )
+    text = safe_frame(df).to_csv(None, sep=";", decimal=",", index=False, lineterminator="\r\n")
     return encode_text(text, target, bom=True)
 
 

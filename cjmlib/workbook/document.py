@@ -173,7 +173,11 @@ def _check_snapshots(value: Json) -> tuple[dict[str, Json], ...]:
     for number, snap in enumerate(value, start=1):
         if not isinstance(snap, dict):
             raise DamagedFile(
-                t("workbook_files.bad_snapshot", number=number, reason=t("workbook_files.not_an_object"))
+                t(
+                    "workbook_files.bad_snapshot",
+                    number=number,
+                    reason=t("workbook_files.not_an_object"),
+                )
             )
         name = snap.get("name")
         if not isinstance(name, str) or not name.strip():
@@ -184,7 +188,9 @@ def _check_snapshots(value: Json) -> tuple[dict[str, Json], ...]:
             raise DamagedFile(t("workbook_files.snapshot_twice", name=name))
         names.add(name)
         if not isinstance(snap.get("taken_at"), str):
-            reason = t("workbook_files.bad_field", field="taken_at", expected=t("workbook_files.a_text"))
+            reason = t(
+                "workbook_files.bad_field", field="taken_at", expected=t("workbook_files.a_text")
+            )
             raise DamagedFile(t("workbook_files.bad_snapshot", number=number, reason=reason))
         if not _whole_number(snap.get("revision")):
             reason = t(

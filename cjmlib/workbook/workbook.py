@@ -184,9 +184,7 @@ class Workbook:
             if real.is_dir():
                 raise WorkbookError(t("workbook.not_a_file", path=given), path=str(given))
             if not real.parent.is_dir():
-                raise WorkbookError(
-                    t("workbook.no_directory", path=given.parent), path=str(given)
-                )
+                raise WorkbookError(t("workbook.no_directory", path=given.parent), path=str(given))
             try:
                 with storage.locked(real):
                     storage.remove_stale_temp_files(real.parent, temp_prefix(real))
@@ -206,7 +204,9 @@ class Workbook:
             with contextlib.suppress(OSError):
                 exists = real.exists()
             key = "workbook_files.cannot_read" if exists else "workbook_files.cannot_create"
-            raise WorkbookError(t(key, path=given, reason=os_reason(exc)), path=str(given)) from None
+            raise WorkbookError(
+                t(key, path=given, reason=os_reason(exc)), path=str(given)
+            ) from None
 
     @classmethod
     def _create(
@@ -367,9 +367,7 @@ class Workbook:
             with storage.locked(real):
                 good = cls._last_good(real)
                 if good is None:
-                    raise WorkbookError(
-                        t("workbook.no_good_version", path=given), path=str(given)
-                    )
+                    raise WorkbookError(t("workbook.no_good_version", path=given), path=str(given))
                 version, document = good
                 floor = cls._revision_in_broken_file(real)
                 broken = cls._keep_broken(real)

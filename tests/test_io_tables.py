@@ -236,7 +236,7 @@ def test_row_numbers_count_blank_rows_as_a_spreadsheet_shows_them(wb):
 
 def test_a_quoted_list_item_keeps_its_separator(wb):
     wb.personas.add(name="Lena; Tom")
-    data = 'Name;Phase;Kanal;Personas\nKasse;Kauf;Filiale;"""Lena; Tom""; Lena"\n'.encode()
+    data = b'Name;Phase;Kanal;Personas\nKasse;Kauf;Filiale;"""Lena; Tom""; Lena"\n'
     import_touchpoints(wb, data, filename="liste.csv")
     names = {p.id: p.name for p in wb.personas}
     assert [names[i] for i in wb.touchpoints[0].persona_ids] == ["Lena; Tom", "Lena"]

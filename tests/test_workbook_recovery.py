@@ -15,10 +15,10 @@ import re
 from pathlib import Path
 
 import pytest
+from _files_support import fill_up, small_disk
 
 from cjmlib.errors import CJMError, WorkbookError
 from cjmlib.workbook import Workbook, storage
-from _files_support import fill_up, small_disk
 
 
 def add_tp(wb: Workbook, name: str, phase: str = "Kauf", **fields):

@@ -111,18 +111,20 @@ def atomic_write_many(
     """
     targets = [real_path(path) for path, _ in items]
     staged: list[str] = []
-    index = 0
+    renamed = 0
     try:
-        for index, (target, (_, data)) in enumerate(zip(targets, items, strict=True)):
+        for target, (_, data) in zip(targets, items, strict=True):
             staged.append(_stage(target, data, durable))
-        for index, (tmp, target) in enumerate(zip(staged, targets, strict=True)):
+        for tmp, target in zip(staged, targets, strict=True):
             os.replace(tmp, target)
+            renamed += 1
     except BaseException as exc:
         for tmp in staged:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        if isinstance(exc, OSError):
-            exc.cjm_failed_index = index  # type: ignore[attr-defined]
+        if isinstance(exc, OSError):  # which file failed, for the message
+            failed = len(staged) if len(staged) < len(targets) else renamed
+            exc.cjm_failed_index = min(failed, len(targets) - 1)  # type: ignore[attr-defined]
         raise
     if durable:
         for folder in dict.fromkeys(target.parent for target in targets):

@@ -657,7 +657,7 @@ def import_table(
         except _RowError as err:
             problems.extend((row_no, column, reason) for column, reason in err.problems)
             continue
-        item_id = str(getattr(item, "id"))
+        item_id = str(item.id)
         if item_id in seen_ids or item_id in existing:
             first = seen_ids.get(item_id)
             reason = (

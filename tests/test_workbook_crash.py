@@ -172,7 +172,9 @@ def test_kills_during_saves_and_recovery_lose_no_acknowledged_edit(tmp_path):
         if recover_first:
             acks += read_acks(fd, until=1)  # recover() is about to start
             assert acks == [RECOVER_STARTS]
-            time.sleep(rng.uniform(0, 0.004))  # recover() takes a few milliseconds
+            # recover() reads the versions, copies the broken file and saves (~30-80 ms here):
+            # a kill anywhere in it, or just after it
+            time.sleep(rng.uniform(0, 0.08))
             recover_kills += 1
         elif rng.random() < 0.5:
             acks += read_acks(fd, until=rng.randrange(0, 4))

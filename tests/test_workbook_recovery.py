@@ -90,11 +90,14 @@ def test_recover_never_leaves_the_main_file_missing_when_writing_fails(good, mon
     path, _ = good
     broken = path.read_bytes()[:-30]
     path.write_bytes(broken)
+    real_write = storage.atomic_write
 
-    def disk_full(*args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device")
+    def disk_full_for_the_main_file(target, data, **kwargs):
+        if Path(target) == path:  # the copy of the broken file still works
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(target, data, **kwargs)
 
-    monkeypatch.setattr(storage, "atomic_write", disk_full)
+    monkeypatch.setattr(storage, "atomic_write", disk_full_for_the_main_file)
     with pytest.raises(CJMError) as info:
         Workbook.recover(path)
     assert "Speicherplatz ist voll" in str(info.value)

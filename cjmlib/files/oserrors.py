@@ -8,7 +8,7 @@ device"); a trainee needs to read what happened to *their* file and what to do n
 from __future__ import annotations
 
 import errno
-from pathlib import Path
+import os
 from typing import Literal
 
 from cjmlib.errors import CJMError
@@ -56,7 +56,7 @@ def os_reason(exc: OSError) -> str:
     )
 
 
-def os_error(exc: OSError, path: str | Path, action: Action) -> CJMError:
+def os_error(exc: OSError, path: str | os.PathLike[str], action: Action) -> CJMError:
     """Return the German :class:`CJMError` for ``exc``, raised while ``action``-ing ``path``.
 
     Examples

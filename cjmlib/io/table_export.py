@@ -130,9 +130,9 @@ def _csv_bytes(df: pd.DataFrame, target: Path) -> bytes:
 
 
 def _xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
-    from openpyxl import Workbook as ExcelWorkbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl import Workbook as ExcelWorkbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
     book = ExcelWorkbook()
     book.remove(book.active)

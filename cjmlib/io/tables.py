@@ -302,7 +302,7 @@ def _xlsx_text(value: Any) -> str:
 
 
 def _xlsx_rows(raw: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
@@ -657,7 +657,7 @@ def import_table(
         except _RowError as err:
             problems.extend((row_no, column, reason) for column, reason in err.problems)
             continue
-        item_id = str(item.id)
+        item_id = str(getattr(item, "id", ""))  # both importable models have an id
         if item_id in seen_ids or item_id in existing:
             first = seen_ids.get(item_id)
             reason = (

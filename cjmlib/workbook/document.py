@@ -161,7 +161,7 @@ def _validate_project(data: Json) -> JourneyProject:
     if not isinstance(data, dict):
         raise DamagedFile(t("workbook_files.missing_part", part="project"))
     try:
-        return JourneyProject.model_validate(data)
+        project: JourneyProject = JourneyProject.model_validate(data)
     except CJMError as exc:
         raise DamagedFile(t("workbook.invalid_content", reason=exc.message)) from None
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
@@ -170,6 +170,7 @@ def _validate_project(data: Json) -> JourneyProject:
         raise DamagedFile(
             t("workbook.invalid_content", reason=t("workbook_files.wrong_structure"))
         ) from None
+    return project
 
 
 def _check_snapshots(value: Json) -> tuple[dict[str, Json], ...]:

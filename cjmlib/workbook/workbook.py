@@ -109,7 +109,8 @@ def _readable(when: str | None) -> str:
 
 def _validated(project: JourneyProject) -> JourneyProject:
     """Validate the whole project again (cross references, phases), as a fresh object."""
-    return JourneyProject.model_validate(project.model_dump())
+    fresh: JourneyProject = JourneyProject.model_validate(project.model_dump())
+    return fresh
 
 
 class Workbook:
@@ -671,7 +672,7 @@ class Workbook:
         if isinstance(model, str):
             new_model = preset(model)
         elif isinstance(model, list):
-            new_model = PhaseModel(phases=model)
+            new_model = PhaseModel.model_validate({"phases": model})
         else:
             new_model = model.model_copy(deep=True)
 
@@ -694,17 +695,17 @@ class Workbook:
                         return None
 
             # Touchpoints, pain points and feedback all keep a phase: none may lose it.
-            moved: list[tuple[object, str]] = []
+            moved: list[tuple[Any, str]] = []
             for coll in ("touchpoints", "pain_points", "feedback"):
                 for item in getattr(p, coll):
                     if not item.phase:
                         continue
-                    dst = target(item.phase)
-                    if dst is None:
+                    found = target(item.phase)
+                    if found is None:
                         name = old.name_of(item.phase)
                         unmapped[name] = unmapped.get(name, 0) + 1
                     else:
-                        moved.append((item, dst))
+                        moved.append((item, found))
             if unmapped:
                 raise CJMError(
                     t(
@@ -734,7 +735,9 @@ class Workbook:
                 {**ph.model_dump(), "name": new_name} if ph.id == pid else ph.model_dump()
                 for ph in pm.phases
             ]
-            p.phase_model = PhaseModel(name=pm.name, preset=None, phases=phases)
+            p.phase_model = PhaseModel.model_validate(
+                {"name": pm.name, "preset": None, "phases": phases}
+            )
 
         self._commit(apply, note="rename phase")
         return self.phase_model
@@ -833,7 +836,8 @@ class Workbook:
         records = self._snapshot_records()
         for s in records:
             if s["name"] == name:
-                return JourneyProject.model_validate(s["project"])
+                project: JourneyProject = JourneyProject.model_validate(s["project"])
+                return project
         allowed = ", ".join(s["name"] for s in records) or t("allowed.none_yet")
         raise CJMError(
             t("workbook.no_snapshot", name=name, allowed=allowed),

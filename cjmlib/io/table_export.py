@@ -76,11 +76,18 @@ def xlsx_escape(text: str) -> str:
     return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
+def _unescape_code(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    # Only what xlsx_escape (and Excel) encode: characters XML cannot hold, and "_" of an
+    # escaped literal. LibreOffice writes a literal "_x0041_" unescaped; it stays as it is.
+    return char if char == "_" or _XML_UNSAFE.fullmatch(char) else match.group()
+
+
 def xlsx_unescape(text: str) -> str:
     """Undo :func:`xlsx_escape` (also reads what Excel itself writes)."""
     if "_x" not in text:
         return text
-    return _OOXML_CODE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return _OOXML_CODE.sub(_unescape_code, text)
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -38,7 +38,8 @@ from cjmlib.io import (
     save_report,
 )
 from cjmlib.io.reports import html_report, markdown_report
-from cjmlib.model import Evidence, JourneyProject, Persona, Touchpoint, preset
+from cjmlib.io.table_export import _sheet_name
+from cjmlib.model import Evidence, JourneyProject, Persona, Touchpoint, preset, slugify
 from cjmlib.workbook import Workbook
 
 HOSTILE = [
@@ -205,13 +206,13 @@ def test_saved_files_hold_exactly_what_the_functions_return(tmp_path):
     pdf = save_chart(chart, tmp_path / "karte.pdf")  # a PDF carries its creation time
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.read_bytes().rstrip().endswith(b"%%EOF")
     html_file = save_report(project, tmp_path / "bericht.html", image="none")
-    assert html_file.read_text(encoding="utf-8") == html_report(project, image="none")
+    assert html_file.read_bytes() == html_report(project, image="none").encode()
     md_file = save_report(project, tmp_path / "bericht.md")
-    assert md_file.read_text(encoding="utf-8") == markdown_report(project)
+    assert md_file.read_bytes() == markdown_report(project).encode()
     mmd = save_mermaid(project, tmp_path / "journey.mmd")
-    assert mmd.read_text(encoding="utf-8") == mermaid_journey(project)
+    assert mmd.read_bytes() == mermaid_journey(project).encode()
     md = save_mermaid(project, tmp_path / "journey.md", persona="Lena")
-    assert md.read_text(encoding="utf-8") == mermaid_markdown(project, "Lena")
+    assert md.read_bytes() == mermaid_markdown(project, "Lena").encode()
 
 
 @pytest.mark.parametrize(
@@ -226,3 +227,54 @@ def test_unknown_file_types_are_named(tmp_path, call, name):
 
     with pytest.raises(CJMError, match="Wähle eine Dateiendung aus"):
         call(small_project(), tmp_path / name)
+
+
+@settings(ROUND_TRIP, max_examples=12)
+@given(projects())
+def test_any_project_exports_every_table_report_and_diagram_as_promised(project):
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder)
+        tables = project_tables(project)
+        for suffix in (".csv", ".xlsx"):
+            files = export_project_tables(project, target / f"projekt{suffix}")
+            for name, frame in tables.items():
+                if frame.empty:
+                    continue
+                if suffix == ".csv":
+                    path = next(f for f in files if f.stem.endswith(slugify(name)))
+                    back = read_table(path)
+                else:
+                    back = _read_sheet(files[0], name)
+                expected = frame.astype(object).where(frame.notna(), "").astype(str)
+                kept = expected[expected.apply(lambda r: any(v.strip() for v in r), axis=1)]
+                assert list(back.columns) == list(frame.columns), name
+                assert back.values.tolist() == kept.values.tolist(), name
+        # bytes, not read_text(): that would turn a carriage return in a text into "\n"
+        html_file = save_report(project, target / "bericht.html", image="none")
+        assert html_file.read_bytes() == html_report(project, image="none").encode()
+        md_file = save_report(project, target / "bericht.md")
+        assert md_file.read_bytes() == markdown_report(project).encode()
+        mmd = save_mermaid(project, target / "journey.mmd")
+        assert mmd.read_bytes() == mermaid_journey(project).encode()
+
+
+def _read_sheet(path: Path, name: str) -> pd.DataFrame:
+    """One sheet of an exported workbook, read the way read_table reads the first one."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    single = openpyxl.Workbook()
+    single.remove(single.active)
+    source = book[_sheet_name(name)]
+    copy = single.create_sheet("x")
+    for row in source.iter_rows(values_only=True):
+        copy.append(list(row))
+    for row in copy.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    single.save(buffer)
+    return read_table(buffer.getvalue(), filename="blatt.xlsx")

@@ -676,6 +676,7 @@ def import_table(
             t("io.bad_rows", path=name, count=bad_rows, rows=lines), details=problems
         )
     coll = getattr(workbook, collection)
+    revision_before = workbook.revision
     if mode == "replace":
         coll.replace_all(items)
     else:
@@ -689,6 +690,7 @@ def import_table(
         other = "mac_roman" if table.encoding != "mac_roman" else "cp1252"
         message += " " + t(
             "io_files.encoding_guess",
+            revision=revision_before,
             encoding=ENCODINGS.get(table.encoding, table.encoding),
             other=other,
             other_label=ENCODINGS[other],

@@ -142,7 +142,7 @@ def test_unwritable_location_keeps_the_state(wb, path, monkeypatch):
             f"Das Arbeitsbuch „{path}“ konnte nicht gespeichert werden: Dir fehlt die "
             "Berechtigung. Wähle einen Ordner, in dem du schreiben darfst (zum Beispiel deinen "
             "Kursordner), oder bitte deine Administration um Zugriff. Deine Änderung wurde nicht "
-            "übernommen; die Datei ist unverändert."
+            "übernommen."
         ),
     ):
         add_tp(wb, "App")

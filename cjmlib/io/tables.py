@@ -369,7 +369,8 @@ def _as_table(
             reason = t(
                 "io_files.too_many_cells", found=len(cells), expected=len(columns), value=extra[0]
             )
-            too_long.append((number, "–", reason))
+            column = t("io_files.unnamed_column", number=len(columns) + 1)
+            too_long.append((number, column, reason))
             continue
         body.append((number, (cells + [""] * len(columns))[: len(columns)]))
     if too_long:

@@ -513,18 +513,12 @@ class Workbook:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """Hold the lock for a change; a lock file that cannot be created is a German error."""
-        try:
-            lock = storage.locked(self._file)
-            lock.__enter__()
-        except OSError as exc:
-            raise self._cannot_save(exc) from None
-        try:
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(storage.locked(self._file))
+            except OSError as exc:
+                raise self._cannot_save(exc) from None
             yield
-        except BaseException as exc:
-            if not lock.__exit__(type(exc), exc, exc.__traceback__):
-                raise
-        else:
-            lock.__exit__(None, None, None)
 
     def _cannot_save(self, exc: OSError, action: WriteAction = "save") -> WorkbookError:
         key = "workbook_files.cannot_create" if action == "create" else "workbook_files.cannot_save"

@@ -142,12 +142,13 @@ def test_the_phone_number_of_the_issue_comes_back_without_apostrophe(tmp_path):
 
 
 ROUND_TRIP = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 
+@pytest.mark.slow
 @ROUND_TRIP
 @given(projects(), st.sampled_from([".csv", ".xlsx"]))
 def test_any_project_survives_export_and_import(project, suffix):
@@ -229,6 +230,7 @@ def test_unknown_file_types_are_named(tmp_path, call, name):
         call(small_project(), tmp_path / name)
 
 
+@pytest.mark.slow
 @settings(ROUND_TRIP, max_examples=12)
 @given(projects())
 def test_any_project_exports_every_table_report_and_diagram_as_promised(project):

@@ -23,7 +23,13 @@ from cjmlib.errors import CJMError
 from cjmlib.io.images import chart_bytes, save_chart
 from cjmlib.io.mermaid import mermaid_journey, mermaid_markdown
 from cjmlib.io.reports import html_report, markdown_report, md_escape
-from cjmlib.io.table_export import export_project_tables, export_table, neutralise
+from cjmlib.io.table_export import (
+    export_project_tables,
+    export_table,
+    neutralise,
+    xlsx_escape,
+    xlsx_unescape,
+)
 from cjmlib.model import JourneyProject, Persona, Touchpoint
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -364,8 +370,9 @@ def test_xlsx_export_reloads_with_text_instead_of_formulas(tmp_path):
     ws = openpyxl.load_workbook(path).active
     assert ws["A1"].value == "'=Spalte"
     values = [ws.cell(row=r, column=1) for r in range(2, 9)]
-    # XML turns a carriage return into a line feed; the cell stays neutralised.
-    assert [c.value for c in values] == [neutralise(v).replace("\r", "\n") for v in DANGEROUS]
+    # XML would turn a carriage return into a line feed: it is kept as Excel's _x000D_.
+    assert [c.value for c in values] == [xlsx_escape(neutralise(v)) for v in DANGEROUS]
+    assert [xlsx_unescape(c.value) for c in values] == [neutralise(v) for v in DANGEROUS]
     assert all(c.data_type == "s" for c in values)  # no formula cell ("f")
     assert [ws.cell(row=r, column=2).value for r in range(2, 9)] == [-2, -1, 0, 1, 2, 1, 0]
 

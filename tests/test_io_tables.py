@@ -160,3 +160,90 @@ def test_table_frame_round_trips_through_import(wb, tmp_path):
     other.personas.add(wb.personas["Lena"])
     import_touchpoints(other, buffer.getvalue().encode(), filename="export.csv")
     assert [t.model_dump() for t in other.touchpoints] == [t.model_dump() for t in wb.touchpoints]
+
+
+# -- encodings, sep= lines and German messages (issue 15, items 6 and 7) ------------------------
+
+MAC_CSV = "Name;Wohnort\nJürgen Müller;Köln\nGrete Öztürk;Gießen\n"
+
+
+def test_mac_roman_csv_imports_with_umlauts(wb):
+    result = import_personas(wb, MAC_CSV.encode("mac_roman"), filename="mac.csv")
+    assert [p.name for p in wb.personas][1:] == ["Jürgen Müller", "Grete Öztürk"]
+    assert result.encoding == "mac_roman" and result.encoding_certain
+
+
+def test_excel_unicode_text_is_utf16_with_tabs(wb):
+    text = "Name\tPhase\tKanal\r\nBeratung für Senioren\tÜberlegung\tFiliale\r\n"
+    data = text.encode("utf-16")  # what Excel's "Unicode-Text (*.txt)" writes: BOM + LE
+    result = import_touchpoints(wb, data, filename="Unicode-Text.txt")
+    assert result.count == 1
+    assert wb.touchpoints[0].name == "Beratung für Senioren"
+    assert wb.touchpoints[0].phase == "ueberlegung"
+
+
+@pytest.mark.parametrize("sep", [";", ",", "\t"])
+def test_a_sep_line_is_accepted(wb, sep):
+    data = f"sep={sep}\nName{sep}Phase{sep}Kanal\nKasse{sep}Kauf{sep}Filiale\n".encode()
+    import_touchpoints(wb, data, filename="mit_sep.csv")
+    assert [t.name for t in wb.touchpoints] == ["Kasse"]
+
+
+def test_a_guessed_encoding_is_named_in_the_message(wb):
+    data = "Name;Ort\nRené;Café\n".encode("cp1252")  # é alone: Windows-1252 or Mac Roman?
+    result = import_personas(wb, data, filename="geraten.csv")
+    assert not result.encoding_certain
+    assert "Windows-1252" in result.message and "geraten" in result.message
+    assert 'encoding="mac_roman"' in result.message
+    assert wb.personas["René"].location == "Café"
+
+
+def test_an_encoding_can_be_given(wb):
+    data = "Name;Ort\nRené;Café\n".encode("mac_roman")
+    import_personas(wb, data, filename="mac.csv", encoding="mac_roman")
+    assert wb.personas["René"].location == "Café"
+
+
+def test_rows_with_too_many_cells_are_named_in_german(wb):
+    data = b"Name;Phase;Kanal\nKasse;Kauf;Filiale\nApp;Kauf;App;zu viel\n"
+    with pytest.raises(ImportProblem) as info:
+        import_touchpoints(wb, data, filename="schief.csv")
+    message = str(info.value)
+    assert "Zeile 3" in message and "4 Felder" in message and "3" in message
+    for english in ("Error", "Expected", "tokeniz", "saw"):
+        assert english not in message
+    assert len(wb.touchpoints) == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"PK\x03\x04kaputt", b"", b"\x00" * 100, b"PK\x05\x06" + b"\x00" * 18],
+)
+def test_broken_excel_files_are_german(wb, data):
+    with pytest.raises(CJMError) as info:
+        import_touchpoints(wb, data, filename="kaputt.xlsx")
+    message = str(info.value)
+    assert "Excel" in message
+    for english in ("zip", "File is not", "Error", "archive", "KeyError", "There is no"):
+        assert english not in message
+
+
+def test_row_numbers_count_blank_rows_as_a_spreadsheet_shows_them(wb):
+    data = b"Name;Phase;Kanal\n\nKasse;Flug;Filiale\n"
+    with pytest.raises(ImportProblem, match="Zeile 3, Spalte „Phase“"):
+        import_touchpoints(wb, data, filename="luecke.csv")
+
+
+def test_a_quoted_list_item_keeps_its_separator(wb):
+    wb.personas.add(name="Lena; Tom")
+    data = b'Name;Phase;Kanal;Personas\nKasse;Kauf;Filiale;"""Lena; Tom""; Lena"\n'
+    import_touchpoints(wb, data, filename="liste.csv")
+    names = {p.id: p.name for p in wb.personas}
+    assert [names[i] for i in wb.touchpoints[0].persona_ids] == ["Lena; Tom", "Lena"]
+
+
+def test_two_personas_with_one_name_are_not_guessed(wb):
+    wb.personas.add(name="lena")
+    data = b"Name;Phase;Kanal;Personas\nKasse;Kauf;Filiale;Lena\n"
+    with pytest.raises(ImportProblem, match="mehrere"):
+        import_touchpoints(wb, data, filename="zweimal.csv")

@@ -139,8 +139,10 @@ def test_unwritable_location_keeps_the_state(wb, path, monkeypatch):
     with pytest.raises(
         WorkbookError,
         match=exact(
-            f"„{path}“ kann nicht gespeichert werden: Permission denied. Deine Änderung wurde "
-            "nicht übernommen. Prüfe die Schreibrechte oder wähle einen anderen Speicherort."
+            f"Das Arbeitsbuch „{path}“ konnte nicht gespeichert werden: Dir fehlt die "
+            "Berechtigung. Wähle einen Ordner, in dem du schreiben darfst (zum Beispiel deinen "
+            "Kursordner), oder bitte deine Administration um Zugriff. Deine Änderung wurde nicht "
+            "übernommen."
         ),
     ):
         add_tp(wb, "App")
@@ -925,7 +927,9 @@ def test_content_with_a_missing_part(good):
     break_file(path, json.dumps(doc).encode())
     with pytest.raises(
         WorkbookError,
-        match=exact(f"„{path}“ ist beschädigt: Der Inhalt passt nicht zum Modell: 'project'"),
+        match=exact(
+            f"„{path}“ ist beschädigt: Der Teil `project` fehlt oder ist kein Objekt ({{…}})."
+        ),
     ):
         Workbook.open(path)
 

@@ -8,13 +8,13 @@ device"); a trainee needs to read what happened to *their* file and what to do n
 from __future__ import annotations
 
 import errno
-from pathlib import Path
+import os
 from typing import Literal
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 
-__all__ = ["Action", "os_error"]
+__all__ = ["Action", "os_error", "os_error_kind", "os_reason"]
 
 #: What we were doing with the file: the message names it.
 Action = Literal["read", "write", "create", "delete", "list"]
@@ -39,7 +39,24 @@ _KIND_BY_ERRNO: dict[int, str] = {
 }
 
 
-def os_error(exc: OSError, path: str | Path, action: Action) -> CJMError:
+def os_error_kind(exc: OSError) -> str:
+    """A short name for what went wrong (``"disk_full"``, ``"read_only"``, ... ``"other"``)."""
+    return _KIND_BY_ERRNO.get(exc.errno or -1, "other")
+
+
+def os_reason(exc: OSError) -> str:
+    """The German sentence for ``exc``: why it failed and what to do (no English OS text).
+
+    For callers that word the first half of the message themselves, e.g. the workbook's
+    "Das Arbeitsbuch … konnte nicht gespeichert werden: <reason>".
+    """
+    return t(
+        f"files.reason.{os_error_kind(exc)}",
+        errno=exc.errno if exc.errno is not None else "–",
+    )
+
+
+def os_error(exc: OSError, path: str | os.PathLike[str], action: Action) -> CJMError:
     """Return the German :class:`CJMError` for ``exc``, raised while ``action``-ing ``path``.
 
     Examples
@@ -50,13 +67,12 @@ def os_error(exc: OSError, path: str | Path, action: Action) -> CJMError:
     ...     print(os_error(exc, "/nicht/da.csv", "read"))  # doctest: +ELLIPSIS
     Die Datei „/nicht/da.csv“ konnte nicht gelesen werden: ...
     """
-    kind = _KIND_BY_ERRNO.get(exc.errno or -1, "other")
     return CJMError(
         t(
             "files.os_error",
             path=str(path),
             action=t(f"files.action.{action}"),
-            reason=t(f"files.reason.{kind}", errno=exc.errno if exc.errno is not None else "–"),
+            reason=os_reason(exc),
         ),
         field="path",
         value=str(path),

@@ -2,8 +2,8 @@
 
 from cjmlib.io.capstone import CapstoneExport, export_capstone
 from cjmlib.io.images import chart_bytes, save_chart
-from cjmlib.io.mermaid import mermaid_journey, mermaid_markdown
-from cjmlib.io.reports import html_report, markdown_report
+from cjmlib.io.mermaid import mermaid_journey, mermaid_markdown, save_mermaid
+from cjmlib.io.reports import html_report, markdown_report, save_report
 from cjmlib.io.table_export import export_project_tables, export_table, neutralise, project_tables
 from cjmlib.io.tables import (
     ImportResult,
@@ -35,6 +35,8 @@ __all__ = [
     "project_tables",
     "read_table",
     "save_chart",
+    "save_mermaid",
+    "save_report",
     "table_frame",
     "write_worksheets",
 ]

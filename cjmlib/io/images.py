@@ -10,7 +10,7 @@ import altair as alt
 import vl_convert as vlc
 
 from cjmlib.errors import CJMError
-from cjmlib.io._target import export_target
+from cjmlib.io._target import export_target, write_export
 from cjmlib.messages import t
 
 FORMATS = (".png", ".svg", ".pdf")
@@ -72,12 +72,10 @@ def save_chart(chart: Any, path: str | os.PathLike[str], *, scale: float = 2.0) 
     Returns
     -------
     pathlib.Path
-        The file written.
+        The file written (atomically; OS problems such as a full disk give a German
+        :class:`~cjmlib.errors.CJMError` and leave an existing file unchanged).
     """
     target = export_target(path, FORMATS, "export.image.unknown_format")
     suffix = target.suffix.lower()
     data = chart_bytes(chart, suffix, scale=scale)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
-    return target
+    return write_export(target, data)

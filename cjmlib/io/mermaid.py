@@ -10,7 +10,9 @@ like one get a leading bullet.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from cjmlib.charts._common import (
@@ -19,6 +21,7 @@ from cjmlib.charts._common import (
     resolve_persona,
     touchpoints_for,
 )
+from cjmlib.io._target import encode_text, export_target, write_export
 from cjmlib.messages import t
 
 #: Replacements for characters Mermaid cannot take in a name (German readings).
@@ -96,3 +99,20 @@ def mermaid_journey(project: Any, persona: Any = None) -> str:
 def mermaid_markdown(project: Any, persona: Any = None) -> str:
     """The Mermaid journey as a fenced ```` ```mermaid ```` block for a Markdown cell."""
     return f"```mermaid\n{mermaid_journey(project, persona)}```\n"
+
+
+MERMAID_FORMATS = (".mmd", ".md")
+
+
+def save_mermaid(project: Any, path: str | os.PathLike[str], persona: Any = None) -> Path:
+    """Save the Mermaid journey: ``.mmd`` as plain Mermaid text, ``.md`` as a fenced block.
+
+    Written atomically (UTF-8); OS problems give a German
+    :class:`~cjmlib.errors.CJMError` and leave an existing file unchanged.
+    """
+    target = export_target(path, MERMAID_FORMATS, "export.table.unknown_format")
+    if target.suffix.lower() == ".md":
+        text = mermaid_markdown(project, persona)
+    else:
+        text = mermaid_journey(project, persona)
+    return write_export(target, encode_text(text, target))

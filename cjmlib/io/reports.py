@@ -11,13 +11,16 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from cjmlib.charts._common import as_project, resolve_persona
 from cjmlib.errors import CJMError
+from cjmlib.io._target import encode_text, export_target, write_export
 from cjmlib.io.images import chart_bytes
 from cjmlib.io.mermaid import mermaid_journey
 from cjmlib.io.table_export import project_tables
@@ -146,7 +149,7 @@ def html_report(project: Any, *, persona: Any = None, image: str = "svg") -> str
         ``"svg"`` (inline vector map, default), ``"png"`` (embedded as data URI) or
         ``"none"`` (no map).
 
-    Save it with ``Path("bericht.html").write_text(html_report(wb), encoding="utf-8")``.
+    Save it with ``save_report(wb, "bericht.html")``.
     """
     proj = as_project(project)
     if image not in IMAGE_KINDS:
@@ -290,3 +293,29 @@ def markdown_report(project: Any, *, persona: Any = None, map_image: str | None 
         out += [f"## {md_escape(heading)}", "", _table_md(df)]
     out.append(f"_{md_escape(t('export.report.footer', date=_today()))}_")
     return "\n".join(out) + "\n"
+
+
+REPORT_FORMATS = (".html", ".htm", ".md")
+
+
+def save_report(
+    project: Any,
+    path: str | os.PathLike[str],
+    *,
+    persona: Any = None,
+    image: str = "svg",
+    map_image: str | None = None,
+) -> Path:
+    """Save the report of ``project`` as HTML (``.html``) or Markdown (``.md``).
+
+    ``persona`` and ``image`` are passed to :func:`html_report`, ``persona`` and
+    ``map_image`` to :func:`markdown_report`. The file is written atomically (UTF-8);
+    OS problems such as a full disk give a German :class:`~cjmlib.errors.CJMError`
+    and leave an existing file unchanged. Returns the file written.
+    """
+    target = export_target(path, REPORT_FORMATS, "export.table.unknown_format")
+    if target.suffix.lower() == ".md":
+        text = markdown_report(project, persona=persona, map_image=map_image)
+    else:
+        text = html_report(project, persona=persona, image=image)
+    return write_export(target, encode_text(text, target))

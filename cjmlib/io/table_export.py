@@ -1,39 +1,93 @@
 """CSV and Excel export of tables, safe to open in Excel (no formula ever runs).
 
-A cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-could be read by a spreadsheet as a formula ("CSV injection"); such text gets a leading
-apostrophe. Numbers stay numbers. Column labels are German (the catalogue's labels).
+The neutralisation rule (the same for CSV and Excel, stated once here)
+-----------------------------------------------------------------------
+On export, a text cell gets one apostrophe ``'`` in front when its first character
+(after any leading spaces) is one a spreadsheet could read as the start of a formula –
+``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a line break, or their full-width
+forms ``＝ ＋ － ＠`` – or is itself an apostrophe. "+49 171 …" is written as
+"'+49 171 …", "=SUMME(A1)" as "'=SUMME(A1)". Numbers, yes/no values and dates are written
+as such; column names follow the same rule.
+
+On import (:func:`cjmlib.io.tables.read_table`) exactly one leading apostrophe is removed
+from every cell, as Excel does with the apostrophe people type to mark a cell as text.
+So every text comes back exactly as it was exported ("'+49 171 …" → "+49 171 …",
+"'Zitat" → exported "''Zitat" → "'Zitat"), while in the file itself no cell can start
+a formula, in Excel, LibreOffice or any program the file is passed on to.
+
+Excel files also keep characters XML cannot hold (control characters, a carriage return)
+in Excel's own ``_xHHHH_`` notation, and every text cell is stored as text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import math
 import os
+import re
+from numbers import Number
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from cjmlib.errors import CJMError
-from cjmlib.io._target import export_target
+from cjmlib.io._target import encode_text, export_target, write_export, write_exports
 from cjmlib.messages import t
 from cjmlib.model import Action, JourneyProject, Need, PainPoint, Persona, Solution, Touchpoint
 from cjmlib.model import field_label as label
 
 FORMATS = (".csv", ".xlsx")
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+#: First characters a spreadsheet may read as a formula (plus the apostrophe itself, so
+#: that the import can always remove exactly one).
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20", "'")
+APOSTROPHE = "'"
 LIST_SEPARATOR = "; "
+
+# Characters XML 1.0 cannot carry in a cell (or would turn into another one, like CR).
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
+_OOXML_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
+_OOXML_CODE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
 def neutralise(value: Any) -> Any:
-    """Return ``value`` so that no spreadsheet reads it as a formula."""
+    """Return ``value`` so that no spreadsheet reads it as a formula (see the module rule)."""
     if isinstance(value, (list, tuple, set)):
         value = LIST_SEPARATOR.join(str(v) for v in value)
     elif isinstance(value, dict):
         value = LIST_SEPARATOR.join(f"{k}: {v}" for k, v in value.items())
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
+    if isinstance(value, str) and value.lstrip(" ").startswith(DANGEROUS):
+        return APOSTROPHE + value
     return value
+
+
+def restore_text(text: str) -> str:
+    """The import half of the rule: remove exactly one leading apostrophe."""
+    return text[1:] if text.startswith(APOSTROPHE) else text
+
+
+def xlsx_escape(text: str) -> str:
+    """``text`` in Excel's ``_xHHHH_`` notation for characters XML cannot hold.
+
+    A literal ``_xHHHH_`` in the text gets its underscore escaped (``_x005F_``), as Excel does.
+    """
+    text = _OOXML_ESCAPE.sub(r"_x005F_\1", text)
+    return _XML_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def _unescape_code(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    # Only what xlsx_escape (and Excel) encode: characters XML cannot hold, and "_" of an
+    # escaped literal. LibreOffice writes a literal "_x0041_" unescaped; it stays as it is.
+    return char if char == "_" or _XML_UNSAFE.fullmatch(char) else match.group()
+
+
+def xlsx_unescape(text: str) -> str:
+    """Undo :func:`xlsx_escape` (also reads what Excel itself writes)."""
+    if "_x" not in text:
+        return text
+    return _OOXML_CODE.sub(_unescape_code, text)
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -57,31 +111,61 @@ def _target(path: str | os.PathLike[str]) -> Path:
 def _sheet_name(name: str) -> str:
     bad = "[]:*?/\\"
     cleaned = "".join("_" if ch in bad else ch for ch in name).strip("'") or "Tabelle"
-    return cleaned[:31]
+    return _XML_UNSAFE.sub("_", cleaned)[:31]
 
 
-def _write_xlsx(tables: dict[str, pd.DataFrame], target: Path) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+def _xlsx_value(value: Any) -> Any:
+    """A cell value for openpyxl: texts neutralised and escaped, numbers and dates as such."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Number) and not isinstance(value, complex):
+        number = float(value)  # type: ignore[arg-type]
+        if math.isnan(number):
+            return None
+        return value if math.isfinite(number) else str(value)
+    if isinstance(value, (dt.datetime, dt.date, pd.Timestamp)):
+        return value
+    neutral = neutralise(value)
+    return xlsx_escape(neutral if isinstance(neutral, str) else str(neutral))
 
-    tmp = target.with_name(target.name + ".tmp.xlsx")
-    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        used: set[str] = set()
-        for name, df in tables.items():
-            sheet = _sheet_name(name)
-            while sheet in used:
-                sheet = _sheet_name(sheet[:28] + f"_{len(used)}")
-            used.add(sheet)
-            safe = safe_frame(df)
-            safe.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-            for i, col in enumerate(safe.columns, start=1):
-                longest = max([len(str(col))] + [len(str(v)) for v in safe[col].head(200)])
-                ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
-    os.replace(tmp, target)
+
+def _csv_bytes(df: pd.DataFrame, target: Path) -> bytes:
+    text = safe_frame(df).to_csv(None, sep=";", decimal=",", index=False, lineterminator="\r\n")
+    return encode_text(text, target, bom=True)
+
+
+def _xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    from openpyxl import Workbook as ExcelWorkbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+    book = ExcelWorkbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for name, df in tables.items():
+        sheet = _sheet_name(name)
+        while sheet in used:
+            sheet = _sheet_name(sheet[:28] + f"_{len(used)}")
+        used.add(sheet)
+        ws = book.create_sheet(sheet)
+        rows = [[_xlsx_value(str(c)) for c in df.columns]]
+        rows += [[_xlsx_value(v) for v in row] for row in df.itertuples(index=False, name=None)]
+        for r, values in enumerate(rows, start=1):
+            for c, value in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=c, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # always text: never a formula or an error code
+        ws.freeze_panes = "A2"
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for i, header in enumerate(rows[0], start=1):
+            longest = max([len(str(header))] + [len(str(row[i - 1])) for row in rows[1:201]])
+            ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def export_table(
@@ -91,7 +175,11 @@ def export_table(
 
     CSV files use the German Excel dialect: ``;`` between cells, decimal comma,
     CRLF line ends (RFC 4180; a cell holding a line break is quoted), UTF-8 with BOM so
-    that umlauts show correctly.
+    that umlauts show correctly. See the module docstring for the neutralisation rule.
+
+    The file is written atomically: on a full disk, in a read-only folder or without
+    permission a German :class:`CJMError` says what to do, and a file that was there
+    before is unchanged.
 
     Returns
     -------
@@ -106,14 +194,8 @@ def export_table(
         )
     target = _target(path)
     if target.suffix.lower() == ".csv":
-        tmp = target.with_name(target.name + ".tmp")
-        safe_frame(df).to_csv(
-            tmp, sep=";", decimal=",", index=False, encoding="utf-8-sig", lineterminator="\r\n"
-        )
-        os.replace(tmp, target)
-    else:
-        _write_xlsx({sheet_name or t("export.table.default_sheet"): df}, target)
-    return target
+        return write_export(target, _csv_bytes(df, target))
+    return write_export(target, _xlsx_bytes({sheet_name or t("export.table.default_sheet"): df}))
 
 
 def _date(value: dt.date | None) -> str:
@@ -319,10 +401,9 @@ def export_project_tables(project: Any, path: str | os.PathLike[str]) -> list[Pa
     target = _target(path)
     tables = project_tables(project)
     if target.suffix.lower() == ".xlsx":
-        _write_xlsx(tables, target)
-        return [target]
-    written = []
+        return [write_export(target, _xlsx_bytes(tables))]
+    files = []
     for name, df in tables.items():
         one = target.with_name(f"{target.stem}_{slugify(name)}.csv")
-        written.append(export_table(df, one))
-    return written
+        files.append((one, _csv_bytes(df, one)))
+    return write_exports(files)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import pandas as pd
 
@@ -13,6 +13,15 @@ from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject, field_label, mod
 
 if TYPE_CHECKING:
     from cjmlib.workbook.workbook import Workbook
+
+
+class _HasId(Protocol):
+    id: str
+
+
+def _id_of(item: CJMModel) -> str:
+    """Every model kept in a collection has an ``id`` (see ``cjmlib.model.COLLECTIONS``)."""
+    return cast("_HasId", item).id
 
 
 def title_of(item: Any) -> str:
@@ -71,7 +80,8 @@ class Collection:
 
     # -- reading -----------------------------------------------------------------
     def _items(self) -> list[Any]:
-        return getattr(self._wb._current(), self.name)
+        items: list[Any] = getattr(self._wb._current(), self.name)
+        return items
 
     def __len__(self) -> int:
         return len(self._items())
@@ -111,7 +121,7 @@ class Collection:
         def same(a: Any, b: Any) -> bool:
             if isinstance(a, str) and isinstance(b, str):
                 return a.casefold() == b.casefold()
-            return a == b
+            return bool(a == b)
 
         return [
             i.model_copy(deep=True)
@@ -159,7 +169,7 @@ class Collection:
         self._wb._commit(
             lambda p: getattr(p, self.name).append(new), note=f"{self.name}: + {title_of(new)}"
         )
-        return self[new.id]
+        return self[_id_of(new)]
 
     def add_many(self, items: Iterable[Any]) -> list[Any]:
         """Add several entries in one save: all of them, or (on any error) none."""
@@ -167,7 +177,7 @@ class Collection:
         self._wb._commit(
             lambda p: getattr(p, self.name).extend(new), note=f"{self.name}: + {len(new)}"
         )
-        return [self[n.id] for n in new]
+        return [self[_id_of(n)] for n in new]
 
     def replace_all(self, items: Iterable[Any]) -> None:
         """Replace the whole collection in one save (used by imports with ``mode="replace"``)."""
@@ -222,12 +232,12 @@ class Collection:
                     refs = getattr(other, field)
                     if isinstance(refs, list) and gone.id in refs:
                         users.append(f"{title_of(other)} ({t(f'collection.{coll}')})")
-                        if cascade:
-                            object.__setattr__(other, field, [r for r in refs if r != gone.id])
+                        if cascade:  # validated assignment; the project is checked after
+                            setattr(other, field, [r for r in refs if r != gone.id])
                     elif refs == gone.id:
                         users.append(f"{title_of(other)} ({t(f'collection.{coll}')})")
                         if cascade:
-                            object.__setattr__(other, field, None)
+                            setattr(other, field, None)
             if users and not cascade:
                 raise CJMError(
                     t(

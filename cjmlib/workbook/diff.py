@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel
 
 from cjmlib.messages import t
 from cjmlib.model import COLLECTIONS, Goal, JourneyProject, PhaseModel, field_label
 from cjmlib.model.project import JourneyProject as _JP
 
-_PARTS = {"goal": Goal, "phase_model": PhaseModel}
+_PARTS: dict[str, type[BaseModel]] = {"goal": Goal, "phase_model": PhaseModel}
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class ProjectDiff:
         rows = []
         for c in self.changes:
             # goal and phase model changes list the fields of those parts, not of the project
-            model = COLLECTIONS.get(c.collection) or _PARTS.get(c.collection, _JP)
+            model: type[BaseModel] = COLLECTIONS.get(c.collection) or _PARTS.get(c.collection, _JP)
             detail = "; ".join(f"{field_label(model, f)}: {b!r} → {a!r}" for f, b, a in c.fields)
             rows.append(
                 {

@@ -4,6 +4,9 @@ Version 1 was the course's first draft format: the project's fields stood at the
 level, phases were a plain list of names, and emotions were scored 1..5. Version 2
 wraps the project, keeps phases as a phase model with stable ids, scores emotions
 -2..+2 and adds named snapshots.
+
+A migration only moves what it recognises; parts of a hand-edited file that have the
+wrong type are left as they are, so that the model's validation names them in German.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ def _v1_to_v2(doc: Document) -> Document:
     phases = project.pop("phases", None)
     if phases is not None:
         project["phase_model"] = {"name": "Eigenes Phasenmodell", "phases": phases}
-    for tp in project.get("touchpoints", []):
-        if "emotion" in tp and isinstance(tp["emotion"], int):
-            tp["emotion"] = tp["emotion"] - 3
+    touchpoints = project.get("touchpoints", [])
+    for tp in touchpoints if isinstance(touchpoints, list) else []:
+        emotion = tp.get("emotion") if isinstance(tp, dict) else None
+        if isinstance(emotion, int) and not isinstance(emotion, bool):
+            tp["emotion"] = emotion - 3
     return {
         "format": doc["format"],
         "schema_version": 2,
@@ -40,7 +45,7 @@ MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2}
 
 def migrate(doc: Document) -> tuple[Document, int]:
     """Return the document at the current schema version and the version it came in."""
-    found = doc["schema_version"]
+    found: int = doc["schema_version"]
     version = found
     while version < SCHEMA_VERSION:
         doc = MIGRATIONS[version](doc)

@@ -22,6 +22,7 @@ from cjmlib.widgets.learning import Checklist, KnowledgeCheck, ProgressOverview,
 from cjmlib.widgets.needs import NeedsMatrix
 from cjmlib.widgets.persona import PersonaBuilder, persona_card_html
 from cjmlib.widgets.phases import EmotionEditor, PhaseEditor
+from cjmlib.widgets.project import ProjectForm, ReviewLog
 from cjmlib.widgets.touchpoints import TouchpointInventory
 
 __all__ = [
@@ -38,9 +39,11 @@ __all__ = [
     "PainPointBoard",
     "PersonaBuilder",
     "PhaseEditor",
+    "ProjectForm",
     "ProgressOverview",
     "Question",
     "RecordEditor",
+    "ReviewLog",
     "SegmentEditor",
     "SolutionBoard",
     "StatusLine",

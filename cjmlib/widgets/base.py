@@ -54,10 +54,11 @@ STYLE = """<style>
 .cjm-table th{background:#eef1f5;text-align:left;padding:4px 6px;border-bottom:2px solid #c9d1dc;
 vertical-align:bottom;line-height:1.25}
 .cjm-table td{padding:3px 6px;border-bottom:1px solid #e3e7ec;vertical-align:top;
-overflow-wrap:break-word;line-height:1.35}
+overflow-wrap:anywhere;line-height:1.35}
 .cjm-table tr.cjm-sel td{background:#fff6d6}
 .cjm-error{color:#b00020;font-size:12px;line-height:1.35;white-space:pre-wrap}
 .cjm-ok{color:#1b6e20}.cjm-fail{color:#b00020;white-space:pre-wrap}.cjm-info{color:#37474f}
+.cjm-ok,.cjm-fail,.cjm-info,.cjm-error{overflow-wrap:anywhere;min-width:0}
 .cjm-card{border:1px solid #c9d1dc;border-radius:8px;padding:10px 12px;background:#fbfcfe;
 min-width:220px;max-width:340px;flex:1 1 260px;box-sizing:border-box;overflow-wrap:anywhere}
 .cjm-card h4{margin:0 0 4px 0;font-size:16px}.cjm-card q{color:#455a64;font-style:italic}
@@ -287,19 +288,26 @@ def inline_message(exc: CJMError) -> str:
     return t("widgets.common.invalid", value=shown, allowed=exc.allowed)
 
 
+def field_error(model: type[CJMModel], name: str, value: Any) -> str:
+    """The German message for one field's value, or "" when the value fits the field."""
+    if name not in model.model_fields:
+        return ""
+    try:
+        model.__pydantic_validator__.validate_assignment(model.model_construct(), name, value)
+    except ValidationError as exc:
+        return inline_message(translate_validation_error(model, exc))
+    except CJMError as exc:
+        return inline_message(exc)
+    return ""
+
+
 def field_errors(model: type[CJMModel], data: dict[str, Any]) -> dict[str, str]:
     """Check ``data`` field by field; return ``field -> German message`` for each bad one."""
-    blank = model.model_construct()
     errors: dict[str, str] = {}
     for name, value in data.items():
-        if name not in model.model_fields:
-            continue
-        try:
-            model.__pydantic_validator__.validate_assignment(blank, name, value)
-        except ValidationError as exc:
-            errors[name] = inline_message(translate_validation_error(model, exc))
-        except CJMError as exc:
-            errors[name] = inline_message(exc)
+        message = field_error(model, name, value)
+        if message:
+            errors[name] = message
     if not errors:
         try:
             model.model_validate(data)
@@ -335,6 +343,8 @@ class ModelForm(w.VBox):
         self.fields: dict[str, w.Widget] = {}
         self.errors: dict[str, w.HTML] = {}
         self.labels = model.labels()
+        self._filling = False
+        self._messages: dict[str, str] = {}  # field ("" = whole form) -> message shown
         rows: list[w.Widget] = []
         pending: list[w.Widget] = []
 
@@ -348,6 +358,9 @@ class ModelForm(w.VBox):
         for name in self.names:
             widget = self._make(name, (suggestions or {}).get(name))
             widget.add_class(f"cjm-field-{name}")  # stable hooks for browser tests
+            # Check a field as soon as it changes, so the message comes (and goes) while
+            # the trainee types, not only when "Speichern" is clicked.
+            widget.observe(lambda _change, name=name: self._check_field(name), "value")
             self.fields[name] = widget
             self.errors[name] = w.HTML("", layout=w.Layout(margin="0 0 2px 0"))
             # A checkbox carries its label itself; an empty line keeps the rows aligned.
@@ -447,12 +460,32 @@ class ModelForm(w.VBox):
             return value.strip()
         return value
 
+    def _check_field(self, name: str) -> None:
+        if self._filling or self.kinds.get(name) in ("ref", "multiref"):
+            return  # references are checked against the workbook on save
+        message = field_error(self.model, name, self.value_of(name))
+        if message:
+            self._messages[name] = message
+            self.errors[name].value = STYLE + f'<div class="cjm-error">⚠ {esc(message)}</div>'
+        else:
+            self._messages.pop(name, None)
+            self.errors[name].value = ""
+        self.error = "\n".join(self._messages.values())
+
     def values(self) -> dict[str, Any]:
         """The typed values, converted for the model (blank number -> None, lines -> list)."""
         return {name: self.value_of(name) for name in self.names}
 
     def set_values(self, data: dict[str, Any]) -> None:
         """Fill the fields from an entry's data (missing fields get their defaults)."""
+        self._filling = True
+        try:
+            self._fill(data)
+        finally:
+            self._filling = False
+        self.clear_errors()
+
+    def _fill(self, data: dict[str, Any]) -> None:
         for name in self.names:
             value = data[name] if name in data else _default(self.model, name)
             widget, kind = self.fields[name], self.kinds[name]
@@ -476,7 +509,6 @@ class ModelForm(w.VBox):
                 widget.value = (
                     value if value is not None else ("" if kind in ("text", "longtext") else None)
                 )
-        self.clear_errors()
 
     def reset(self) -> None:
         """Empty the form (every field back to its default)."""
@@ -486,6 +518,7 @@ class ModelForm(w.VBox):
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each message under its field (unknown fields below the form)."""
         self.clear_errors()
+        self._messages = dict(errors)
         general = []
         for name, message in errors.items():
             box = self.errors.get(name)
@@ -498,6 +531,7 @@ class ModelForm(w.VBox):
         self.error = "\n".join(errors.values())
 
     def clear_errors(self) -> None:
+        self._messages = {}
         for box in self.errors.values():
             box.value = ""
         self.general_error.value = ""
@@ -706,6 +740,7 @@ class RecordEditor(w.VBox):
         self.duplicate_button.on_click(lambda _: self.duplicate())
         self.delete.button.on_click(lambda _: self._ask_delete())
         self.selector.observe(self._on_selector, "value")
+        self.form.observe(self._on_form_error, "error")
         self.toolbar = w.HBox(
             [
                 w.Label(t("widgets.common.entry")),
@@ -788,6 +823,13 @@ class RecordEditor(w.VBox):
         self._refresh_choices()
         self._refresh_selector()
         self._update_state()
+
+    def _on_form_error(self, change: Any) -> None:
+        """Follow the form's live checks: a fixed form is no longer "not saved"."""
+        if self.error or change["new"]:
+            self.error = change["new"]
+        if not change["new"] and self.status.kind == "fail":
+            self.status.info(t("widgets.common.fixed"))
 
     def _on_selector(self, change: Any) -> None:
         if not self._syncing:

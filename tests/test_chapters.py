@@ -323,7 +323,9 @@ def test_runs_top_to_bottom(path, tmp_path, monkeypatch, request):
 # -- what the trainee sees in the outputs -------------------------------------------------
 
 RAW_TOKENS = re.compile(r"(?<![\w-])(NaN|nan|None|True|False|<NA>|NaT)(?![\w-])")
-ID_PATTERN = re.compile(r"(?<![\w-])(seg|per|tp|pp|sol|hyp|act|rev|need|fb)-[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_PATTERN = re.compile(
+    r"(?<![\w-])(seg|per|tp|pp|sol|hyp|act|rev|need|fb)-[a-z0-9]+(?:-[a-z0-9]+)*"
+)
 ENGLISH_NUMBER = re.compile(r"^-?\d+\.\d+$|^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|^[a-z]+$")
@@ -374,9 +376,7 @@ def table_problems(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
                     if header and (IDENTIFIER.match(header) or "_" in header):
                         problems.append((cell.id, f"English column {header!r}"))
                 # A cell or header that is exactly an id (a phase id like "ueberlegung").
-                problems += [
-                    (cell.id, f"internal id {c!r}") for c in headers + cells if c in ids
-                ]
+                problems += [(cell.id, f"internal id {c!r}") for c in headers + cells if c in ids]
                 problems += [
                     (cell.id, f"not a German number or date {c!r}")
                     for c in cells

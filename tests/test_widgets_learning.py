@@ -86,5 +86,5 @@ def test_progress_overview_follows_the_workbook(wb):
     wb.personas.add(name="Lena")
     wb.set_progress("02", checklist={"a": True, "b": True}, quiz_score=0.75)
     row = overview.rows()[1]
-    assert row[2:] == (2, "75 %", "1 Personas", "begonnen")
+    assert row[2:] == (2, "75 %", "1 Persona", "begonnen")
     assert "75 %" in overview.table.value and "Personas erstellen" in overview.table.value

@@ -8,6 +8,7 @@ language is one more folder. A key may be defined in one file only.
 
 from __future__ import annotations
 
+import string
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -67,6 +68,44 @@ def has(key: str) -> bool:
     return key in catalogue("de")
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus one spec for counts: ``{n:plural:Zeile|Zeilen}``.
+
+    The spec gives the word for one and for any other number, so "in {n} {n:plural:Zeile|
+    Zeilen}" reads "in 1 Zeile" and "in 3 Zeilen". A count may also come as German text
+    ("1.234").
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("plural:"):
+            one, _, other = format_spec.removeprefix("plural:").partition("|")
+            return one if is_one(value) else other
+        return super().format_field(value, format_spec)
+
+
+def is_one(value: Any) -> bool:
+    """Tell whether a count (a number or German text such as "1" or "1.000") is one."""
+    if isinstance(value, str):
+        text = value.strip().replace(".", "").replace(",", ".")
+        try:
+            return float(text) == 1
+        except ValueError:
+            return False
+    try:
+        return float(value) == 1
+    except (TypeError, ValueError):
+        return False
+
+
+def plural(count: Any, words: str) -> str:
+    """``plural(1, "Review|Reviews")`` -> "Review"; any other count -> "Reviews"."""
+    one, _, other = words.partition("|")
+    return one if is_one(count) else (other or one)
+
+
+_FORMATTER = _Formatter()
+
+
 def t(key: str, /, **params: Any) -> str:
     """Return the text for ``key`` in the current language, filled with ``params``.
 
@@ -77,4 +116,4 @@ def t(key: str, /, **params: Any) -> str:
     text = texts.get(key)
     if text is None:
         text = catalogue("de")[key]
-    return text.format(**params) if params else text
+    return _FORMATTER.format(text, **params) if params else text

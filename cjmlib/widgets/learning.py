@@ -10,7 +10,7 @@ import ipywidgets as w
 import traitlets as tl
 
 from cjmlib.errors import CJMError
-from cjmlib.messages import t
+from cjmlib.messages import plural, t
 from cjmlib.model import slugify
 from cjmlib.widgets.base import STYLE, StatusLine, esc, html_table, listen
 
@@ -369,11 +369,12 @@ class ProgressOverview(w.VBox):
                 else "–"
             )
             collection = STEPS.get(key)
+            count = len(getattr(project, collection)) if collection else 0
             entries = (
                 t(
                     "widgets.progress.entries",
-                    count=len(getattr(project, collection)),
-                    collection=t(f"collection.{collection}"),
+                    count=count,
+                    collection=plural(count, t(f"count.{collection}")),
                 )
                 if collection
                 else "–"

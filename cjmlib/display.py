@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from cjmlib.messages import has, t
+from cjmlib.messages import has, p_value_text, t
 from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject
 
 MISSING = "–"
@@ -206,10 +206,7 @@ def format_p(value: Any) -> str:
     """A p-value as researchers write it: "p < 0,001" or "p = 0,031" (three decimals)."""
     if is_missing(value):
         return MISSING
-    p = float(value)
-    if p < 0.001:
-        return "p < 0,001"
-    return f"p = {format_number(p, 3)}"
+    return f"p {p_value_text(value)}"
 
 
 def yes_no(value: Any) -> str:
@@ -561,13 +558,15 @@ def show_entries(
     entries: str | Iterable[CJMModel],
     fields: Sequence[str] | None = None,
     *,
+    sort_by: str | None = None,
     caption: str = "",
 ) -> Table:
     """Show entries of the workbook as a table with German headers and names for links.
 
     ``entries`` is the name of a collection (``"pain_points"``) or a list of entries
     (e.g. ``[tp for tp in wb.touchpoints if tp.hidden]``); ``fields`` chooses and orders
-    the columns (default: every field except the internal id).
+    the columns (default: every field except the internal id); ``sort_by`` names a field
+    to sort by (``"-priority"``: highest first).
     """
     proj = _project_of(project)
     if isinstance(entries, str):
@@ -580,6 +579,9 @@ def show_entries(
         model = type(items[0]) if items else None
     if model is None:
         return Table(pd.DataFrame(), [], caption)
+    if sort_by:
+        name = sort_by.lstrip("-")
+        items.sort(key=lambda item: getattr(item, name), reverse=sort_by.startswith("-"))
     wanted = list(fields) if fields is not None else [f for f in model.model_fields if f != "id"]
     labels = model.labels()
     rows = []

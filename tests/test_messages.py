@@ -297,3 +297,12 @@ def test_progress_counts_entries_in_singular_and_plural(tmp_path):
     rows = {row[0]: row[4] for row in ProgressOverview(wb).rows()}
     assert rows["12"] == "1 Review" and rows["02"] == "2 Personas"
     assert rows["03"] == "0 Bedürfnisse"
+
+
+@pytest.mark.parametrize(
+    ("p", "text"), [("0,0000", "p < 0,001"), (0.0004, "p < 0,001"), ("0,2790", "p = 0,279")]
+)
+def test_p_values_never_read_zero(p, text):
+    """An A/B test explanation says "p < 0,001", never "p = 0,0000"."""
+    message = t("analytics.ab.significant", p=p, alpha="0,05", b="B", a="A", direction="besser")
+    assert text in message and "0,0000" not in message

@@ -69,32 +69,48 @@ def has(key: str) -> bool:
 
 
 class _Formatter(string.Formatter):
-    """``str.format`` plus one spec for counts: ``{n:plural:Zeile|Zeilen}``.
+    """``str.format`` plus two specs: ``{n:plural:Zeile|Zeilen}`` and ``{p:pvalue}``.
 
-    The spec gives the word for one and for any other number, so "in {n} {n:plural:Zeile|
-    Zeilen}" reads "in 1 Zeile" and "in 3 Zeilen". A count may also come as German text
-    ("1.234").
+    ``plural`` gives the word for one and for any other number, so "in {n} {n:plural:Zeile|
+    Zeilen}" reads "in 1 Zeile" and "in 3 Zeilen"; ``pvalue`` writes a p-value as "< 0,001"
+    or "= 0,031" (never "= 0,0000"). A number may also come as German text ("1.234").
     """
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec.startswith("plural:"):
             one, _, other = format_spec.removeprefix("plural:").partition("|")
             return one if is_one(value) else other
+        if format_spec == "pvalue":
+            return p_value_text(value)
         return super().format_field(value, format_spec)
 
 
 def is_one(value: Any) -> bool:
     """Tell whether a count (a number or German text such as "1" or "1.000") is one."""
+    return _number(value) == 1
+
+
+def _number(value: Any) -> float | None:
     if isinstance(value, str):
         text = value.strip().replace(".", "").replace(",", ".")
         try:
-            return float(text) == 1
+            return float(text)
         except ValueError:
-            return False
+            return None
     try:
-        return float(value) == 1
+        return float(value)
     except (TypeError, ValueError):
-        return False
+        return None
+
+
+def p_value_text(value: Any) -> str:
+    """A p-value after "p": "< 0,001" for tiny ones, else "= 0,279" (three decimals)."""
+    p = _number(value)
+    if p is None or p != p:
+        return "= –"
+    if p < 0.001:
+        return "< 0,001"
+    return "= " + f"{p:.3f}".replace(".", ",")
 
 
 def plural(count: Any, words: str) -> str:

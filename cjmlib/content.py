@@ -11,6 +11,11 @@ Keys (in ``messages/<lang>/chapters_*.toml``)::
     o2 = "vier bis acht"
     correct = "2"            # several answers: "1,3"
     explanation = "Je nach Modell ..."
+    case = "Ein Händler ..."   # optional: a short case shown above the question
+    table = '''Phase | Kunden
+    Information | 10.000'''    # optional: a small table (first row: headers, cells split at |)
+
+Applied questions (a case or a table to interpret) carry ``case`` and/or ``table``.
 """
 
 from __future__ import annotations
@@ -40,6 +45,13 @@ class Question:
     options: tuple[str, ...]
     correct: frozenset[int]
     explanation: str
+    case: str = ""
+    table: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def applied(self) -> bool:
+        """True for a question about a case or a table, not about a definition."""
+        return bool(self.case or self.table)
 
     @property
     def multiple(self) -> bool:
@@ -70,8 +82,21 @@ def quiz(chapter: int | str) -> list[Question]:
             )
         )
         correct = frozenset(int(x) - 1 for x in parts["correct"].split(","))
+        table = tuple(
+            tuple(cell.strip() for cell in line.split("|"))
+            for line in parts.get("table", "").splitlines()
+            if line.strip()
+        )
         questions.append(
-            Question(qkey, parts["question"], options, correct, parts.get("explanation", ""))
+            Question(
+                qkey,
+                parts["question"],
+                options,
+                correct,
+                parts.get("explanation", ""),
+                case=parts.get("case", ""),
+                table=table,
+            )
         )
     return questions
 

@@ -335,6 +335,19 @@ def _model_labels() -> dict[str, str]:
     return labels
 
 
+def _kind_of(name: Any) -> str:
+    """The format of a column: by its code name, or by a German field label it carries."""
+    if not isinstance(name, str):
+        return "auto"
+    if name in COLUMN_KINDS:
+        return COLUMN_KINDS[name]
+    for model in COLLECTIONS.values():
+        for field_name, label in model.labels().items():
+            if label == name and field_name in COLUMN_KINDS:
+                return COLUMN_KINDS[field_name]
+    return "auto"
+
+
 def column_label(name: Any, frame: pd.DataFrame | None = None) -> str:
     """The German header of a column (unknown names stay as they are)."""
     if not isinstance(name, str):
@@ -379,6 +392,7 @@ class Table:
     frame: pd.DataFrame
     numeric: list[bool] = field(default_factory=list)
     caption: str = ""
+    empty: str = ""
 
     @property
     def columns(self) -> list[str]:
@@ -401,7 +415,7 @@ class Table:
         if not rows:
             rows.append(
                 f'<tr><td colspan="{max(len(self.frame.columns), 1)}">'
-                f"{html.escape(t('display.empty'))}</td></tr>"
+                f"{html.escape(self.empty or t('display.empty'))}</td></tr>"
             )
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         return (
@@ -410,7 +424,9 @@ class Table:
         )
 
     def __repr__(self) -> str:
-        text = self.frame.to_string(index=False) if len(self.frame) else t("display.empty")
+        text = (
+            self.frame.to_string(index=False) if len(self.frame) else self.empty or t("display.empty")
+        )
         return f"{self.caption}\n{text}" if self.caption else text
 
     def __len__(self) -> int:
@@ -455,6 +471,7 @@ def show_table(
     kinds: Mapping[Any, str] | None = None,
     caption: str = "",
     max_rows: int | None = None,
+    empty: str = "",
 ) -> Table:
     """Prepare ``data`` for a trainee: German headers and numbers, names for ids.
 
@@ -476,6 +493,8 @@ def show_table(
         A title shown above the table.
     max_rows:
         Show only the first rows.
+    empty:
+        What to say when there are no rows (default: "(keine Zeilen)").
     """
     frame = _as_frame(data)
     attrs = dict(frame.attrs)
@@ -511,7 +530,7 @@ def show_table(
             numeric.append(True)
             done.update(pair)
             continue
-        kind = kinds.get(col) or (COLUMN_KINDS.get(col, "auto") if isinstance(col, str) else "auto")
+        kind = kinds.get(col) or _kind_of(col)
         header = labels.get(col) or column_label(col, frame)
         series = frame[col]
         if kind == "auto" and pd.api.types.is_bool_dtype(series.dtype):
@@ -525,7 +544,7 @@ def show_table(
         numeric.append(kind in NUMERIC_KINDS or (kind == "auto" and _all_numbers(series)))
         done.add(col)
     out = pd.DataFrame(cells, index=range(len(frame)))
-    return Table(out, numeric, caption)
+    return Table(out, numeric, caption, empty)
 
 
 def _all_numbers(series: pd.Series) -> bool:

@@ -77,6 +77,9 @@ height:auto;line-height:1.35;margin:2px 0;align-items:flex-start}
 .cjm-quiz .widget-radio-box input,.cjm-quiz .widget-checkbox input{margin-top:3px;flex-shrink:0}
 .cjm-quiz .widget-checkbox,.cjm-quiz .widget-radio{height:auto}
 .cjm-chart .vega-embed canvas,.cjm-chart .vega-embed svg{max-width:100%;height:auto}
+.cjm-case{margin:2px 0 6px 0;padding:6px 10px;background:#f6f8fa;border-left:3px solid #9aa7b5;
+line-height:1.45}
+.cjm-quiz .cjm-table{width:auto;margin:0 0 6px 0}
 </style>"""
 
 

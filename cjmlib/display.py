@@ -424,9 +424,10 @@ class Table:
         )
 
     def __repr__(self) -> str:
-        text = (
-            self.frame.to_string(index=False) if len(self.frame) else self.empty or t("display.empty")
-        )
+        if len(self.frame):
+            text = self.frame.to_string(index=False)
+        else:
+            text = self.empty or t("display.empty")
         return f"{self.caption}\n{text}" if self.caption else text
 
     def __len__(self) -> int:

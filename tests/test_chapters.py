@@ -327,9 +327,7 @@ ID_PATTERN = re.compile(
     r"(?<![\w-])(seg|per|tp|pp|sol|hyp|act|rev|need|fb)-[a-z0-9]+(?:-[a-z0-9]+)*"
 )
 # An English decimal ("0.357", "22.07") or grouping ("1,234.5"); German "7.500" is fine.
-ENGLISH_NUMBER = re.compile(
-    r"^-?0\.\d+$|^-?\d+\.(\d{1,2}|\d{4,})$|^-?\d{1,3}(,\d{3})+\.\d+$"
-)
+ENGLISH_NUMBER = re.compile(r"^-?0\.\d+$|^-?\d+\.(\d{1,2}|\d{4,})$|^-?\d{1,3}(,\d{3})+\.\d+$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|^[a-z]+$")
 

@@ -101,7 +101,7 @@ def test_multiple_choice_needs_all_right_answers(wb):
 
 
 def test_checking_with_nothing_answered_stores_nothing(wb):
-    """"Antworten prüfen" on an untouched check must not save 0 of 2 as a result."""
+    """ "Antworten prüfen" on an untouched check must not save 0 of 2 as a result."""
     quiz = KnowledgeCheck(wb, "04", QUESTIONS)
     quiz.check_button.click()
     assert "noch keine Frage beantwortet" in quiz.status.message

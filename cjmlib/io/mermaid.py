@@ -183,7 +183,9 @@ def mermaid_markdown(project: Any, persona: Any = None, *, kind: str = "journey"
     ``kind="journey"`` gives Mermaid's journey diagram, ``kind="flowchart"`` one row per
     phase (better for more than a handful of touchpoints).
     """
-    text = mermaid_flowchart(project, persona) if kind == "flowchart" else mermaid_journey(
-        project, persona
+    text = (
+        mermaid_flowchart(project, persona)
+        if kind == "flowchart"
+        else mermaid_journey(project, persona)
     )
     return f"```mermaid\n{text}```\n"

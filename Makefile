@@ -35,8 +35,12 @@ browser:
 	  else echo "Hinweis: chromium/hunspell-de-de fehlen; installiere sie mit apt als root."; fi; \
 	fi
 
+# The URL JupyterLab prints (and "/") opens the start page, not the Launcher.
+START := /lab/tree/chapters/00_Start.ipynb
+
 lab: install
-	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.port=$(PORT) --ServerApp.root_dir=$(CURDIR) chapters/00_Start.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.port=$(PORT) --ServerApp.root_dir=$(CURDIR) \
+	  --LabApp.default_url=$(START) chapters/00_Start.ipynb
 
 test: install-test
 	$(BIN)/python -m pytest

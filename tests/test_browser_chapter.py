@@ -171,3 +171,82 @@ def test_chapter_renders_widgets_and_charts(lab, browser, notebook):
             assert marker not in texts, texts[:2000]
     finally:
         page.close()
+
+
+def lab_recipe() -> str:
+    """The `make lab` recipe with the Makefile's simple variables (`NAME := value`) filled in."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
+    for name, value in re.findall(r"^(\w+)\s*:=\s*(\S+)\s*$", makefile, flags=re.M):
+        recipe = recipe.replace(f"$({name})", value)
+    return recipe
+
+
+@pytest.mark.slow
+def test_printed_url_and_readme_address_open_the_start_page(tmp_path, browser):
+    """`make lab` prints a URL; it and the README's address must show the start page,
+    not JupyterLab's Launcher."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests._browser import free_port
+
+    default_url = re.search(r"--(?:LabApp|ServerApp)\.default_url=(\S+)", lab_recipe())
+    assert default_url, "make lab sets no default_url: the printed URL opens the Launcher"
+    shutil.copytree(CHAPTERS, tmp_path / "chapters", ignore=shutil.ignore_patterns("arbeitsbuch"))
+    write_settings(tmp_path / "settings")
+    port = free_port()
+    env = {
+        **os.environ,
+        "CJM_WORKBOOK": str(tmp_path / "arbeitsbuch" / "mein_projekt.cjm.json"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--ServerApp.port={port}",
+        "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={tmp_path}", "--IdentityProvider.token=starttoken",
+        f"--LabApp.default_url={default_url.group(1)}",
+        *(["--allow-root"] if os.geteuid() == 0 else []),
+    ]  # fmt: skip
+    log_path = tmp_path / "lab.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=log)
+        try:
+            printed = None
+            for _ in range(180):
+                text = log_path.read_text(errors="replace")
+                found = re.search(rf"http://127\.0\.0\.1:{port}/\S+", text)
+                if found:
+                    printed = found.group(0)
+                    break
+                time.sleep(0.5)
+            assert printed and "/lab/tree/chapters/00_Start.ipynb" in printed, printed
+            # A token from the command line is printed as "..."; `make lab` prints its own.
+            printed = printed.replace("token=...", "token=starttoken")
+            readme = (ROOT / "README.md").read_text(encoding="utf-8")
+            address = re.search(r"http://localhost:8888(/\S*?)[)`\s]", readme).group(1)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/?token=starttoken") as reply:
+                assert reply.url.split("?")[0].endswith("/lab/tree/chapters/00_Start.ipynb")
+            for url in (printed, f"http://127.0.0.1:{port}{address}?token=starttoken"):
+                page = browser.new_page(viewport={"width": 1366, "height": 768})
+                try:
+                    page.goto(url, timeout=120_000)
+                    accept_dialogs(page)
+                    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=120_000)
+                    tab = page.locator(
+                        "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
+                    )
+                    assert "00_Start.ipynb" in tab.first.inner_text(), url
+                    assert page.locator(".jp-Launcher:visible").count() == 0, url
+                finally:
+                    page.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

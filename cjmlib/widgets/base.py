@@ -100,6 +100,12 @@ def listen(workbook: Any, method: Callable[[Any, str], None]) -> None:
     workbook.on_change(callback)
 
 
+def short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters (with "…") for a status line or a question."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def title_of(item: Any) -> str:
     """The readable title of any entry (name, title, need, assumption or text)."""
     for attr in ("name", "title", "need", "assumption", "text"):
@@ -754,6 +760,9 @@ class RecordEditor(w.VBox):
             ],
             layout=w.Layout(flex_flow="row wrap", align_items="center"),
         )
+        # The button keeps its size; a long status message wraps beside it.
+        self.save_button.layout.flex = "0 0 auto"
+        self.status.layout = w.Layout(flex="1 1 auto", min_width="0")
         self.actions = w.HBox(
             [self.save_button, self.status], layout=w.Layout(align_items="center")
         )
@@ -896,7 +905,7 @@ class RecordEditor(w.VBox):
         self.error = ""
         # The workbook's change listener has already redrawn the views.
         self.selected_id = saved.id
-        self.status.ok(t("widgets.common.saved", what=self._what(), name=title_of(saved)))
+        self.status.ok(t("widgets.common.saved", what=self._what(), name=short(title_of(saved))))
         return True
 
     def duplicate(self) -> Any:
@@ -915,12 +924,12 @@ class RecordEditor(w.VBox):
             self.status.fail(exc.message)
             return None
         self.selected_id = copy.id
-        self.status.ok(t("widgets.common.duplicated", name=title_of(copy)))
+        self.status.ok(t("widgets.common.duplicated", name=short(title_of(copy))))
         return copy
 
     def _ask_delete(self) -> None:
         if self.selected_id:
-            self.delete.ask(title_of(self.items[self.selected_id]))
+            self.delete.ask(short(title_of(self.items[self.selected_id])))
 
     def _delete_confirmed(self) -> None:
         if not self.selected_id:
@@ -932,4 +941,4 @@ class RecordEditor(w.VBox):
             return
         self.selected_id = NONE
         self.form.reset()
-        self.status.ok(t("widgets.common.deleted", name=title_of(gone)))
+        self.status.ok(t("widgets.common.deleted", name=short(title_of(gone))))

@@ -16,7 +16,15 @@ import traitlets as tl
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import INDUSTRIES, JourneyProject, Review
-from cjmlib.widgets.base import ModelForm, RecordEditor, StatusLine, esc, field_errors, listen
+from cjmlib.widgets.base import (
+    ModelForm,
+    RecordEditor,
+    StatusLine,
+    esc,
+    field_errors,
+    listen,
+    short,
+)
 
 #: Days until the next review proposed for a new one: the map is reviewed at least yearly.
 NEXT_REVIEW_DAYS = 365
@@ -93,7 +101,7 @@ class ProjectForm(w.VBox):
         self.form.clear_errors()
         self.error = ""
         self.value = self._saved()
-        self.status.ok(t("widgets.project.saved", name=self.value["name"]))
+        self.status.ok(t("widgets.project.saved", name=short(self.value["name"])))
         return True
 
 
@@ -174,6 +182,10 @@ class ReviewLog(RecordEditor):
                 return False
             self.keep_snapshot.value = False
             self.status.ok(
-                t("widgets.review.saved_with_snapshot", name=review.title, snapshot=name)
+                t(
+                    "widgets.review.saved_with_snapshot",
+                    name=short(review.title),
+                    snapshot=short(name),
+                )
             )
         return True

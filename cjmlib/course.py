@@ -117,15 +117,17 @@ def _notice(text: str, *, warn: bool) -> None:
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # pragma: no cover - IPython comes with JupyterLab
-        get_ipython = None  # type: ignore[assignment]
-    if get_ipython is None or get_ipython() is None:
+        print(text)
+        return
+    if get_ipython() is None:
         print(text)
         return
     colour = (
         "#fff4d6;border-left:4px solid #e69f00" if warn else "#eef1f5;border-left:4px solid #9aa7b5"
     )
     body = "<br>".join(html.escape(line) for line in text.splitlines())
-    display(
+    # IPython's display functions carry no type hints.
+    display(  # type: ignore[no-untyped-call]
         {
             "text/plain": text,
             "text/html": f'<div style="background:{colour};padding:6px 10px;margin:2px 0;'
@@ -143,4 +145,4 @@ def _style_page() -> None:
     except ImportError:  # pragma: no cover - IPython comes with JupyterLab
         return
     if get_ipython() is not None:
-        display(HTML(PAGE_STYLE))
+        display(HTML(PAGE_STYLE))  # type: ignore[no-untyped-call]

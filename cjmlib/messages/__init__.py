@@ -82,7 +82,7 @@ class _Formatter(string.Formatter):
             return one if is_one(value) else other
         if format_spec == "pvalue":
             return p_value_text(value)
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 def is_one(value: Any) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ipywidgets as w
+import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 import traitlets as tl
 
 from cjmlib.errors import CJMError
@@ -34,7 +34,7 @@ STEPS: dict[str, str | None] = {
 }
 
 
-class Checklist(w.VBox):
+class Checklist(w.VBox):  # type: ignore[misc]
     """A chapter's checklist; every tick is saved in the workbook at once.
 
     ``items`` is a list of texts (keys are made from them) or a ``{key: text}`` mapping.
@@ -184,7 +184,7 @@ def trainee_seed(workbook: Any) -> str:
     return f"{Path(path).resolve() if path else ''}|{created}"
 
 
-class KnowledgeCheck(w.VBox):
+class KnowledgeCheck(w.VBox):  # type: ignore[misc]
     """Single and multiple choice questions with a second try, explanations and a saved score.
 
     ``questions`` are :class:`Question` objects or dicts with ``id``, ``text``,
@@ -395,7 +395,7 @@ class KnowledgeCheck(w.VBox):
         )
 
 
-class ProgressOverview(w.VBox):
+class ProgressOverview(w.VBox):  # type: ignore[misc]
     """The twelve steps at a glance: checklist ticks, quiz score and entries in the workbook.
 
     ``chapters`` maps chapter keys (as used with ``set_progress``) to titles; by default

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-import ipywidgets as w
+import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 import traitlets as tl
 
 from cjmlib.errors import CJMError
@@ -30,7 +30,7 @@ from cjmlib.widgets.base import (
 NEXT_REVIEW_DAYS = 365
 
 
-class ProjectForm(w.VBox):
+class ProjectForm(w.VBox):  # type: ignore[misc]
     """Name, industry and a short description of the trainee's journey project.
 
     ``value`` holds the saved values; type into ``form["name"]`` and click

@@ -265,7 +265,8 @@ def test_every_builder_renders_with_its_chart(page, lab):
 
 
 OVERFLOW = """() => {
-  const area = [...document.querySelectorAll('.jp-Notebook:not(.lm-mod-hidden) .jp-OutputArea-output')]
+  const outputs = '.jp-Notebook:not(.lm-mod-hidden) .jp-OutputArea-output';
+  const area = [...document.querySelectorAll(outputs)]
     .find(o => o.querySelector('.widget-box, .widget-container'));
   const limit = area.getBoundingClientRect().right + 2;
   return [...area.querySelectorAll('*')]

@@ -148,7 +148,8 @@ CHART_WIDTHS = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
       .getBoundingClientRect().width),
     column: Math.round(o.getBoundingClientRect().width),
   }))"""
-MERMAID_SIZES = """() => [...document.querySelectorAll('.jp-RenderedMermaid img, .jp-RenderedMermaid svg')]
+MERMAID_SIZES = """() => [...document.querySelectorAll(
+    '.jp-RenderedMermaid img, .jp-RenderedMermaid svg')]
   .map(e => ({
     shown: e.getBoundingClientRect().width,
     natural: e.naturalWidth || (e.viewBox && e.viewBox.baseVal.width) || 0,

@@ -364,19 +364,17 @@ def column_label(name: Any, frame: pd.DataFrame | None = None) -> str:
 # -- the table --------------------------------------------------------------------------
 
 
+_T = ".jp-RenderedHTMLCommon table.cjm-display"  # beats JupyterLab's own table style
 _STYLE = (
     "<style>"
     ".cjm-display-wrap{max-width:100%;overflow-x:auto}"
-    ".jp-RenderedHTMLCommon table.cjm-display,table.cjm-display{border-collapse:collapse;"
-    "font-size:13px;margin:2px 0 6px 0;table-layout:auto}"
-    "table.cjm-display th{text-align:left;vertical-align:bottom;padding:4px 8px;"
-    "border-bottom:2px solid #c9d1dc;background:#eef1f5;white-space:normal;max-width:16em}"
-    "table.cjm-display td{padding:3px 8px;border-bottom:1px solid #e3e7ec;vertical-align:top;"
-    "max-width:30em;white-space:normal;overflow-wrap:anywhere;text-align:left}"
-    "table.cjm-display td.cjm-num,table.cjm-display th.cjm-num{text-align:right;"
-    "white-space:nowrap}"
-    "table.cjm-display caption{caption-side:top;text-align:left;font-weight:600;"
-    "padding:0 0 4px 0}"
+    f"{_T}{{border-collapse:collapse;font-size:13px;margin:2px 0 6px 0;table-layout:auto}}"
+    f"{_T} th{{text-align:left;vertical-align:bottom;padding:4px 7px;"
+    "border-bottom:2px solid #c9d1dc;background:#eef1f5;white-space:normal;max-width:12em}"
+    f"{_T} td{{padding:3px 7px;border-bottom:1px solid #e3e7ec;vertical-align:top;"
+    "max-width:24em;white-space:normal;overflow-wrap:anywhere;text-align:left}"
+    f"{_T} td.cjm-num{{text-align:right;white-space:nowrap}}{_T} th.cjm-num{{text-align:right}}"
+    f"{_T} caption{{caption-side:top;text-align:left;font-weight:600;padding:0 0 4px 0}}"
     "</style>"
 )
 

@@ -108,7 +108,7 @@ def test_groups_and_small_sample_warning():
     assert b["warning"].startswith("Achtung: NPS, CSAT, CES beruht auf weniger als 30 Antworten")
     # The definitions name which CES figure is which.
     assert (
-        "„ces_mean“ ist der Mittelwert, „ces_agree“ der Anteil der Antworten 5–7"
+        "„CES-Mittelwert“ ist der Mittelwert, „CES-Zustimmung“ der Anteil der Antworten 5–7"
         in table.attrs["explanation"]
     )
     assert "Varianz" in table.attrs["methods"]["nps"] and "Wilson" in table.attrs["methods"]["csat"]

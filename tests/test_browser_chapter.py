@@ -148,13 +148,16 @@ CHART_WIDTHS = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
       .getBoundingClientRect().width),
     column: Math.round(o.getBoundingClientRect().width),
   }))"""
-MERMAID_SIZES = """() => [...document.querySelectorAll(
-    '.jp-RenderedMermaid img, .jp-RenderedMermaid svg')]
-  .map(e => ({
-    shown: e.getBoundingClientRect().width,
-    natural: e.naturalWidth || (e.viewBox && e.viewBox.baseVal.width) || 0,
-    column: e.closest('.jp-RenderedMermaid').getBoundingClientRect().width,
-  }))"""
+MERMAID_SIZES = """() => [...document.querySelectorAll('.jp-RenderedMermaid img')]
+  .map(e => {
+    // The diagram is an SVG data URL; its viewBox holds the size Mermaid drew it at.
+    const box = decodeURIComponent(e.src).match(/viewBox="[-\\d.]+ [-\\d.]+ ([\\d.]+)/);
+    return {
+      shown: e.getBoundingClientRect().width,
+      natural: box ? parseFloat(box[1]) : 0,
+      column: e.closest('.jp-RenderedMermaid').getBoundingClientRect().width,
+    };
+  })"""
 
 
 @pytest.mark.slow

@@ -137,3 +137,15 @@ def test_applied_tables_are_rectangular():
     for n, q in all_items():
         if q.table:
             assert len(q.table) >= 2 and len({len(row) for row in q.table}) == 1, (n, q.key)
+
+
+def test_no_chapter_text_reuses_a_sentence_of_the_seeds():
+    """The chapters' prose is written afresh too (facts may match, six-word runs may not)."""
+    import nbformat
+
+    found = []
+    for path in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")):
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            if cell.cell_type == "markdown" and seed_fp.shingles(cell.source) & SEED_SHINGLES:
+                found.append(f"{path.name}:{cell.get('id')}")
+    assert found == []

@@ -240,10 +240,12 @@ def format_value(value: Any, kind: str = "auto") -> str:
         return ", ".join(parts) if parts else MISSING
     if is_missing(value):
         return MISSING
+    if kind == "online":
+        if isinstance(value, str) and value.strip().casefold() in ("online", "offline"):
+            return t(f"display.{value.strip().casefold()}")
+        return t("display.online") if yes_no(value) == t("display.yes") else t("display.offline")
     if kind in ("bool",) or isinstance(value, (bool,)) or type(value).__name__ == "bool_":
         return yes_no(value)
-    if kind == "online":
-        return t("display.online") if yes_no(value) == t("display.yes") else t("display.offline")
     if kind == "month":
         return _month(value)
     if kind == "date" or (kind == "auto" and isinstance(value, dt.date)):
@@ -372,7 +374,7 @@ _STYLE = (
     f"{_T} th{{text-align:left;vertical-align:bottom;padding:4px 7px;"
     "border-bottom:2px solid #c9d1dc;background:#eef1f5;white-space:normal;max-width:12em}"
     f"{_T} td{{padding:3px 7px;border-bottom:1px solid #e3e7ec;vertical-align:top;"
-    "max-width:24em;white-space:normal;overflow-wrap:anywhere;text-align:left}"
+    "max-width:24em;white-space:normal;overflow-wrap:break-word;text-align:left}"
     f"{_T} td.cjm-num{{text-align:right;white-space:nowrap}}{_T} th.cjm-num{{text-align:right}}"
     f"{_T} caption{{caption-side:top;text-align:left;font-weight:600;padding:0 0 4px 0}}"
     "</style>"
@@ -417,7 +419,7 @@ class Table:
             )
         caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
         return (
-            f'{_STYLE}<div class="cjm-display-wrap"><table class="cjm-display">{caption}'
+            f'{_STYLE}<div class="cjm-display-wrap"><table class="cjm-display" lang="de">{caption}'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
 

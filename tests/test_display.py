@@ -102,3 +102,13 @@ def test_names_of_covers_phases_and_entries():
     )
     names = names_of(project)
     assert names["seg-a"] == "Alle" and names["tp-x"] == "Kasse" and names["kauf"] == "Kauf"
+
+
+def test_online_column_keeps_online_and_offline(sample):
+    """A table_frame column "Online" holds "online"/"offline" text; both stay as they are."""
+    from cjmlib.io import table_frame
+
+    frame = table_frame(sample, "touchpoints")
+    shown = show_table(frame, columns=["Name", "Online"]).frame
+    assert set(shown["Online"]) == {"online", "offline"}
+    assert format_value(True, "online") == "online" and format_value(False, "online") == "offline"

@@ -100,3 +100,19 @@ def test_no_references_to_sources_the_trainee_never_sees():
         for m in UNSEEN_SOURCES.finditer(text)
     ]
     assert found == []
+
+
+def test_no_chapter_reads_a_confidence_interval_as_a_probability():
+    """ "…in dem der wahre Wert mit 95 % Sicherheit liegt" is the wrong reading of an interval."""
+    wrong = re.compile(
+        r"wahre\w*(?: \w+)? mit 95 ?% (?:Sicherheit|Wahrscheinlichkeit)|"
+        r"mit 95 ?% (?:Sicherheit|Wahrscheinlichkeit) (?:liegt|enthält)",
+        re.IGNORECASE,
+    )
+    found = [
+        (where, m.group(0))
+        for where, text in trainee_texts()
+        if not where.startswith("chapter.")  # a quiz may offer the wrong reading to reject
+        for m in wrong.finditer(text)
+    ]
+    assert found == []

@@ -3,6 +3,7 @@ chapter or message uses a word the glossary says to avoid."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 from pathlib import Path
@@ -34,6 +35,7 @@ def prose(text: str) -> str:
     return re.sub(r"\]\([^)]*\)", "]", text)
 
 
+@functools.cache
 def trainee_texts() -> list[tuple[str, str]]:
     """(where, text) for every chapter Markdown cell and every German message."""
     texts = []

@@ -89,6 +89,19 @@ def _label(text: str, colw: int, *, bold: bool = False) -> str:
     return LINE_BREAK.join([lines[0], fit_text(rest + " …", room, LABEL_FONT, bold=bold)])
 
 
+def _label_style(**extra: Any) -> dict[str, Any]:
+    """How a label sits beside its symbol: left-aligned, on up to two lines."""
+    return {
+        "align": "left",
+        "baseline": "middle",
+        "xOffset": LABEL_X,
+        "fontSize": LABEL_FONT,
+        "lineBreak": LINE_BREAK,
+        "lineHeight": 12,
+        **extra,
+    }
+
+
 def _column_width(n_phases: int) -> int:
     """Phase columns share what the notebook column leaves beside the lane names."""
     room = NOTEBOOK_WIDTH - LANE_AXIS - 32
@@ -331,14 +344,7 @@ def _touchpoint_panel(
             )
             .encode(tooltip=tooltip)
         )
-    text = dict(
-        align="left",
-        baseline="middle",
-        xOffset=LABEL_X,
-        fontSize=LABEL_FONT,
-        lineBreak=LINE_BREAK,
-        lineHeight=12,
-    )
+    text = _label_style()
     layers.append(
         base.transform_filter("!datum.mot && !datum.hidden")
         .mark_text(**text)
@@ -548,14 +554,7 @@ def _pain_panel(
         alt.Tooltip("detail:N", title=t("charts.map.tt_detail")),
     ]
     base = alt.Chart(shown).encode(x=x, y=y)
-    text = dict(
-        align="left",
-        baseline="middle",
-        xOffset=LABEL_X,
-        fontSize=LABEL_FONT,
-        lineBreak=LINE_BREAK,
-        lineHeight=12,
-    )
+    text = _label_style()
     layers: list[alt.Chart] = [
         _lane_base(slots, colw * len(names), t("charts.map.panel_pains")),
         base.mark_point(
@@ -646,15 +645,7 @@ def _backstage_panel(
         alt.Tooltip("phase:N", title=t("charts.common.phase")),
     ]
     base = alt.Chart(shown).encode(x=x, y=y)
-    text = dict(
-        align="left",
-        baseline="middle",
-        xOffset=LABEL_X,
-        fontSize=11,
-        color="#333333",
-        lineBreak=LINE_BREAK,
-        lineHeight=12,
-    )
+    text = _label_style(color="#333333")
     layers: list[alt.Chart] = [
         _lane_base(slots, colw * len(names), t("charts.map.panel_backstage")),
         base.mark_square(

@@ -547,6 +547,99 @@ class ModelForm(w.VBox):
         self.error = ""
 
 
+class ObjectForm(w.VBox):
+    """A form for one object of the workbook (the goal, the project's name): load, save.
+
+    Subclasses say which model and fields, how to read the saved values (:meth:`_saved`)
+    and how to store new ones (:meth:`_store`). ``value`` holds the saved values,
+    ``error`` the messages of the last save; showing the form writes nothing.
+    """
+
+    value = tl.Dict()
+    error = tl.Unicode("")
+    title_key = ""
+    hint_key = ""
+    save_key = "widgets.common.save"
+
+    def __init__(
+        self,
+        workbook: Any,
+        model: type[CJMModel],
+        fields: Sequence[str],
+        *,
+        suggestions: dict[str, Sequence[str]] | None = None,
+        below: Sequence[w.Widget] = (),
+        **kwargs: Any,
+    ) -> None:
+        self.wb = workbook
+        self.model = model
+        self.form = ModelForm(model, fields, suggestions=suggestions)
+        self.save_button = w.Button(
+            description=t(self.save_key),
+            icon="save",
+            button_style="primary",
+            layout=w.Layout(width="auto", flex="0 0 auto"),
+        )
+        self.save_button.add_class("cjm-save")
+        self.status = StatusLine(layout=w.Layout(flex="1 1 auto", min_width="0"))
+        self.save_button.on_click(lambda _: self.save())
+        super().__init__(
+            [
+                w.HTML(f"<h3>{esc(t(self.title_key))}</h3>"),
+                w.HTML(f'<div class="cjm-muted">{esc(t(self.hint_key))}</div>'),
+                self.form,
+                w.HBox([self.save_button, self.status], layout=w.Layout(align_items="center")),
+                *below,
+            ],
+            **kwargs,
+        )
+        self._load()
+        listen(workbook, self._on_workbook_change)
+
+    def _saved(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _store(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _saved_message(self) -> str:
+        raise NotImplementedError
+
+    def _load(self) -> None:
+        self.value = self._saved()
+        self.form.set_values(self.value)
+
+    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+        saved = self._saved()
+        if saved != self.value:
+            # Changed elsewhere (another cell or builder): show it unless typing is pending.
+            typed = self.form.values()
+            pending = {k: v for k, v in typed.items() if v != self.value.get(k)}
+            self.value = saved
+            if not pending:
+                self.form.set_values(saved)
+
+    def save(self) -> bool:
+        """Validate and save; on errors nothing changes and the fields keep the text."""
+        data = self.form.values()
+        errors = field_errors(self.model, data)
+        if not errors:
+            try:
+                self._store(data)
+            except CJMError as exc:
+                errors = {exc.field or "": exc.message}
+        if errors:
+            self.form.show_errors(errors)
+            self.error = "\n".join(errors.values())
+            self.status.fail(t("widgets.common.not_saved"))
+            return False
+        self.form.clear_errors()
+        self.error = ""
+        self.value = self._saved()
+        self.status.ok(self._saved_message())
+        return True
+
+
 class StatusLine(w.HTML):
     """One line telling what just happened: saved (green), not saved (red), or a hint."""
 

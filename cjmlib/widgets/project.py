@@ -11,98 +11,41 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
-import traitlets as tl
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import INDUSTRIES, JourneyProject, Review
-from cjmlib.widgets.base import (
-    ModelForm,
-    RecordEditor,
-    StatusLine,
-    esc,
-    field_errors,
-    listen,
-    short,
-)
+from cjmlib.widgets.base import ObjectForm, RecordEditor, esc, short
 
 #: Days until the next review proposed for a new one: the map is reviewed at least yearly.
 NEXT_REVIEW_DAYS = 365
 
 
-class ProjectForm(w.VBox):  # type: ignore[misc]
+class ProjectForm(ObjectForm):
     """Name, industry and a short description of the trainee's journey project.
 
     ``value`` holds the saved values; type into ``form["name"]`` and click
     ``save_button`` (or call :meth:`save`).
     """
 
-    value = tl.Dict()
-    error = tl.Unicode("")
     FIELDS: ClassVar[tuple[str, ...]] = ("name", "industry", "description")
+    title_key = "widgets.project.title"
+    hint_key = "widgets.project.hint"
 
     def __init__(self, workbook: Any, **kwargs: Any) -> None:
-        self.wb = workbook
-        self.form = ModelForm(
-            JourneyProject, self.FIELDS, suggestions={"industry": INDUSTRIES}, columns=2
-        )
-        self.save_button = w.Button(
-            description=t("widgets.common.save"),
-            icon="save",
-            button_style="primary",
-            layout=w.Layout(width="auto"),
-        )
-        self.save_button.add_class("cjm-save")
-        self.status = StatusLine()
-        self.save_button.on_click(lambda _: self.save())
         super().__init__(
-            [
-                w.HTML(f"<h3>{esc(t('widgets.project.title'))}</h3>"),
-                w.HTML(f'<div class="cjm-muted">{esc(t("widgets.project.hint"))}</div>'),
-                self.form,
-                w.HBox([self.save_button, self.status], layout=w.Layout(align_items="center")),
-            ],
-            **kwargs,
+            workbook, JourneyProject, self.FIELDS, suggestions={"industry": INDUSTRIES}, **kwargs
         )
-        self._load()
-        listen(workbook, self._on_workbook_change)
 
     def _saved(self) -> dict[str, Any]:
         project = self.wb.project
         return {name: getattr(project, name) for name in self.FIELDS}
 
-    def _load(self) -> None:
-        self.value = self._saved()
-        self.form.set_values(self.value)
+    def _store(self, data: dict[str, Any]) -> None:
+        self.wb.set_project_info(**data)
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
-        saved = self._saved()
-        if saved != self.value:
-            typed = self.form.values()
-            pending = {k: v for k, v in typed.items() if v != self.value.get(k)}
-            self.value = saved
-            if not pending:
-                self.form.set_values(saved)
-
-    def save(self) -> bool:
-        """Save name, industry and description; on errors nothing changes."""
-        data = self.form.values()
-        errors = field_errors(JourneyProject, data)
-        if not errors:
-            try:
-                self.wb.set_project_info(**data)
-            except CJMError as exc:
-                errors = {exc.field or "": exc.message}
-        if errors:
-            self.form.show_errors(errors)
-            self.error = "\n".join(errors.values())
-            self.status.fail(t("widgets.common.not_saved"))
-            return False
-        self.form.clear_errors()
-        self.error = ""
-        self.value = self._saved()
-        self.status.ok(t("widgets.project.saved", name=short(self.value["name"])))
-        return True
+    def _saved_message(self) -> str:
+        return t("widgets.project.saved", name=short(self.value["name"]))
 
 
 class ReviewLog(RecordEditor):

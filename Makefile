@@ -8,7 +8,7 @@ PORT ?= 8888
 # JupyterLab refuses to start as root unless told; CI and containers run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test install install-test browser exercises clean
+.PHONY: lab test install install-test browser java exercises clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 oder neuer wird gebraucht"'
@@ -23,7 +23,17 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser
+install-test: $(VENV)/.installed-test browser java
+
+# The Spark tests (tests/test_analytics_spark.py) need a Java runtime; as root we
+# install Debian's headless JRE, otherwise those tests say what is missing.
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      default-jre-headless >/dev/null; \
+	  else echo "Hinweis: java fehlt; installiere default-jre-headless mit apt als root."; fi; \
+	fi
 
 # Browser tests drive Debian's Chromium; as root we install it (and the German
 # dictionary for the spell check), otherwise those tests say what is missing.

@@ -40,32 +40,45 @@ def frame_of(rows) -> pd.DataFrame:
 
 
 def journeys(rows):
-    """customer -> [(hour, step)] in time order; equal times keep the row order."""
+    """customer -> [(hour, step)] in time order; equal times ordered by step (as the engine)."""
     out: dict[int, list[tuple[int, str]]] = {}
-    for row, (c, h, s) in enumerate(rows):
-        out.setdefault(c, []).append((h, row, STEPS[s]))
-    return {c: [(h, s) for h, _, s in sorted(evs)] for c, evs in out.items()}
+    for c, h, s in rows:
+        out.setdefault(c, []).append((h, STEPS[s]))
+    return {c: sorted(evs) for c, evs in out.items()}
 
 
-def reference_closed(rows, steps, window_h):
+def reach(evs, steps, begin, window_h):
+    """Depth reached from the step-1 event at index ``begin`` (greedy earliest next step).
+
+    A step counts at the same time as the previous one or later; a step whose value
+    occurred earlier in the funnel must be strictly later. Greedy is optimal for a start.
+    """
+    start = prev = evs[begin][0]
+    depth = 1
+    for k in range(1, len(steps)):
+        strict = steps[k] in steps[:k]
+        nxt = [
+            h
+            for h, s in evs
+            if s == steps[k]
+            and (h > prev if strict else h >= prev)
+            and (window_h is None or h - start <= window_h)
+        ]
+        if not nxt:
+            break
+        prev, depth = min(nxt), depth + 1
+    return depth
+
+
+def reference_closed(rows, steps, window_h, start="best"):
     counts = [0] * len(steps)
     for evs in journeys(rows).values():
-        entry = next((i for i, (_, s) in enumerate(evs) if s == steps[0]), None)
-        if entry is None:
+        begins = [i for i, (_, s) in enumerate(evs) if s == steps[0]]
+        if not begins:
             continue
-        start, pos, depth = evs[entry][0], entry, 1
-        for step in steps[1:]:
-            nxt = next(
-                (
-                    j
-                    for j in range(pos + 1, len(evs))
-                    if evs[j][1] == step and (window_h is None or evs[j][0] - start <= window_h)
-                ),
-                None,
-            )
-            if nxt is None:
-                break
-            pos, depth = nxt, depth + 1
+        if start == "first":
+            begins = begins[:1]
+        depth = max(reach(evs, steps, b, window_h) for b in begins)
         for i in range(depth):
             counts[i] += 1
     return counts
@@ -99,6 +112,19 @@ def test_closed_funnel_matches_reference(rows, steps, window):
         window=None if window is None else pd.Timedelta(hours=window),
     )
     assert result["customers"].tolist() == reference_closed(rows, steps, window)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=logs(), steps=step_lists, window=windows)
+def test_closed_funnel_first_start_matches_reference(rows, steps, window):
+    result = funnel(
+        frame_of(rows),
+        steps,
+        by="touchpoint",
+        window=None if window is None else pd.Timedelta(hours=window),
+        start="first",
+    )
+    assert result["customers"].tolist() == reference_closed(rows, steps, window, "first")
 
 
 @settings(max_examples=100, deadline=None)

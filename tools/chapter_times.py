@@ -59,6 +59,7 @@ TASK_MINUTES: dict[int, tuple[float, str]] = {
     10: (10, "the first entries of the feedback log"),
     11: (15, "3-5 actions with owner, date, KPI and target"),
     12: (10, "the first review with trigger, findings, decisions, next date"),
+    13: (30, "scenario (5 min), a thought per phase (10), the target map (10), the report (5)"),
 }
 
 _WORD = re.compile(r"[\w\-–’']+", re.UNICODE)

@@ -7,18 +7,19 @@ the others anyway. The German explanation says so every time.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from cjmlib.analytics._common import (
     MIN_ANSWERS,
     check_by,
-    codes_of,
-    conversion_mask,
+    conversion_sql,
     fmt_num,
-    require_frame,
-    sequence,
+    step_expr,
 )
+from cjmlib.analytics.engine import open_events
 from cjmlib.messages import t
 
 MOMENT_COLUMNS = [
@@ -36,7 +37,7 @@ MOMENT_COLUMNS = [
 
 
 def find_moments_of_truth(
-    events: pd.DataFrame,
+    events: Any,
     *,
     conversion: str | None = None,
     by: str = "touchpoint",
@@ -44,8 +45,9 @@ def find_moments_of_truth(
 ) -> pd.DataFrame:
     """Rank touchpoints by how much conversion differs between customers with and without.
 
-    A customer "has" a touchpoint when it appears before their first conversion event
-    (customers who never convert: anywhere). The conversion step itself is left out.
+    A customer "has" a touchpoint when it appears strictly before their first conversion
+    event (customers who never convert: anywhere). Conversion events themselves are left
+    out.
 
     Parameters
     ----------
@@ -69,36 +71,29 @@ def find_moments_of_truth(
     """
     from statsmodels.stats.proportion import confint_proportions_2indep
 
-    require_frame(events, "events")
-    check_by(events, by)
-    conv_all = conversion_mask(events, conversion)
-    seq = sequence(events)
-    conv = seq.take(conv_all)
-    codes_all, cats = codes_of(events[by])
-    codes = seq.take(codes_all)
-    cust = seq.customer
-    n_c = seq.n_customers
-    first_conv = np.full(n_c, len(cust), dtype=np.int64)
-    pos = np.flatnonzero(conv)
-    np.minimum.at(first_conv, cust[pos], pos)
-    present = np.zeros(n_c, dtype=bool)
-    present[cust] = True
-    converted = (first_conv < len(cust))[present]
-    before = (np.arange(len(cust)) < first_conv[cust]) & (codes >= 0) & ~conv
-    k = len(cats)
-    pairs = np.unique(cust[before].astype(np.int64) * k + codes[before])
+    with open_events(events, need=("customer_id", "timestamp")) as ev:
+        by = check_by(ev, by)
+        conv = conversion_sql(ev, conversion)
+        s = step_expr(ev, by)
+        frame = ev.fetch(
+            f"""WITH b AS (SELECT {ev.q("customer_id")} AS c, {ev.q("timestamp")} AS t,
+                           {s} AS s, {conv} AS cv FROM {ev.rel}),
+            fc AS (SELECT c, min(CASE WHEN cv THEN t END) AS ct FROM b GROUP BY c),
+            pairs AS (SELECT DISTINCT b.c AS c, b.s AS s FROM b JOIN fc ON b.c = fc.c
+                      WHERE b.s IS NOT NULL AND NOT b.cv AND (fc.ct IS NULL OR b.t < fc.ct)),
+            g AS (SELECT pairs.s AS s, count(*) AS n1, count(fc.ct) AS c1
+                  FROM pairs JOIN fc ON pairs.c = fc.c GROUP BY pairs.s),
+            k AS (SELECT count(*) AS total, count(ct) AS total_conv FROM fc)
+            SELECT k.*, g.* FROM k LEFT JOIN g ON TRUE ORDER BY g.s"""
+        )
+    total = int(frame["total"].iloc[0])
+    total_conv = int(frame["total_conv"].iloc[0])
     rows = []
-    total, total_conv = int(present.sum()), int(converted.sum())
-    conv_codes = set(np.unique(codes[conv]).tolist())
-    with_n = np.bincount(pairs % k, minlength=k)
-    with_conv = np.bincount((pairs % k)[(first_conv < len(cust))[pairs // k]], minlength=k)
-    for j in range(k):
-        if j in conv_codes and with_n[j] == 0:
+    for touch, n1_, c1_ in zip(frame["s"], frame["n1"], frame["c1"], strict=True):
+        if touch is None or pd.isna(touch):
             continue
-        n1, c1 = int(with_n[j]), int(with_conv[j])
+        n1, c1 = int(n1_), int(c1_)
         n0, c0 = total - n1, total_conv - c1
-        if n1 == 0:
-            continue
         r1 = c1 / n1
         r0 = c0 / n0 if n0 else np.nan
         lo = hi = np.nan
@@ -106,9 +101,7 @@ def find_moments_of_truth(
             lo, hi = confint_proportions_2indep(c1, n1, c0, n0, method="newcomb")
         small = min(n1, n0) < min_customers
         cand = bool(not small and np.isfinite(lo) and (lo > 0 or hi < 0))
-        rows.append(
-            (str(cats[j]), n1, r1, n0, r0, 100 * (r1 - r0), 100 * lo, 100 * hi, cand, small)
-        )
+        rows.append((str(touch), n1, r1, n0, r0, 100 * (r1 - r0), 100 * lo, 100 * hi, cand, small))
     out = pd.DataFrame(rows, columns=MOMENT_COLUMNS)
     out = out.reindex(
         out["difference"].abs().sort_values(ascending=False, kind="stable").index

@@ -1,75 +1,78 @@
 """Paths: the most common sequences of steps, who follows whom, and how long it takes.
 
-All functions sort the log once by customer and time (equal times keep the row order)
-and work on integer codes. Rows whose step column is empty are not steps and are left
-out of the sequences (``attrs["ignored_rows"]`` says how many).
+Each customer's events are ordered by time; events at the same time are ordered by the
+step value, so the order is the same on every engine. Rows whose step column is empty
+are not steps and are left out of the sequences (``attrs["ignored_rows"]`` says how
+many). With ``collapse_repeats`` the same step several times in a row counts once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cjmlib.analytics._common import (
     check_by,
-    coded_sequence,
-    codes_of,
+    check_steps,
     fmt_int,
     fmt_num,
     fmt_pct,
-    require_frame,
     resolve_steps,
+    step_expr,
 )
-from cjmlib.analytics.funnels import closed_positions
+from cjmlib.analytics.engine import Events, open_events
+from cjmlib.analytics.funnels import chain_sql
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ARROW = " → "
 PATH_COLUMNS = ["path", "steps", "customers", "share"]
 
 
-def step_sequence(events: pd.DataFrame, by: str, collapse_repeats: bool, with_time: bool = True):
-    """Return (customer codes, step codes, times, categories, customers, ignored rows)."""
-    require_frame(events, "events")
-    check_by(events, by)
-    codes_all, cats = codes_of(events[by])
-    seq = coded_sequence(events, codes_all, len(cats), with_time=with_time)
-    codes, cust, time = seq.code, seq.customer, seq.time
-    n_people = seq.n_people
-    ignored = int(np.count_nonzero(codes_all < 0))
-    if collapse_repeats and len(codes) > 1:
-        keep = np.ones(len(codes), dtype=bool)
-        keep[1:] = (codes[1:] != codes[:-1]) | (cust[1:] != cust[:-1])
-        codes, cust = codes[keep], cust[keep]
-        time = None if time is None else time[keep]
-    return cust, codes, time, cats, n_people, ignored
+def sequence_sql(
+    ev: Events, by: str, collapse_repeats: bool, with_time: bool = False, first_flag: bool = False
+) -> str:
+    """CTEs ``e`` (all events, ``s`` NULL where the step is empty) and ``d`` (the sequence
+    of steps, repeats collapsed or not).
+
+    ``d`` has ``c`` (customer), ``t`` (time), ``s`` (step as text), with ``with_time``
+    ``u`` (microseconds since 1970), with ``first_flag`` ``f`` (TRUE on a customer's
+    first step).
+    """
+    d = ev.dialect
+    s = step_expr(ev, by)
+    rel = ev.rel if collapse_repeats else ev.rel_distinct
+    u = f", {d.epoch_us(ev.q('timestamp'))} AS u" if with_time else ""
+    keep = "c, t, s" + (", u" if with_time else "")
+    e = (
+        f"e AS (SELECT {ev.q('customer_id')} AS c, {ev.q('timestamp')} AS t, {s} AS s{u} "
+        f"FROM {rel})"
+    )
+    lag = "lag(s) OVER (PARTITION BY c ORDER BY t, s)"
+    if not collapse_repeats:
+        flag = f", {lag} IS NULL AS f" if first_flag else ""
+        return f"WITH {e}, d AS (SELECT {keep}{flag} FROM e WHERE s IS NOT NULL)"
+    flag = ", p IS NULL AS f" if first_flag else ""
+    return (
+        f"WITH {e}, d AS (SELECT {keep}{flag} FROM (SELECT {keep}, {lag} AS p "
+        "FROM e WHERE s IS NOT NULL) AS z WHERE p IS NULL OR p <> s)"
+    )
 
 
-def _distinct_pairs(cust: np.ndarray, key: np.ndarray, n_keys: int) -> np.ndarray:
-    """Return, per key, the number of distinct customers having it (vectorised)."""
-    if len(key) == 0:
-        return np.zeros(n_keys, dtype=np.int64)
-    if n_keys * (int(cust.max()) + 1) < 2**62:
-        combined = cust.astype(np.int64)
-        combined *= n_keys
-        combined += key
-        # The keys come grouped by customer (ascending), so the array is a chain of short
-        # unsorted runs; a stable sort (timsort) merges such runs almost in linear time.
-        combined.sort(kind="stable")
-        first = np.ones(len(combined), dtype=bool)
-        np.not_equal(combined[1:], combined[:-1], out=first[1:])
-        distinct = combined[first]
-        del combined, first
-        distinct %= n_keys
-        return np.bincount(distinct, minlength=n_keys)
-    frame = pd.DataFrame({"c": cust, "k": key}).drop_duplicates()
-    return np.bincount(frame["k"].to_numpy(), minlength=n_keys)
+def _check_int(value: object, name: str, minimum: int) -> int:
+    import numpy as np
+
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        key = "analytics.error.path_length" if name == "length" else "engine.error.top_n"
+        raise CJMError(t(key, value=value), field=name, value=value)
+    return int(value)
 
 
 def top_paths(
-    events: pd.DataFrame,
+    events: Any,
     *,
     length: int = 3,
     n: int = 20,
@@ -81,11 +84,12 @@ def top_paths(
     Parameters
     ----------
     events:
-        Event log with ``customer_id``, ``timestamp`` and the column ``by``.
+        Event log with ``customer_id``, ``timestamp`` and the column ``by`` (a DataFrame,
+        a file path, a scanned log or an engine table, see :func:`funnel`).
     length:
         Number of consecutive steps in a path (2 or more).
     n:
-        How many paths to return (the most common first).
+        How many paths to return (the most common first; 1 or more).
     by:
         Column that holds the steps, e.g. ``"touchpoint"`` or ``"phase"``.
     collapse_repeats:
@@ -96,47 +100,55 @@ def top_paths(
     pandas.DataFrame
         Columns ``path`` (steps joined with " → "), ``steps`` (tuple), ``customers``
         (distinct customers whose journey contains the path at least once) and ``share``
-        (customers / all customers in the log, 0..1). Ties are ordered by ``path``.
+        (customers / all customers with a step in the log, 0..1). Ties are ordered by
+        ``path``.
     """
-    if not isinstance(length, int) or length < 2:
-        raise CJMError(t("analytics.error.path_length", value=length), field="length", value=length)
-    cust, codes, _, cats, n_people, ignored = step_sequence(
-        events, by, collapse_repeats, with_time=False
+    import numpy as np
+    import pandas as pd
+
+    length = _check_int(length, "length", 2)
+    n = _check_int(n, "n", 1)
+    with open_events(events, need=("customer_id", "timestamp")) as ev:
+        by = check_by(ev, by)
+        dl = ev.dialect
+        seq = sequence_sql(ev, by, collapse_repeats, first_flag=True)
+        over = "OVER (PARTITION BY c ORDER BY t, s)"
+        leads = ", ".join(f"lead(s, {j}) {over} AS s{j + 1}" for j in range(1, length))
+        cols = ", ".join(f"s{j}" for j in range(1, length + 1))
+        last = f"s{length}"
+        none = dl.text("NULL")
+        nulls = ", ".join(f"{none} AS s{j}" for j in range(1, length + 1))
+        # One pass: per path the distinct customers, and (summed over all groups) the
+        # customers' first events, i.e. the number of customers with a step.
+        frame = ev.fetch(
+            f"""{seq},
+            g AS (SELECT c, f, s AS s1, {leads} FROM d),
+            a AS (SELECT {cols}, count(DISTINCT CASE WHEN {last} IS NOT NULL THEN c END)
+                         AS customers, sum(count(CASE WHEN f THEN 1 END)) OVER () AS total
+                  FROM g WHERE {last} IS NOT NULL OR f GROUP BY {cols})
+            SELECT {nulls}, 0 AS customers, max(total) AS total, {none} AS path FROM a
+            UNION ALL
+            SELECT * FROM (SELECT {cols}, customers, total,
+                                  concat_ws({dl.lit(ARROW)}, {cols}) AS path
+                           FROM a WHERE {last} IS NOT NULL
+                           ORDER BY customers DESC, path LIMIT {n}) AS top"""
+        )
+        ignored = int(
+            ev.fetch(f"SELECT count(*) AS n FROM {ev.rel} WHERE {ev.q(by)} IS NULL")["n"].iloc[0]
+        )
+    totals = frame["total"].dropna()
+    n_people = int(totals.max()) if len(totals) else 0
+    found = frame.dropna(subset=["path"])
+    steps = [tuple(str(row[f"s{j}"]) for j in range(1, length + 1)) for _, row in found.iterrows()]
+    out = pd.DataFrame(
+        {
+            "path": [ARROW.join(s) for s in steps],
+            "steps": steps,
+            "customers": found["customers"].astype("int64").to_numpy(),
+        }
     )
-    n_cats = max(len(cats), 1)
-    m = len(codes) - length + 1
-    if m > 0 and n_cats**length < 2**62:
-        ok = cust[:m] == cust[length - 1 :]
-        # Path key from slices (views), in int32 when it fits: no index arrays needed.
-        wide = np.int32 if n_cats**length < 2**31 else np.int64
-        key = codes[:m].astype(wide)
-        for j in range(1, length):
-            key *= n_cats
-            key += codes[j : m + j]
-        key = key[ok]
-        owner = cust[:m][ok]
-        del ok
-        counts = _distinct_pairs(owner, key, n_cats**length) if n_cats**length <= 5e7 else None
-        if counts is not None:
-            keys = np.flatnonzero(counts)
-            found = counts[keys]
-        else:
-            frame = pd.DataFrame({"c": owner, "k": key}).drop_duplicates()
-            vc = frame["k"].value_counts()
-            keys, found = vc.index.to_numpy(), vc.to_numpy()
-    else:
-        keys = found = np.zeros(0, dtype=np.int64)
-    rows = []
-    for k, c in zip(keys.tolist(), found.tolist(), strict=True):
-        parts = []
-        for _ in range(length):
-            parts.append(str(cats[k % n_cats]))
-            k //= n_cats
-        steps = tuple(reversed(parts))
-        rows.append((ARROW.join(steps), steps, int(c)))
-    out = pd.DataFrame(rows, columns=["path", "steps", "customers"])
     out = out.sort_values(["customers", "path"], ascending=[False, True], kind="stable")
-    out = out.head(n).reset_index(drop=True)
+    out = out.reset_index(drop=True)
     out["share"] = out["customers"] / n_people if n_people else np.nan
     out = out[PATH_COLUMNS]
     out.attrs.update(
@@ -157,7 +169,7 @@ def top_paths(
             share=fmt_pct(top["share"]),
         )
     else:
-        text = t("analytics.paths.empty", length=length)
+        text = t("engine.paths.empty", length=length, total=fmt_int(n_people))
     if collapse_repeats:
         text += " " + t("analytics.paths.collapsed")
     out.attrs["explanation"] = text
@@ -165,7 +177,7 @@ def top_paths(
 
 
 def transition_matrix(
-    events: pd.DataFrame,
+    events: Any,
     *,
     by: str = "touchpoint",
     collapse_repeats: bool = True,
@@ -190,13 +202,26 @@ def transition_matrix(
         Rows = from (index name ``from``), columns = to (name ``to``), transition counts
         (or row shares with ``normalize=True``). Every step appears as row and column.
     """
-    cust, codes, _, cats, _, ignored = step_sequence(events, by, collapse_repeats, with_time=False)
-    k = max(len(cats), 1)
-    same = cust[1:] == cust[:-1]
-    pair = codes[:-1][same].astype(np.int64) * k + codes[1:][same]
-    counts = np.bincount(pair, minlength=k * k).reshape(k, k)[: len(cats), : len(cats)]
-    labels = pd.Index([str(c) for c in cats])
-    out = pd.DataFrame(counts, index=labels.rename("from"), columns=labels.rename("to"))
+    import numpy as np
+    import pandas as pd
+
+    with open_events(events, need=("customer_id", "timestamp")) as ev:
+        by = check_by(ev, by)
+        seq = sequence_sql(ev, by, collapse_repeats)
+        pairs = ev.fetch(
+            f"""{seq},
+            p AS (SELECT s AS f, lead(s) OVER (PARTITION BY c ORDER BY t, s) AS nx FROM d)
+            SELECT f, nx, count(*) AS n FROM p WHERE nx IS NOT NULL GROUP BY f, nx"""
+        )
+        ignored = int(
+            ev.fetch(f"SELECT count(*) AS n FROM {ev.rel} WHERE {ev.q(by)} IS NULL")["n"].iloc[0]
+        )
+        values = ev.values(by)
+    labels = pd.Index(values, dtype=object)
+    counts = pd.DataFrame(0, index=labels.rename("from"), columns=labels.rename("to"))
+    for f, nx, k in zip(pairs["f"].astype(str), pairs["nx"].astype(str), pairs["n"], strict=True):
+        counts.loc[f, nx] = int(k)
+    out = counts.astype("int64")
     if normalize:
         sums = out.sum(axis=1).replace(0, np.nan)
         out = out.div(sums, axis=0)
@@ -212,7 +237,7 @@ TIME_COLUMNS = ["from_step", "to_step", "transitions", "median_hours", "p90_hour
 
 
 def time_between_steps(
-    events: pd.DataFrame, steps: Sequence[str] | None = None, *, by: str = "touchpoint"
+    events: Any, steps: Sequence[str] | None = None, *, by: str = "touchpoint"
 ) -> pd.DataFrame:
     """Measure the time between steps: median and 90th percentile in hours.
 
@@ -232,44 +257,55 @@ def time_between_steps(
     pandas.DataFrame
         Columns ``from_step, to_step, transitions, median_hours, p90_hours``.
     """
-    cust, codes, time, cats, _, _ = step_sequence(events, by, collapse_repeats=steps is None)
-    if steps is None:
-        same = np.flatnonzero(cust[1:] == cust[:-1])
-        frame = pd.DataFrame(
-            {"f": codes[same], "t": codes[same + 1], "h": (time[same + 1] - time[same]) / 3.6e12}
-        )
-    else:
-        ids = resolve_steps(steps, cats, by)
-        parts = []
-        for i, (pos, before) in enumerate(closed_positions(cust, time, codes, ids, None)):
-            if i:
+    import pandas as pd
+
+    with open_events(events, need=("customer_id", "timestamp")) as ev:
+        by = check_by(ev, by)
+        d = ev.dialect
+        if steps is None:
+            seq = sequence_sql(ev, by, collapse_repeats=True, with_time=True)
+            h = "(nu - u) / 3600000000.0"
+            out = ev.fetch(
+                f"""{seq},
+                p AS (SELECT s AS f, lead(s) OVER (PARTITION BY c ORDER BY t, s) AS nx,
+                             u, lead(u) OVER (PARTITION BY c ORDER BY t, s) AS nu FROM d)
+                SELECT f AS from_step, nx AS to_step, count(*) AS transitions,
+                       {d.quantile(h, 0.5)} AS median_hours, {d.quantile(h, 0.9)} AS p90_hours
+                FROM p WHERE nx IS NOT NULL GROUP BY f, nx
+                ORDER BY from_step, to_step"""
+            )
+        else:
+            wanted = resolve_steps(check_steps(steps, by), ev.values(by), by)
+            chain = chain_sql(ev, by, wanted)
+            u = d.epoch_us
+            parts = []
+            for k in range(1, len(wanted)):
+                h = f"({u('b.t')} - {u('a.t')}) / 3600000000.0"
                 parts.append(
-                    pd.DataFrame(
-                        {"f": ids[i - 1], "t": ids[i], "h": (time[pos] - time[before]) / 3.6e12}
-                    )
+                    f"SELECT {k} AS k, count(*) AS transitions, {d.quantile(h, 0.5)} AS "
+                    f"median_hours, {d.quantile(h, 0.9)} AS p90_hours "
+                    f"FROM f{k} AS a JOIN f{k + 1} AS b ON a.c = b.c"
                 )
-        frame = pd.concat(parts, ignore_index=True)
-    grouped = frame.groupby(["f", "t"], sort=steps is None)["h"]
-    out = pd.DataFrame(
-        {
-            "transitions": grouped.size(),
-            "median_hours": grouped.median(),
-            "p90_hours": grouped.quantile(0.9),
-        }
-    ).reset_index()
-    if steps is not None:
-        order = {(ids[i - 1], ids[i]): i for i in range(1, len(ids))}
-        full = pd.DataFrame({"f": ids[:-1], "t": ids[1:]})
-        out = full.merge(out, on=["f", "t"], how="left")
-        out["transitions"] = out["transitions"].fillna(0).astype(int)
-        out = out.iloc[
-            np.argsort([order[(f, t_)] for f, t_ in zip(out["f"], out["t"], strict=True)])
-        ]
-    out.insert(0, "from_step", [str(cats[i]) for i in out["f"]])
-    out.insert(1, "to_step", [str(cats[i]) for i in out["t"]])
+            found = ev.fetch(chain + " " + " UNION ALL ".join(parts)).set_index("k")
+            out = pd.DataFrame(
+                {
+                    "from_step": wanted[:-1],
+                    "to_step": wanted[1:],
+                    "transitions": [
+                        int(str(found.loc[k, "transitions"])) for k in range(1, len(wanted))
+                    ],
+                    "median_hours": [found.loc[k, "median_hours"] for k in range(1, len(wanted))],
+                    "p90_hours": [found.loc[k, "p90_hours"] for k in range(1, len(wanted))],
+                }
+            )
+    out["transitions"] = out["transitions"].astype("int64")
+    for col in ("median_hours", "p90_hours"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    out["from_step"] = out["from_step"].astype(str)
+    out["to_step"] = out["to_step"].astype(str)
     out = out[TIME_COLUMNS].reset_index(drop=True)
     if len(out) and out["transitions"].sum():
-        slow = out.loc[out["median_hours"].idxmax()]
+        slow = out.iloc[int(out["median_hours"].to_numpy().argmax())]
         text = t(
             "analytics.paths.time_slowest",
             source=slow["from_step"],

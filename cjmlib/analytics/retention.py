@@ -1,25 +1,43 @@
-"""Repeat purchase and retention by cohort (the month of the first purchase)."""
+"""Repeat purchase and retention by cohort (the calendar period of the first purchase).
+
+Periods are cut in local time (Europe/Berlin for time-zone-aware logs): a purchase at
+23:30 UTC on 31 January counts for February.
+"""
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
+
 import pandas as pd
 
-from cjmlib.analytics._common import (
-    conversion_mask,
-    fmt_pct,
-    require_columns,
-    require_frame,
-)
+from cjmlib.analytics._common import conversion_sql, fmt_pct
+from cjmlib.analytics.engine import open_events
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 
-FREQS = {"MS": "M", "M": "M", "ME": "M", "W": "W", "QS": "Q", "Q": "Q", "QE": "Q"}
+FREQS = {
+    "MS": "month",
+    "M": "month",
+    "ME": "month",
+    "W": "week",
+    "QS": "quarter",
+    "Q": "quarter",
+    "QE": "quarter",
+}
 RETENTION_COLUMNS = ["cohort", "period", "customers", "retained", "retention_rate"]
 
 
+def period_start(index: int, period: str) -> pd.Timestamp:
+    """The first day of the period numbered ``index`` by ``Dialect.period_index``."""
+    if period == "month":
+        return pd.Timestamp(year=index // 12, month=index % 12 + 1, day=1)
+    if period == "quarter":
+        return pd.Timestamp(year=index // 4, month=3 * (index % 4) + 1, day=1)
+    return pd.Timestamp("1970-01-05") + pd.Timedelta(weeks=index)
+
+
 def retention_by_cohort(
-    events: pd.DataFrame, *, conversion: str | None = None, freq: str = "MS", periods: int = 6
+    events: Any, *, conversion: str | None = None, freq: str = "MS", periods: int = 6
 ) -> pd.DataFrame:
     """Tell how many first-time buyers of each cohort buy again in later periods.
 
@@ -43,8 +61,6 @@ def retention_by_cohort(
         ``retention_rate`` (0..1). Periods after the end of the data are left out.
         ``attrs["repeat_rate"]`` is the share of buyers with two or more purchases.
     """
-    require_frame(events, "events")
-    require_columns(events, ["customer_id", "timestamp"], "events")
     if freq not in FREQS:
         allowed = ", ".join(FREQS)
         raise CJMError(
@@ -53,31 +69,46 @@ def retention_by_cohort(
             value=freq,
             allowed=allowed,
         )
-    mask = conversion_mask(events, conversion)
-    ts = pd.to_datetime(events["timestamp"])[mask]
-    valid = ts.notna().to_numpy()
-    per = ts[valid].dt.to_period(FREQS[freq])
-    ordinal = np.asarray(per.array.asi8)
-    cust = pd.factorize(events["customer_id"][mask][valid])[0]
-    frame = pd.DataFrame({"c": cust, "p": ordinal}).drop_duplicates()
-    first = frame.groupby("c")["p"].transform("min")
-    frame["k"] = frame["p"] - first
-    frame["cohort"] = first
-    last_period = int(ordinal.max()) if len(ordinal) else 0
-    sizes = frame[frame["k"] == 0].groupby("cohort").size()
-    kept = frame[frame["k"] <= periods].groupby(["cohort", "k"]).size()
+    if isinstance(periods, bool) or not isinstance(periods, int) or periods < 0:
+        raise CJMError(t("engine.error.periods", value=periods), field="periods", value=periods)
+    period = FREQS[freq]
+    with open_events(events, need=("customer_id", "timestamp")) as ev:
+        conv = conversion_sql(ev, conversion)
+        idx = ev.dialect.period_index(period, ev.q("timestamp"))
+        frame = ev.fetch(
+            f"""WITH p AS (SELECT {ev.q("customer_id")} AS c, {idx} AS p FROM {ev.rel}
+                           WHERE {conv}),
+            buyers AS (SELECT c, count(*) AS n FROM p GROUP BY c),
+            d AS (SELECT DISTINCT c, p FROM p),
+            f AS (SELECT c, min(p) AS cohort FROM d GROUP BY c),
+            r AS (SELECT f.cohort AS cohort, d.p - f.cohort AS k, count(*) AS retained
+                  FROM d JOIN f ON d.c = f.c WHERE d.p - f.cohort <= {periods}
+                  GROUP BY f.cohort, d.p - f.cohort),
+            k AS (SELECT (SELECT count(*) FROM buyers) AS buyers,
+                         (SELECT count(*) FROM buyers WHERE n >= 2) AS repeaters,
+                         (SELECT max(p) FROM p) AS last)
+            SELECT k.*, r.* FROM k LEFT JOIN r ON TRUE ORDER BY r.cohort, r.k"""
+        )
+    buyers = int(frame["buyers"].iloc[0])
+    repeaters = int(frame["repeaters"].iloc[0])
+    last = frame["last"].iloc[0]
+    found = frame.dropna(subset=["cohort"])
+    kept = {
+        (int(c), int(k)): int(n)
+        for c, k, n in zip(found["cohort"], found["k"], found["retained"], strict=True)
+    }
+    sizes = {c: n for (c, k), n in kept.items() if k == 0}
     rows = []
-    for cohort, size in sizes.items():
+    for cohort in sorted(sizes):
         for k in range(0, periods + 1):
-            if cohort + k > last_period:
+            if pd.isna(last) or cohort + k > int(last):
                 break
-            rows.append((cohort, k, int(size), int(kept.get((cohort, k), 0))))
+            rows.append((cohort, k, sizes[cohort], kept.get((cohort, k), 0)))
     out = pd.DataFrame(rows, columns=["cohort", "period", "customers", "retained"])
     out["retention_rate"] = out["retained"] / out["customers"]
-    out["cohort"] = [pd.Period(ordinal=int(c), freq=FREQS[freq]).start_time for c in out["cohort"]]
-    counts = pd.Series(cust).value_counts() if len(cust) else pd.Series(dtype=int)
-    repeat = float((counts >= 2).mean()) if len(counts) else float("nan")
+    out["cohort"] = pd.to_datetime([period_start(int(c), period) for c in out["cohort"]])
     out = out[RETENTION_COLUMNS]
+    repeat = repeaters / buyers if buyers else float("nan")
     one = out[out["period"] == 1]
     avg = (
         float(one["retained"].sum() / one["customers"].sum())
@@ -87,10 +118,10 @@ def retention_by_cohort(
     out.attrs.update(
         freq=freq,
         repeat_rate=repeat,
-        buyers=len(counts),
+        buyers=buyers,
         explanation=t(
             "analytics.retention.summary",
-            buyers=len(counts),
+            buyers=buyers,
             repeat=fmt_pct(repeat),
             next=fmt_pct(avg),
         ),

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
+
 import pandas as pd
 
 from cjmlib.analytics._common import (
     MIN_ANSWERS,
-    conversion_mask,
+    conversion_sql,
     fmt_pct,
     require_columns,
     require_frame,
     small_sample_note,
     wilson,
 )
+from cjmlib.analytics.engine import _check_need, open_events
 from cjmlib.messages import t
 
 SEGMENT_COLUMNS = [
@@ -31,7 +33,7 @@ SEGMENT_COLUMNS = [
 
 
 def compare_segments(
-    events: pd.DataFrame,
+    events: Any,
     customers: pd.DataFrame | None = None,
     *,
     by: str = "segment_id",
@@ -45,7 +47,8 @@ def compare_segments(
         Event log with ``customer_id`` (and ``value`` for revenue).
     customers:
         Customer table with ``customer_id`` and the column ``by``; None when the log
-        itself carries ``by`` (one value per customer, the first one counts).
+        itself carries ``by`` (one value per customer: the value at the customer's
+        earliest event counts; at equal times the smallest).
     by:
         The grouping column, e.g. ``"segment_id"``, ``"persona_id"``, ``"age_band"``.
     conversion:
@@ -59,28 +62,32 @@ def compare_segments(
         warning`` (German text when fewer than 30 customers stand behind a row).
         Customers without a group are counted in ``attrs["without_group"]``.
     """
-    require_frame(events, "events")
-    require_columns(events, ["customer_id"], "events")
-    conv = conversion_mask(events, conversion)
-    per = pd.DataFrame(
-        {
-            "customer_id": events["customer_id"].astype(str),
-            "conv": conv,
-            "value": events["value"] if "value" in events.columns else np.nan,
-        }
-    )
-    stats = per.groupby("customer_id", sort=False).agg(
-        converted=("conv", "any"), events=("conv", "size"), revenue=("value", "sum")
-    )
-    if customers is None:
-        require_columns(events, [by], "events")
-        groups = (
-            pd.DataFrame({"customer_id": events["customer_id"].astype(str), "g": events[by]})
-            .dropna()
-            .drop_duplicates("customer_id")
-            .set_index("customer_id")["g"]
-        )
-    else:
+    with open_events(events, need=("customer_id",)) as ev:
+        conv = conversion_sql(ev, conversion)
+        c = ev.dialect.text(ev.q("customer_id"))
+        value = f"COALESCE(sum({ev.q('value')}), 0.0)" if ev.has("value") else "0.0"
+        if customers is None:
+            _check_need(ev.columns, [by], ev.label)
+            g = ev.dialect.text(ev.q(by))
+            gr = (
+                f"SELECT {c} AS c, {ev.q('timestamp') if ev.has('timestamp') else '0'} AS t, "
+                f"{g} AS g FROM {ev.rel} WHERE {ev.q(by)} IS NOT NULL"
+            )
+            # The value at the customer's earliest event; equal times: the smallest value.
+            groups_sql = (
+                f"WITH gr AS ({gr}), m AS (SELECT c, min(t) AS t FROM gr GROUP BY c) "
+                "SELECT gr.c AS customer_id, min(gr.g) AS grp FROM gr "
+                "JOIN m ON gr.c = m.c AND gr.t = m.t GROUP BY gr.c"
+            )
+        stats = ev.fetch(
+            f"""SELECT {c} AS customer_id,
+                       max(CASE WHEN {conv} THEN 1 ELSE 0 END) = 1 AS converted,
+                       count(*) AS events, {value} AS revenue
+                FROM {ev.rel_distinct} GROUP BY {c}"""
+        ).set_index("customer_id")
+        if customers is None:
+            groups = ev.fetch(groups_sql).set_index("customer_id")["grp"]
+    if customers is not None:
         require_frame(customers, "customers")
         require_columns(customers, ["customer_id", by], "customers")
         groups = (
@@ -90,13 +97,13 @@ def compare_segments(
         )
     stats["group"] = groups.reindex(stats.index).astype(object)
     without = int(stats["group"].isna().sum())
-    g = stats.dropna(subset=["group"]).groupby("group", sort=True)
+    grouped = stats.dropna(subset=["group"]).groupby("group", sort=True)
     out = pd.DataFrame(
         {
-            "customers": g.size(),
-            "converted": g["converted"].sum(),
-            "events": g["events"].sum(),
-            "revenue": g["revenue"].sum(),
+            "customers": grouped.size(),
+            "converted": grouped["converted"].sum(),
+            "events": grouped["events"].sum(),
+            "revenue": grouped["revenue"].sum(),
         }
     )
     out = out.reset_index()
@@ -108,7 +115,7 @@ def compare_segments(
     out["small_sample"] = out["customers"] < MIN_ANSWERS
     out["warning"] = [small_sample_note(int(n)) for n in out["customers"]]
     out = out[SEGMENT_COLUMNS]
-    best = out.loc[out["conversion_rate"].idxmax()] if len(out) else None
+    best = out.iloc[int(out["conversion_rate"].to_numpy().argmax())] if len(out) else None
     text = t("analytics.segments.intro", by=by)
     if best is not None:
         text += " " + t(

@@ -1,28 +1,27 @@
 """Channel and device switches: online <-> offline, mobile <-> desktop.
 
-A switch is a pair of consecutive events of one customer (sorted by time) whose mode
-differs. ``kind="online"`` reads the ``online`` column (online / offline);
-``kind="device"`` reads ``device`` (Smartphone and Tablet = mobile, Desktop = desktop;
-events on other devices such as a phone call or a shop visit are skipped, so a device
-switch is measured between consecutive *digital* events).
+A switch is a pair of consecutive events of one customer (sorted by time; events at the
+same time by mode, then by the ``at`` value) whose mode differs. ``kind="online"`` reads
+the ``online`` column (online / offline); ``kind="device"`` reads ``device``
+(Smartphone and Tablet = mobile, Desktop = desktop; events on other devices such as a
+phone call or a shop visit are skipped, so a device switch is measured between
+consecutive *digital* events).
 """
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
+
 import pandas as pd
 
 from cjmlib.analytics._common import (
     check_by,
-    codes_of,
-    conversion_mask,
+    conversion_sql,
     fmt_pct,
-    require_columns,
-    require_frame,
-    sequence,
+    step_expr,
     wilson,
 )
-from cjmlib.analytics.events import parse_bool
+from cjmlib.analytics.engine import Events, open_events
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 
@@ -32,8 +31,7 @@ DESKTOP = ("desktop", "laptop", "pc", "computer")
 SWITCH_COLUMNS = ["direction", "from_mode", "to_mode", "at", "switches", "customers"]
 
 
-def mode_codes(events: pd.DataFrame, kind: str) -> tuple[np.ndarray, list[str]]:
-    """Return per row 0/1 for the two modes (-1 = not counted) and the mode names."""
+def _check_kind(kind: object) -> str:
     if kind not in KINDS:
         raise CJMError(
             t("analytics.error.switch_kind", value=kind, allowed=", ".join(KINDS)),
@@ -41,39 +39,34 @@ def mode_codes(events: pd.DataFrame, kind: str) -> tuple[np.ndarray, list[str]]:
             value=kind,
             allowed=", ".join(KINDS),
         )
+    return str(kind)
+
+
+def mode_sql(ev: Events, kind: str) -> str:
+    """SQL: 0 (online / mobile), 1 (offline / desktop) or NULL (not counted)."""
+    column = "online" if kind == "online" else "device"
+    if not ev.has(column):
+        from cjmlib.analytics.engine import _check_need
+
+        _check_need(ev.columns, [column], ev.label)
     if kind == "online":
-        require_columns(events, ["online"], "events")
-        col = events["online"]
-        if not pd.api.types.is_bool_dtype(col):
-            col, _ = parse_bool(col)  # "ja"/"nein", "true"/"false", 1/0
-        out = np.where(col.isna(), -1, np.where(col.fillna(False).astype(bool), 0, 1))
-        return out.astype(np.int8), [t("analytics.switch.online"), t("analytics.switch.offline")]
-    require_columns(events, ["device"], "events")
-    codes, cats = codes_of(events["device"])
-    table = np.array(
-        [
-            0 if str(c).casefold() in MOBILE else 1 if str(c).casefold() in DESKTOP else -1
-            for c in cats
-        ]
-        + [-1],
-        dtype=np.int8,
-    )
-    return table[codes], [t("analytics.switch.mobile"), t("analytics.switch.desktop")]
+        yes = ev.is_true("online")
+        return f"(CASE WHEN {yes} THEN 0 WHEN NOT {yes} THEN 1 END)"
+    d = ev.dialect
+    dev = f"lower(trim({step_expr(ev, 'device')}))"
+    mobile = ", ".join(d.lit(w) for w in MOBILE)
+    desktop = ", ".join(d.lit(w) for w in DESKTOP)
+    return f"(CASE WHEN {dev} IN ({mobile}) THEN 0 WHEN {dev} IN ({desktop}) THEN 1 END)"
 
 
-def _switch_arrays(events: pd.DataFrame, kind: str):
-    modes_all, names = mode_codes(events, kind)
-    seq = sequence(events, mask=modes_all >= 0)
-    modes = seq.take(modes_all)
-    is_switch = np.zeros(len(modes), dtype=bool)
-    if len(modes) > 1:
-        is_switch[1:] = (modes[1:] != modes[:-1]) & (seq.customer[1:] == seq.customer[:-1])
-    return seq, modes, is_switch, names
+def mode_names(kind: str) -> list[str]:
+    """German names of the two modes (index 0 and 1)."""
+    if kind == "online":
+        return [t("analytics.switch.online"), t("analytics.switch.offline")]
+    return [t("analytics.switch.mobile"), t("analytics.switch.desktop")]
 
 
-def count_switches(
-    events: pd.DataFrame, *, kind: str = "online", at: str | None = "phase"
-) -> pd.DataFrame:
+def count_switches(events: Any, *, kind: str = "online", at: str | None = "phase") -> pd.DataFrame:
     """Count switches between online and offline (or mobile and desktop), by direction.
 
     Parameters
@@ -94,27 +87,42 @@ def count_switches(
         ``switchers`` (customers with any switch), ``customers_total`` and a German
         ``explanation``.
     """
-    require_frame(events, "events")
-    seq, modes, is_switch, names = _switch_arrays(events, kind)
-    if at is not None:
-        check_by(events, at)
-        at_codes_all, at_cats = codes_of(events[at])
-        at_codes = seq.take(at_codes_all)
-    else:
-        at_codes, at_cats = np.zeros(len(modes), dtype=np.int64), np.array([""], dtype=object)
-    idx = np.flatnonzero(is_switch)
-    frame = pd.DataFrame({"to": modes[idx], "at": at_codes[idx], "c": seq.customer[idx]})
-    grouped = frame.groupby(["to", "at"], sort=True)
+    kind = _check_kind(kind)
+    names = mode_names(kind)
+    with open_events(events, need=("customer_id", "timestamp")) as ev:
+        d = ev.dialect
+        mode = mode_sql(ev, kind)
+        a = step_expr(ev, check_by(ev, at)) if at is not None else d.text("NULL")
+        frame = ev.fetch(
+            f"""WITH m AS (SELECT {ev.q("customer_id")} AS c, {ev.q("timestamp")} AS t,
+                           {mode} AS m, {a} AS a FROM {ev.rel}),
+            q AS (SELECT c, m, a, lag(m) OVER (PARTITION BY c ORDER BY t, m, a NULLS LAST) AS pm
+                  FROM m WHERE m IS NOT NULL),
+            sw AS (SELECT c, m, a FROM q WHERE pm IS NOT NULL AND pm <> m),
+            g AS (SELECT m, a, count(*) AS switches, count(DISTINCT c) AS customers
+                  FROM sw GROUP BY m, a),
+            k AS (SELECT (SELECT count(DISTINCT c) FROM q) AS total,
+                         (SELECT count(DISTINCT c) FROM sw) AS switchers,
+                         (SELECT count(*) FROM sw) AS n_switches)
+            SELECT k.total, k.switchers, k.n_switches, g.* FROM k LEFT JOIN g ON TRUE
+            ORDER BY g.m, g.a NULLS FIRST"""
+        )
+    total = int(frame["total"].iloc[0])
+    switchers = int(frame["switchers"].iloc[0])
+    n_switches = int(frame["n_switches"].iloc[0])
+    rows = frame.dropna(subset=["m"])
+    to = rows["m"].astype(int).tolist()
     out = pd.DataFrame(
-        {"switches": grouped.size(), "customers": grouped["c"].nunique()}
-    ).reset_index()
-    out["from_mode"] = [names[1 - m] for m in out["to"]]
-    out["to_mode"] = [names[m] for m in out["to"]]
-    out["direction"] = [f"{a} → {b}" for a, b in zip(out["from_mode"], out["to_mode"], strict=True)]
-    out["at"] = [None if a < 0 else str(at_cats[a]) for a in out["at"]] if at else None
-    out = out[SWITCH_COLUMNS].astype({"switches": "int64", "customers": "int64"})
-    total = int(np.count_nonzero(seq.starts))
-    switchers = len(np.unique(seq.customer[idx]))
+        {
+            "direction": [f"{names[1 - m]} → {names[m]}" for m in to],
+            "from_mode": [names[1 - m] for m in to],
+            "to_mode": [names[m] for m in to],
+            "at": [None if at is None or pd.isna(v) else str(v) for v in rows["a"]],
+            "switches": rows["switches"].astype("int64").to_numpy(),
+            "customers": rows["customers"].astype("int64").to_numpy(),
+        },
+        columns=SWITCH_COLUMNS,
+    )
     out.attrs.update(
         kind=kind,
         switchers=switchers,
@@ -123,7 +131,7 @@ def count_switches(
         explanation=t(
             "analytics.switch.summary",
             kind=t(f"analytics.switch.{kind}_kind"),
-            switches=len(idx),
+            switches=n_switches,
             switchers=switchers,
             total=total,
             share=fmt_pct(switchers / total if total else float("nan")),
@@ -133,12 +141,12 @@ def count_switches(
 
 
 def compare_switchers(
-    events: pd.DataFrame, *, kind: str = "online", conversion: str | None = None
+    events: Any, *, kind: str = "online", conversion: str | None = None
 ) -> pd.DataFrame:
     """Compare the conversion rate of customers who switch with those who do not.
 
     A customer is a switcher when a switch happens before their first conversion event
-    (customers who never convert: anywhere in their journey).
+    (strictly earlier; customers who never convert: anywhere in their journey).
 
     Parameters
     ----------
@@ -156,42 +164,40 @@ def compare_switchers(
         One row per group (``switcher`` True/False) with ``group, customers, converted,
         conversion_rate, ci_low, ci_high`` (Wilson interval, 95 %).
     """
-    require_frame(events, "events")
-    conv_all = conversion_mask(events, conversion)
-    seq = sequence(events)
-    conv = seq.take(conv_all)
-    modes_all, _ = mode_codes(events, kind)
-    modes = seq.take(modes_all)
-    cust = seq.customer
-    n_c = seq.n_customers
-    # First conversion position per customer (len = none).
-    first_conv = np.full(n_c, len(cust), dtype=np.int64)
-    pos = np.flatnonzero(conv)
-    np.minimum.at(first_conv, cust[pos], pos)
-    # Switches between consecutive *countable* events.
-    known = np.flatnonzero(modes >= 0)
-    sw = np.zeros(0, dtype=np.int64)
-    if len(known) > 1:
-        a, b = known[:-1], known[1:]
-        hit = (modes[a] != modes[b]) & (cust[a] == cust[b])
-        sw = b[hit]
-    before = sw[sw < first_conv[cust[sw]]]
-    switcher = np.zeros(n_c, dtype=bool)
-    switcher[cust[before]] = True
-    present = np.zeros(n_c, dtype=bool)
-    present[cust] = True
-    converted = first_conv < len(cust)
+    kind = _check_kind(kind)
+    with open_events(events, need=("customer_id", "timestamp")) as ev:
+        conv = conversion_sql(ev, conversion)
+        mode = mode_sql(ev, kind)
+        frame = ev.fetch(
+            f"""WITH b AS (SELECT {ev.q("customer_id")} AS c, {ev.q("timestamp")} AS t,
+                           {conv} AS cv, {mode} AS m FROM {ev.rel}),
+            fc AS (SELECT c, min(CASE WHEN cv THEN t END) AS ct FROM b GROUP BY c),
+            q AS (SELECT c, t, m, lag(m) OVER (PARTITION BY c ORDER BY t, m) AS pm
+                  FROM b WHERE m IS NOT NULL),
+            sw AS (SELECT DISTINCT q.c AS c FROM q JOIN fc ON q.c = fc.c
+                   WHERE q.pm IS NOT NULL AND q.pm <> q.m AND (fc.ct IS NULL OR q.t < fc.ct))
+            SELECT CASE WHEN sw.c IS NULL THEN 0 ELSE 1 END AS switcher,
+                   count(*) AS customers, count(fc.ct) AS converted
+            FROM fc LEFT JOIN sw ON fc.c = sw.c GROUP BY 1"""
+        )
+    found = {
+        int(s): (int(n), int(k))
+        for s, n, k in zip(
+            frame["switcher"].tolist(),
+            frame["customers"].tolist(),
+            frame["converted"].tolist(),
+            strict=True,
+        )
+    }
     rows = []
     for flag in (True, False):
-        members = present & (switcher == flag)
-        n = int(members.sum())
-        k = int((members & converted).sum())
+        n, k = found.get(int(flag), (0, 0))
         rows.append(
             (flag, t("analytics.switch.group_yes" if flag else "analytics.switch.group_no"), n, k)
         )
     out = pd.DataFrame(rows, columns=["switcher", "group", "customers", "converted"])
     out["conversion_rate"] = out["converted"] / out["customers"].where(out["customers"] > 0)
-    low, high = wilson(out["converted"], out["customers"])
+    low, high = wilson(out["converted"].to_numpy(), out["customers"].to_numpy())
     out["ci_low"], out["ci_high"] = low, high
     out.attrs.update(kind=kind, ci_method="Wilson, 95 %")
     a, b = out["conversion_rate"].tolist()

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from cjmlib.analytics._common import (
-    check_by,
-    codes_of,
-    conversion_mask,
-    fmt_pct,
-    require_frame,
-    sequence,
-)
+from cjmlib.analytics._common import check_by, conversion_sql, fmt_pct, step_expr
+from cjmlib.analytics.engine import open_events
 from cjmlib.messages import t
 
 TOUCH_COLUMNS = ["touch", "first_touch", "last_touch", "first_share", "last_share"]
 
 
 def first_last_touch(
-    events: pd.DataFrame, *, conversion: str | None = None, by: str = "touchpoint"
+    events: Any, *, conversion: str | None = None, by: str = "touchpoint"
 ) -> pd.DataFrame:
     """Count which step came first and which came last before customers converted.
 
-    For every customer with a conversion event, the journey up to (not including) the
-    first conversion event is read: its first event is the *first touch*, the event
-    right before the conversion the *last touch*. Customers whose very first event is
-    the conversion have no touch before it and are counted in ``attrs["direct"]``.
+    For every customer with a conversion event, the events strictly before the first
+    conversion are read: the earliest is the *first touch*, the latest the *last touch*
+    (events at the same time are ordered by their value). Customers without an event
+    before the conversion are counted in ``attrs["direct"]``.
 
     Parameters
     ----------
@@ -44,37 +40,46 @@ def first_last_touch(
         Columns ``touch, first_touch, last_touch, first_share, last_share`` (shares of
         the converting customers with a touch before, 0..1), sorted by ``last_touch``.
     """
-    require_frame(events, "events")
-    check_by(events, by)
-    conv_all = conversion_mask(events, conversion)
-    seq = sequence(events)
-    conv = seq.take(conv_all)
-    codes_all, cats = codes_of(events[by])
-    codes = seq.take(codes_all)
-    cust = seq.customer
-    starts = np.flatnonzero(seq.starts)
-    start_of = np.zeros(seq.n_customers, dtype=np.int64)
-    start_of[cust[starts]] = starts
-    pos = np.flatnonzero(conv)
-    first_conv = pos[np.r_[True, cust[pos[1:]] != cust[pos[:-1]]]] if len(pos) else pos
-    begin = start_of[cust[first_conv]]
-    has_touch = begin < first_conv
-    first_pos = begin[has_touch]
-    last_pos = first_conv[has_touch] - 1
-    k = len(cats)
-    first = np.bincount(codes[first_pos][codes[first_pos] >= 0], minlength=k)[:k]
-    last = np.bincount(codes[last_pos][codes[last_pos] >= 0], minlength=k)[:k]
-    n = int(has_touch.sum())
-    out = pd.DataFrame({"touch": [str(c) for c in cats], "first_touch": first, "last_touch": last})
+    with open_events(events, need=("customer_id", "timestamp")) as ev:
+        by = check_by(ev, by)
+        conv = conversion_sql(ev, conversion)
+        s = step_expr(ev, by)
+        frame = ev.fetch(
+            f"""WITH b AS (SELECT {ev.q("customer_id")} AS c, {ev.q("timestamp")} AS t,
+                           {s} AS s, {conv} AS cv FROM {ev.rel}),
+            fc AS (SELECT c, min(t) AS ct FROM b WHERE cv GROUP BY c),
+            pre AS (SELECT b.c AS c, b.t AS t, b.s AS s FROM b JOIN fc ON b.c = fc.c
+                    WHERE b.t < fc.ct),
+            r AS (SELECT c, s,
+                  row_number() OVER (PARTITION BY c ORDER BY t ASC, s ASC NULLS LAST) AS rf,
+                  row_number() OVER (PARTITION BY c ORDER BY t DESC, s DESC NULLS FIRST) AS rl
+                  FROM pre),
+            g AS (SELECT s, count(CASE WHEN rf = 1 THEN 1 END) AS first_touch,
+                         count(CASE WHEN rl = 1 THEN 1 END) AS last_touch
+                  FROM r WHERE s IS NOT NULL AND (rf = 1 OR rl = 1) GROUP BY s),
+            k AS (SELECT (SELECT count(*) FROM fc) AS converters,
+                         (SELECT count(DISTINCT c) FROM pre) AS with_touch)
+            SELECT k.*, g.* FROM k LEFT JOIN g ON TRUE"""
+        )
+    converters = int(frame["converters"].iloc[0])
+    n = int(frame["with_touch"].iloc[0])
+    found = frame.dropna(subset=["s"])
+    out = pd.DataFrame(
+        {
+            "touch": found["s"].astype(str).to_numpy(),
+            "first_touch": found["first_touch"].astype("int64").to_numpy(),
+            "last_touch": found["last_touch"].astype("int64").to_numpy(),
+        }
+    )
     out = out[(out["first_touch"] > 0) | (out["last_touch"] > 0)]
     out["first_share"] = out["first_touch"] / n if n else np.nan
     out["last_share"] = out["last_touch"] / n if n else np.nan
     out = out.sort_values(
         ["last_touch", "first_touch", "touch"], ascending=[False, False, True]
     ).reset_index(drop=True)[TOUCH_COLUMNS]
-    out.attrs.update(by=by, converters=len(first_conv), direct=int((~has_touch).sum()))
-    if n:
-        top_first = out.loc[out["first_touch"].idxmax()]
+    out.attrs.update(by=by, converters=converters, direct=converters - n)
+    if n and len(out):
+        top_first = out.iloc[int(out["first_touch"].to_numpy().argmax())]
         top_last = out.iloc[0]
         out.attrs["explanation"] = t(
             "analytics.touch.summary",

@@ -1,5 +1,6 @@
 """Import and export: CSV/Excel tables, chart images, Mermaid text and reports."""
 
+from cjmlib.io.capstone import CapstoneExport, export_capstone
 from cjmlib.io.images import chart_bytes, save_chart
 from cjmlib.io.mermaid import mermaid_journey, mermaid_markdown
 from cjmlib.io.reports import html_report, markdown_report
@@ -13,10 +14,13 @@ from cjmlib.io.tables import (
     read_table,
     table_frame,
 )
+from cjmlib.io.worksheets import write_worksheets
 
 __all__ = [
+    "CapstoneExport",
     "ImportResult",
     "chart_bytes",
+    "export_capstone",
     "export_collection",
     "export_project_tables",
     "export_table",
@@ -32,4 +36,5 @@ __all__ = [
     "read_table",
     "save_chart",
     "table_frame",
+    "write_worksheets",
 ]

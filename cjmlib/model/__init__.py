@@ -18,6 +18,7 @@ from cjmlib.model.entities import (
     Goal,
     Need,
     Persona,
+    Scenario,
     Segment,
     Touchpoint,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "Phase",
     "PhaseModel",
     "Review",
+    "Scenario",
     "Segment",
     "Solution",
     "Touchpoint",

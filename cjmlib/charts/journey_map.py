@@ -750,7 +750,8 @@ def journey_map_chart(
     series = _series_labels(proj, other, labels)
     # Scenario line and thoughts lane live in cjmlib.charts.thoughts (NN/g map elements).
     panels: list[alt.TopLevelMixin] = [
-        *thoughts.scenario_panels(proj, width + LANE_AXIS),
+        # As wide as the phase columns: vconcat aligns the panels at the plot area.
+        *thoughts.scenario_panels(proj, width),
         _touchpoint_panel(
             frame,
             names,

@@ -55,8 +55,12 @@ sandbox:
 	  else echo "Hinweis: bubblewrap fehlt; installiere es mit apt als root (apt-get install bubblewrap)."; fi; \
 	fi
 
+# The URL JupyterLab prints (and "/") opens the start page, not the Launcher.
+START := /lab/tree/chapters/00_Start.ipynb
+
 lab: install
-	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.port=$(PORT) --ServerApp.root_dir=$(CURDIR) chapters/00_Start.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.port=$(PORT) --ServerApp.root_dir=$(CURDIR) \
+	  --LabApp.default_url=$(START) chapters/00_Start.ipynb
 
 test: install-test
 	$(BIN)/python -m pytest

@@ -11,6 +11,11 @@ Keys (in ``messages/<lang>/chapters_*.toml``)::
     o2 = "vier bis acht"
     correct = "2"            # several answers: "1,3"
     explanation = "Je nach Modell ..."
+    case = "Ein Händler ..."   # optional: a short case shown above the question
+    table = '''Phase | Kunden
+    Information | 10.000'''    # optional: a small table (first row: headers, cells split at |)
+
+Applied questions (a case or a table to interpret) carry ``case`` and/or ``table``.
 """
 
 from __future__ import annotations
@@ -40,6 +45,13 @@ class Question:
     options: tuple[str, ...]
     correct: frozenset[int]
     explanation: str
+    case: str = ""
+    table: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def applied(self) -> bool:
+        """True for a question about a case or a table, not about a definition."""
+        return bool(self.case or self.table)
 
     @property
     def multiple(self) -> bool:
@@ -70,7 +82,78 @@ def quiz(chapter: int | str) -> list[Question]:
             )
         )
         correct = frozenset(int(x) - 1 for x in parts["correct"].split(","))
+        table = tuple(
+            tuple(cell.strip() for cell in line.split("|"))
+            for line in parts.get("table", "").splitlines()
+            if line.strip()
+        )
         questions.append(
-            Question(qkey, parts["question"], options, correct, parts.get("explanation", ""))
+            Question(
+                qkey,
+                parts["question"],
+                options,
+                correct,
+                parts.get("explanation", ""),
+                case=parts.get("case", ""),
+                table=table,
+            )
         )
     return questions
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One term of the glossary: the preferred word, its meaning and the words to avoid."""
+
+    key: str
+    term: str
+    definition: str
+    chapter: int
+    avoid: tuple[str, ...]
+
+
+def _sort_key(text: str) -> str:
+    """German alphabetical order: umlauts sort like their base letters."""
+    table = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+    return text.casefold().translate(table)
+
+
+def glossary() -> list[GlossaryEntry]:
+    """Every entry of the glossary (``messages/<lang>/glossary.toml``), alphabetically."""
+    entries = _entries("glossary.")
+    by_key: dict[str, dict[str, str]] = {}
+    for key, text in entries.items():
+        name, _, part = key.partition(".")
+        if name != "title":
+            by_key.setdefault(name, {})[part] = text
+    result = [
+        GlossaryEntry(
+            key=name,
+            term=parts["term"],
+            definition=parts["definition"],
+            chapter=int(parts["chapter"]),
+            avoid=tuple(v.strip() for v in parts.get("avoid", "").split("|") if v.strip()),
+        )
+        for name, parts in by_key.items()
+    ]
+    return sorted(result, key=lambda e: _sort_key(e.term))
+
+
+def glossary_markdown() -> list[str]:
+    """The glossary as Markdown: a heading cell, then one cell per initial letter."""
+    from cjmlib.messages import t
+
+    cells = [f"# {t('glossary.title.heading')}\n\n{t('glossary.title.intro')}"]
+    letters: dict[str, list[str]] = {}
+    for entry in glossary():
+        lines = [f"**{entry.term}** – {entry.definition}"]
+        notes = [t("glossary.title.chapter", chapter=entry.chapter)]
+        if entry.avoid:
+            notes.append(t("glossary.title.avoid", variants=", ".join(entry.avoid)))
+        lines.append(f"*{'; '.join(notes)}*")
+        letter = _sort_key(entry.term)[:1].upper()
+        letters.setdefault(letter, []).append("  \n".join(lines))
+    for letter, items in letters.items():
+        cells.append(f"## {letter}\n\n" + "\n\n".join(items))
+    cells.append(f"---\n{t('glossary.title.back')}")
+    return cells

@@ -2,12 +2,15 @@
 
 Each chapter starts with ``wb = my_workbook(n)``. The trainee's own workbook lives in
 ``arbeitsbuch/mein_projekt.cjm.json`` beside the chapters (or where ``CJM_WORKBOOK``
-points). A trainee who jumps in at chapter n without the results of the chapters
-before gets a copy of the running case's sample workbook instead, and is told so.
+points). Every chapter opens this one file, also when a trainee starts late: the chapter
+then says plainly which earlier steps are missing and in which chapter they are done,
+and everything the trainee enters still goes into the same file. The trainee's work is
+never split across a copy of the sample workbook and the own one.
 """
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 
@@ -16,7 +19,6 @@ from cjmlib.workbook import Workbook
 
 WORKBOOK_ENV = "CJM_WORKBOOK"
 DEFAULT_NAME = "mein_projekt.cjm.json"
-SAMPLE_NAME = "beispiel_{industry}.cjm.json"
 
 # A journey map is wider than the notebook panel on a laptop; JupyterLab would clip its
 # right-hand phases. This rule gives wide charts a horizontal scrollbar instead.
@@ -37,6 +39,20 @@ PREREQUISITES: dict[int, tuple[str, ...]] = {
     11: ("solutions",),
     12: ("touchpoints",),
     13: ("personas", "touchpoints", "pain_points", "solutions"),
+}
+
+#: The chapter in which each collection is filled in.
+FILLED_IN: dict[str, int] = {
+    "segments": 1,
+    "personas": 2,
+    "needs": 3,
+    "touchpoints": 4,
+    "pain_points": 7,
+    "solutions": 8,
+    "hypotheses": 9,
+    "feedback": 10,
+    "actions": 11,
+    "reviews": 12,
 }
 
 
@@ -66,38 +82,60 @@ def missing_for(wb: Workbook, chapter: int) -> list[str]:
     return [c for c in PREREQUISITES.get(chapter, ()) if not getattr(project, c)]
 
 
-def my_workbook(
-    chapter: int | None = None, *, industry: str = "einzelhandel", quiet: bool = False
-) -> Workbook:
-    """Open the trainee's workbook for ``chapter``.
+def my_workbook(chapter: int | None = None, *, quiet: bool = False) -> Workbook:
+    """Open the trainee's own workbook for ``chapter`` and say what is still missing.
 
-    If the chapters before have not produced what this one needs, a copy of the sample
-    workbook of ``industry`` is opened instead (your own file stays untouched).
+    The same file is opened in every chapter. When the chapters before have not yet
+    produced what this one builds on, a visible German note names the missing steps and
+    their chapters; the chapter's examples use the sample project, and what the trainee
+    enters is saved in the own workbook all the same.
     """
-    from cjmlib import datasets
-
     _style_page()
     folder = workbook_dir()
     folder.mkdir(parents=True, exist_ok=True)
     own = Workbook.open(workbook_path(), name=t("course.default_project_name"))
-    missing = missing_for(own, chapter) if chapter else []
-    if not missing:
-        if not quiet:
-            print(t("course.opened_own", path=own.path, chapter=chapter or "–"))
+    if quiet:
         return own
-    sample_path = folder / SAMPLE_NAME.format(industry=industry)
-    sample = datasets.open_workbook(industry, sample_path)
-    if not quiet:
-        print(
-            t(
-                "course.using_sample",
-                chapter=chapter,
-                missing=", ".join(t(f"collection.{c}") for c in missing),
-                path=sample.path,
-                own=own.path,
-            )
+    opened = (
+        t("course.opened_chapter", path=own.path, chapter=chapter)
+        if chapter
+        else t("course.opened", path=own.path)
+    )
+    missing = missing_for(own, chapter) if chapter else []
+    if missing:
+        steps = ", ".join(
+            t("course.missing_step", collection=t(f"collection.{c}"), chapter=FILLED_IN[c])
+            for c in missing
         )
-    return sample
+        _notice(t("course.missing", chapter=chapter, steps=steps, path=own.path), warn=True)
+    _notice(f"{opened}\n{t('course.reload_tip')}", warn=False)
+    return own
+
+
+def _notice(text: str, *, warn: bool) -> None:
+    """Show ``text`` as a coloured box in a notebook, or print it elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython comes with JupyterLab
+        print(text)
+        return
+    if get_ipython() is None:
+        print(text)
+        return
+    colour = (
+        "#fff4d6;border-left:4px solid #e69f00" if warn else "#eef1f5;border-left:4px solid #9aa7b5"
+    )
+    body = "<br>".join(html.escape(line) for line in text.splitlines())
+    # IPython's display functions carry no type hints.
+    display(  # type: ignore[no-untyped-call]
+        {
+            "text/plain": text,
+            "text/html": f'<div style="background:{colour};padding:6px 10px;margin:2px 0;'
+            f'font-size:13px;line-height:1.45">{body}</div>',
+        },
+        raw=True,
+    )
 
 
 def _style_page() -> None:
@@ -108,4 +146,4 @@ def _style_page() -> None:
     except ImportError:  # pragma: no cover - IPython comes with JupyterLab
         return
     if get_ipython() is not None:
-        display(HTML(PAGE_STYLE))
+        display(HTML(PAGE_STYLE))  # type: ignore[no-untyped-call]

@@ -33,7 +33,7 @@ def test_ab_test_by_hand():
 
 def test_explanation_says_what_it_means_and_what_not():
     sig = ab_test(100, 1000, 130, 1000).explanation
-    assert "statistisch signifikant (p = 0,0355 < 0,05)" in sig
+    assert "statistisch signifikant (p = 0,035; die Grenze ist 0,05)" in sig
     assert "B konvertiert wahrscheinlich besser als A" in sig
     assert "Das heißt nicht, dass der Unterschied groß oder geschäftlich wichtig ist" in sig
     ns = ab_test(50, 500, 55, 500).explanation

@@ -108,7 +108,7 @@ def test_groups_and_small_sample_warning():
     assert b["warning"].startswith("Achtung: NPS, CSAT, CES beruht auf weniger als 30 Antworten")
     # The definitions name which CES figure is which.
     assert (
-        "„ces_mean“ ist der Mittelwert, „ces_agree“ der Anteil der Antworten 5–7"
+        "„CES-Mittelwert“ ist der Mittelwert, „CES-Zustimmung“ der Anteil der Antworten 5–7"
         in table.attrs["explanation"]
     )
     assert "Varianz" in table.attrs["methods"]["nps"] and "Wilson" in table.attrs["methods"]["csat"]
@@ -158,3 +158,32 @@ def test_emotion_curve_follows_the_phase_model():
     assert math.isnan(got.loc["ueberlegung", "emotion"]) and got.loc["ueberlegung", "n"] == 0
     assert curve.attrs["unmatched"] == 1
     assert "Tiefpunkt liegt in der Phase „Kauf“" in curve.attrs["explanation"]
+
+
+def test_emotion_from_nps_keeps_the_nps_zero_point():
+    """An NPS of 0 (as many promoters as critics) is a neutral 0, not +0.8."""
+    project = JourneyProject(
+        touchpoints=[Touchpoint(id="tp-k", name="Kasse", phase="kauf", channel="Filiale")]
+    )
+    # 2 promoters, 2 critics, 4 passives: NPS 0, mean answer 7 (the old mapping gave +0.8).
+    survey = pd.DataFrame({"touchpoint_id": ["tp-k"] * 8, "nps": [10, 9, 3, 6, 7, 7, 8, 8]})
+    curve = emotion_from_survey(survey, project).set_index("phase")
+    assert curve.loc["kauf", "emotion"] == 0.0
+    assert curve.loc["kauf", "emotion_nps"] == 0.0
+    # All promoters: +2; the NPS part is always NPS / 50.
+    promoters = survey.assign(nps=[9, 10, 9, 10, 9, 10, 9, 10])
+    assert emotion_from_survey(promoters, project).set_index("phase").loc["kauf", "emotion"] == 2.0
+
+
+def test_emotion_shows_each_scale_apart():
+    """The curve is the mean of three parts; each part is shown so it can be checked."""
+    project = JourneyProject(
+        touchpoints=[Touchpoint(id="tp-k", name="Kasse", phase="kauf", channel="Filiale")]
+    )
+    survey = pd.DataFrame(
+        {"touchpoint_id": ["tp-k", "tp-k"], "nps": [10, 0], "csat": [5, 4], "ces": [7, 4]}
+    )
+    row = emotion_from_survey(survey, project).set_index("phase").loc["kauf"]
+    assert row["emotion_nps"] == 0.0  # one promoter (+2), one critic (-2)
+    assert row["emotion_csat"] == 1.5  # (5 - 3 + 4 - 3) / 2
+    assert row["emotion_ces"] == 1.0  # ((7 - 4) / 1.5 + 0) / 2

@@ -262,3 +262,38 @@ def test_every_builder_renders_with_its_chart(page, lab):
         SHOTS.mkdir(parents=True, exist_ok=True)
         output.screenshot(path=str(SHOTS / f"1{i + 1}_{name}.png"))
     assert [d for d in page.dialogs if d[0] != "beforeunload"] == []
+
+
+OVERFLOW = """() => {
+  const outputs = '.jp-Notebook:not(.lm-mod-hidden) .jp-OutputArea-output';
+  const area = [...document.querySelectorAll(outputs)]
+    .find(o => o.querySelector('.widget-box, .widget-container'));
+  const limit = area.getBoundingClientRect().right + 2;
+  return [...area.querySelectorAll('*')]
+    .filter(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > limit)
+    .slice(0, 5).map(e => e.className + ': ' + Math.round(e.getBoundingClientRect().right));
+}"""
+
+
+def test_a_500_character_name_keeps_the_layout(page, lab):
+    """A very long name wraps or is cut inside the widget; nothing sticks out to the right."""
+    page.set_viewport_size({"width": 1366, "height": 1400})
+    name = _open_and_run(page, lab)
+    long_name = "Lena-" + "x" * 300 + " " + "Berger " * 28
+    long_name = long_name[:500]
+    name.fill(long_name)
+    page.locator(".cjm-field-age input").fill("abc")  # a live error under the field too
+    page.locator(".cjm-save").click()
+    page.locator(".cjm-error", has_text="passt hier nicht").wait_for(timeout=20_000)
+    page.locator(".cjm-field-age input").fill("34")
+    page.locator(".cjm-save").click()
+    page.locator(".cjm-status", has_text="gespeichert").wait_for(timeout=20_000)
+    page.wait_for_timeout(1000)
+    _shot(page, "06_long_name.png")
+    assert page.evaluate(OVERFLOW) == []
+    # The buttons keep their labels, and the status line names the entry briefly.
+    for button in page.locator(".jp-OutputArea button").all():
+        if button.is_visible():
+            assert button.evaluate("b => b.scrollWidth <= b.clientWidth + 1"), button.inner_text()
+    assert len(page.locator(".cjm-status").first.inner_text()) < 160
+    _assert_no_error_output(page)

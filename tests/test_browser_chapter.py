@@ -1,9 +1,11 @@
-"""A trainee's view: JupyterLab in headless Chromium runs the start page and two chapters.
+"""A trainee's view: JupyterLab in headless Chromium runs the start page and chapters.
 
 JupyterLab serves a tmp copy of ``chapters/`` (the workbook goes to a tmp folder through
-``CJM_WORKBOOK``), Chromium opens ``00_Start.ipynb``, ``04_Touchpoints.ipynb`` and
-``06_Visualisieren.ipynb``, runs all cells from the menu, waits until the kernel is
-idle, and checks that widgets and charts are rendered and that no cell shows an error.
+``CJM_WORKBOOK``). Chromium, 1366 x 768 like a common laptop, with JupyterLab's default
+layout (file browser open), opens the chapters with the widest charts, runs all cells
+from the menu, waits until the kernel is idle, and checks that widgets and charts are
+rendered, that every chart fits the notebook column (nothing cut off on the right),
+that Mermaid diagrams are drawn at a readable size, and that no cell shows an error.
 Screenshots go to ``/tmp/chapters_review/``.
 """
 
@@ -18,12 +20,23 @@ from pathlib import Path
 
 import pytest
 
+from cjmlib.messages import t
 from tests._browser import CHROMIUM, chromium, running_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 SHOTS = Path("/tmp/chapters_review")
-NOTEBOOKS = ("00_Start.ipynb", "04_Touchpoints.ipynb", "06_Visualisieren.ipynb")
+NOTEBOOKS = (
+    "00_Start.ipynb",
+    "04_Touchpoints.ipynb",
+    "06_Visualisieren.ipynb",
+    "07_Pain_Points.ipynb",
+    "12_Wiederholen.ipynb",
+)
+#: A laptop screen; with the file browser open the notebook column is about 926 px wide.
+VIEWPORT = {"width": 1366, "height": 768}
+#: Mermaid draws its labels at 16 px; scaled below this share they get hard to read.
+MIN_MERMAID_SCALE = 0.75
 TOKEN = "cjm-browser-test"
 
 pytestmark = [
@@ -128,10 +141,31 @@ def shoot(page, locator, name: str) -> Path:
     return path
 
 
+CHART_WIDTHS = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
+  .filter(o => o.querySelector('.vega-embed svg, .vega-embed canvas'))
+  .map(o => ({
+    chart: Math.round(o.querySelector('.vega-embed svg, .vega-embed canvas')
+      .getBoundingClientRect().width),
+    column: Math.round(o.getBoundingClientRect().width),
+  }))"""
+MERMAID_SIZES = """() => [...document.querySelectorAll('.jp-RenderedMermaid img')]
+  .map(e => {
+    // The diagram is an SVG data URL; its viewBox holds the size Mermaid drew it at.
+    const box = decodeURIComponent(e.src).match(/viewBox="[-\\d.]+ [-\\d.]+ ([\\d.]+)/);
+    return {
+      shown: e.getBoundingClientRect().width,
+      natural: box ? parseFloat(box[1]) : 0,
+      column: e.closest('.jp-RenderedMermaid').getBoundingClientRect().width,
+    };
+  })"""
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_chapter_renders_widgets_and_charts(lab, browser, notebook):
-    """Does the chapter run in JupyterLab and show widgets and charts without errors?"""
-    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    """Does the chapter run in JupyterLab and show widgets and charts without errors,
+    every chart within the notebook column and every Mermaid diagram readable?"""
+    page = browser.new_page(viewport=VIEWPORT)
     try:
         # One workspace per notebook, so JupyterLab does not reopen the other chapter.
         workspace = Path(notebook).stem.lower()
@@ -159,15 +193,97 @@ def test_chapter_renders_widgets_and_charts(lab, browser, notebook):
         shoot(page, widgets.last, f"{stem}_4_wissenscheck")
         drawn = charts.first.locator("svg, canvas")
         assert drawn.count() > 0, "the chart has no svg or canvas"
-        # A chart wider than the panel scrolls sideways instead of losing its right edge.
-        overflow = page.evaluate(
-            "() => [...document.querySelectorAll('.jp-RenderedVegaLite')]"
-            ".map(e => getComputedStyle(e).overflowX)"
-        )
-        assert overflow and set(overflow) == {"auto"}, overflow
-        texts = "\n".join(outputs.all_inner_texts())
+        assert page.locator("#jp-left-stack").first.is_visible(), "file browser not open"
+        # Every chart fits the notebook column: nothing cut off on the right.
+        widths = page.evaluate(CHART_WIDTHS)
+        assert widths and all(w["chart"] <= w["column"] for w in widths), widths
+        for size in page.evaluate(MERMAID_SIZES):
+            assert size["shown"] <= size["column"] + 1, size
+            assert size["natural"] and size["shown"] / size["natural"] >= MIN_MERMAID_SCALE, size
+        # The setup cell's own tip names the reload message; that is not an error.
+        tip = t("course.reload_tip")
+        texts = "\n".join(outputs.all_inner_texts()).replace(tip, "")
         assert errors.count() == 0, texts[:2000]
         for marker in ("Traceback", "Error displaying widget", "Javascript Error"):
             assert marker not in texts, texts[:2000]
     finally:
         page.close()
+
+
+def lab_recipe() -> str:
+    """The `make lab` recipe with the Makefile's simple variables (`NAME := value`) filled in."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
+    for name, value in re.findall(r"^(\w+)\s*:=\s*(\S+)\s*$", makefile, flags=re.M):
+        recipe = recipe.replace(f"$({name})", value)
+    return recipe
+
+
+@pytest.mark.slow
+def test_printed_url_and_readme_address_open_the_start_page(tmp_path, browser):
+    """`make lab` prints a URL; it and the README's address must show the start page,
+    not JupyterLab's Launcher."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests._browser import free_port
+
+    default_url = re.search(r"--(?:LabApp|ServerApp)\.default_url=(\S+)", lab_recipe())
+    assert default_url, "make lab sets no default_url: the printed URL opens the Launcher"
+    shutil.copytree(CHAPTERS, tmp_path / "chapters", ignore=shutil.ignore_patterns("arbeitsbuch"))
+    write_settings(tmp_path / "settings")
+    port = free_port()
+    env = {
+        **os.environ,
+        "CJM_WORKBOOK": str(tmp_path / "arbeitsbuch" / "mein_projekt.cjm.json"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--ServerApp.port={port}",
+        "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={tmp_path}", "--IdentityProvider.token=starttoken",
+        f"--LabApp.default_url={default_url.group(1)}",
+        *(["--allow-root"] if os.geteuid() == 0 else []),
+    ]  # fmt: skip
+    log_path = tmp_path / "lab.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=log)
+        try:
+            printed = None
+            for _ in range(180):
+                text = log_path.read_text(errors="replace")
+                found = re.search(rf"http://127\.0\.0\.1:{port}/\S+", text)
+                if found:
+                    printed = found.group(0)
+                    break
+                time.sleep(0.5)
+            assert printed and "/lab/tree/chapters/00_Start.ipynb" in printed, printed
+            # A token from the command line is printed as "..."; `make lab` prints its own.
+            printed = printed.replace("token=...", "token=starttoken")
+            readme = (ROOT / "README.md").read_text(encoding="utf-8")
+            address = re.search(r"http://localhost:8888(/\S*?)[)`\s]", readme).group(1)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/?token=starttoken") as reply:
+                assert reply.url.split("?")[0].endswith("/lab/tree/chapters/00_Start.ipynb")
+            for url in (printed, f"http://127.0.0.1:{port}{address}?token=starttoken"):
+                page = browser.new_page(viewport={"width": 1366, "height": 768})
+                try:
+                    page.goto(url, timeout=120_000)
+                    accept_dialogs(page)
+                    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=120_000)
+                    tab = page.locator(
+                        "#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel"
+                    )
+                    assert "00_Start.ipynb" in tab.first.inner_text(), url
+                    assert page.locator(".jp-Launcher:visible").count() == 0, url
+                finally:
+                    page.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

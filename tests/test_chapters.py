@@ -19,7 +19,10 @@ Every ``chapters/NN_*.ipynb`` must
   ``chapters/wortliste.txt``: one word per line, ``# reason`` after it);
 * have a non-empty checklist and a knowledge check of at least five questions with
   explanations in the catalogue (``cjmlib.content``);
-* run top to bottom on a fresh kernel without error output (the run time is printed).
+* run top to bottom on a fresh kernel without error output (the run time is printed),
+  show every table the German way (no English column name, no internal id, no
+  ``NaN``/``None``/``True``/``<NA>``) and leave the trainee's workbook as it was: "Run All"
+  on an untouched chapter never writes placeholder entries.
 
 Only ``chapters/`` is executed here: ``exercises/`` and ``solutions/`` belong to the grading
 area, which runs them through nbgrader in its own tests.
@@ -320,6 +323,98 @@ def test_runs_top_to_bottom(path, tmp_path, monkeypatch, request):
         if out.output_type == "error" or (out.output_type == "stream" and out.name == "stderr")
     ]
     assert problems == []
+    assert table_problems(nb) == []
+    assert untouched_workbook(tmp_path / "arbeitsbuch" / "mein_projekt.cjm.json") == []
     assert not (CHAPTERS / "arbeitsbuch").exists() or not any(
         p.stat().st_mtime > time.time() - seconds - 5 for p in (CHAPTERS / "arbeitsbuch").rglob("*")
     ), "the chapter wrote into the repository's arbeitsbuch/"
+
+
+# -- what the trainee sees in the outputs -------------------------------------------------
+
+RAW_TOKENS = re.compile(r"(?<![\w-])(NaN|nan|None|True|False|<NA>|NaT)(?![\w-])")
+ID_PATTERN = re.compile(
+    r"(?<![\w-])(seg|per|tp|pp|sol|hyp|act|rev|need|fb)-[a-z0-9]+(?:-[a-z0-9]+)*"
+)
+# An English decimal ("0.357", "22.07") or grouping ("1,234.5"); German "7.500" is fine.
+ENGLISH_NUMBER = re.compile(r"^-?0\.\d+$|^-?\d+\.(\d{1,2}|\d{4,})$|^-?\d{1,3}(,\d{3})+\.\d+$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$|^[a-z]+$")
+
+
+def internal_ids() -> set[str]:
+    """Ids a trainee should never read: every phase id and entry id of the sample data."""
+    from cjmlib import datasets
+    from cjmlib.display import names_of
+    from cjmlib.model import PRESETS, preset
+
+    ids = {phase_id for key in PRESETS for phase_id in preset(key).ids}
+    for industry in datasets.industries():
+        ids |= set(names_of(datasets.load(industry, "workbook")))
+        ids.add(industry)
+    # A phase id that is also its own German name ("Kauf" vs "kauf") is only an id in
+    # lower case; names start with a capital letter.
+    return {i for i in ids if i != i.capitalize()}
+
+
+def cells_of(html_text: str) -> tuple[list[str], list[str]]:
+    """The header texts and cell texts of the HTML tables in one output."""
+    import html as html_lib
+
+    def texts(tag: str) -> list[str]:
+        found = re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", html_text, flags=re.DOTALL)
+        return [html_lib.unescape(re.sub(r"<[^>]+>", "", f)).strip() for f in found]
+
+    return texts("th"), texts("td")
+
+
+def table_problems(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """Tables and values shown with English headers, internal ids or raw Python values."""
+    ids = internal_ids()
+    problems = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:
+                continue
+            texts = [out.get("text", "")] if out.output_type == "stream" else []
+            html_text = data.get("text/html", "")
+            if "<table" in html_text:
+                headers, cells = cells_of(html_text)
+                for header in headers:
+                    if header and (IDENTIFIER.match(header) or "_" in header):
+                        problems.append((cell.id, f"English column {header!r}"))
+                # A cell or header that is exactly an id (a phase id like "ueberlegung").
+                problems += [(cell.id, f"internal id {c!r}") for c in headers + cells if c in ids]
+                problems += [
+                    (cell.id, f"not a German number or date {c!r}")
+                    for c in cells
+                    if ENGLISH_NUMBER.match(c) or ISO_DATE.match(c)
+                ]
+                texts += headers + cells
+            elif "text/plain" in data and not any(k.startswith("application/vnd") for k in data):
+                texts.append(data["text/plain"])
+            for text in texts:
+                for token in RAW_TOKENS.findall(text):
+                    problems.append((cell.id, f"raw value {token!r}"))
+                for match in ID_PATTERN.finditer(text):
+                    problems.append((cell.id, f"internal id {match.group(0)!r}"))
+    return problems
+
+
+def untouched_workbook(path: Path) -> list[str]:
+    """What "Run All" wrote into a fresh workbook: entries, project info, snapshots."""
+    from cjmlib.messages import t
+    from cjmlib.model import COLLECTIONS
+    from cjmlib.workbook import Workbook
+
+    if not path.exists():
+        return []
+    wb = Workbook.open(path)
+    found = [f"{c}: {len(getattr(wb.project, c))}" for c in COLLECTIONS if getattr(wb.project, c)]
+    if wb.project.name != t("course.default_project_name") or wb.project.industry:
+        found.append(f"project info: {wb.project.name!r}, {wb.project.industry!r}")
+    found += [f"snapshot {s.name!r}" for s in wb.snapshots()]
+    return found

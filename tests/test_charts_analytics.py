@@ -171,8 +171,9 @@ def test_path_chart_with_real_top_paths():
 def test_survey_distribution_counts_every_score():
     survey = survey_frame()
     spec = survey_distribution_chart(survey).to_dict()
-    assert len(spec["hconcat"]) == 3
-    nps_panel = spec["hconcat"][0]
+    # NPS on its own row, CSAT and CES side by side below: it fits the notebook column.
+    assert len(spec["vconcat"]) == 2 and len(spec["vconcat"][1]["hconcat"]) == 2
+    nps_panel = spec["vconcat"][0]
     rows = data_of(spec, nps_panel["layer"][0], nps_panel)
     assert [r["score"] for r in rows] == list(range(11))
     assert sum(r["count"] for r in rows) == len(survey)
@@ -244,7 +245,7 @@ def test_segment_comparison_of_conversion_with_intervals():
     assert [
         p["layer"][0]["title"]["text"] if "title" in p["layer"][0] else p["title"]["text"]
         for p in spec["hconcat"]
-    ] == ["Konversionsrate", "Umsatz je Kunde (€)", "Kontakte je Kunde"]
+    ] == ["Conversion-Rate", "Umsatz je Kunde (€)", "Kontakte je Kunde"]
     first = spec["hconcat"][0]
     rows = data_of(spec, first["layer"][0], first)
     assert [r["group"] for r in rows] == ["Sparfüchse", "seg-b"]

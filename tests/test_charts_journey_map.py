@@ -74,7 +74,7 @@ def test_touchpoint_symbols_encode_emotion_colour_and_online_shape():
         "Touchpoint",
         "Kanal",
         "Emotion",
-        "Moment of Truth",
+        "Moment der Wahrheit",
     }
 
 
@@ -207,7 +207,7 @@ def test_backstage_lane_shows_the_owning_departments():
     spec = journey_map_chart(small_project(), backstage=True).to_dict()
     assert len(panels(spec)) == 4
     back = panels(spec)[3]
-    assert "Backstage" in back["layer"][0]["title"]["text"]
+    assert "Hinterbühne" in back["layer"][0]["title"]["text"]
     rows = next(layer_data(spec, la) for la in back["layer"] if la["mark"]["type"] == "square")
     assert {r["lane"] for r in rows} == {"Marketing", "IT", "Vertrieb", "Kundenservice", "Logistik"}
 
@@ -242,7 +242,7 @@ def test_empty_project_gives_a_german_hint_instead_of_an_error():
     assert is_hint(chart)
     text = json.dumps(chart.to_dict(), ensure_ascii=False)
     assert "Deine Journey Map ist noch leer" in text
-    assert "Kapitel 04" in text and "Kapitel 02" in text
+    assert "Kapitel 4" in text and "Kapitel 2" in text
 
 
 def test_persona_without_touchpoints_gives_a_hint():
@@ -266,7 +266,7 @@ def test_half_filled_project_draws_the_map_and_says_what_is_missing():
     spec = chart.to_dict()
     note = panels(spec)[2]
     assert note["mark"]["type"] == "text"
-    assert "Kapitel 07" in layer_data(spec, note)[0]["text"]
+    assert "Kapitel 7" in layer_data(spec, note)[0]["text"]
 
 
 def test_labels_are_escaped_and_cut():
@@ -280,9 +280,11 @@ def test_labels_are_escaped_and_cut():
     for row in touchpoint_rows(spec):
         assert len(row["label"]) <= 60 and len(row["name"]) <= 120
     colw = panels(spec)[0]["width"] / len(PHASES)
-    assert all(
-        text_width(r["label"], bold=r["mot"]) <= colw - LABEL_X for r in touchpoint_rows(spec)
-    )
+    # A label takes at most two lines, each within its phase column.
+    for r in touchpoint_rows(spec):
+        lines = r["label"].split("\n")
+        assert len(lines) <= 2
+        assert all(text_width(line, bold=r["mot"]) <= colw - LABEL_X for line in lines)
 
 
 @pytest.mark.parametrize("n", [500])
@@ -317,7 +319,7 @@ def test_german_titles_on_every_panel():
     assert titles[0] == "Touchpoints nach Kanal"
     assert titles[1].startswith("Emotionskurve")
     assert re.match(r"Pain Points und Lösungen", titles[2])
-    assert titles[3].startswith("Backstage")
+    assert titles[3].startswith("Hinterbühne")
 
 
 def test_compare_with_a_snapshot_of_the_workbook(workbook):

@@ -449,3 +449,33 @@ def test_neutralised_text_never_starts_a_formula(text):
     out = neutralise(text)
     assert not out.startswith(("=", "+", "-", "@", "\t", "\r"))
     assert out.removeprefix("'") == text or out == text
+
+
+def test_mermaid_flowchart_has_one_row_per_phase_and_safe_labels():
+    """The flowchart grows downwards (one subgraph per phase), labels carry the emotion."""
+    from cjmlib.io.mermaid import mermaid_flowchart
+
+    project = small_project()
+    project.touchpoints[0] = project.touchpoints[0].copy_with(name='Er sagt "<b>" [x]')
+    project = JourneyProject.model_validate(project.model_dump())
+    text = mermaid_flowchart(project)
+    assert "flowchart TB" in text and "direction LR" in text
+    phases_used = {tp.phase for tp in project.touchpoints}
+    assert text.count("subgraph ") == len(phases_used)
+    assert "<b>" not in text and '"<' not in text and "[x]" not in text
+    assert re.search(r'\["[^"]*\((?:[+−]\d|0)\)"\]:::', text)
+    block = mermaid_markdown(project, kind="flowchart")
+    assert block.startswith("```mermaid\n%%{init") and block.endswith("```\n")
+
+
+def test_mermaid_flowchart_summarises_crowded_phases():
+    from cjmlib.io.mermaid import mermaid_flowchart
+
+    project = JourneyProject(
+        touchpoints=[
+            Touchpoint(name=f"Kontakt {i}", phase="Kauf", channel="Filiale") for i in range(7)
+        ]
+    )
+    text = mermaid_flowchart(project, max_per_phase=4)
+    assert text.count(":::") == 4  # three boxes and "+4 weitere"
+    assert "+4 weitere" in text

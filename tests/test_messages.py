@@ -276,3 +276,33 @@ def test_trainee_is_addressed_with_du():
     core = " ".join(load("de", "core.toml").values())
     assert re.search(r"\b(deine[mnrs]?|Deine[mnrs]?|du)\b", core)
     assert "Korrigiere den Wert" in core  # imperatives in the du form
+
+
+def test_counts_take_singular_or_plural():
+    """ "in 1 Zeilen" and "1 Reviews" read wrong: a count picks the word's number."""
+    assert t("analytics.privacy.suppressed", rows=1, k=5).startswith(
+        "Für die Weitergabe wurden in 1 Zeile Werte"
+    )
+    assert "in 3 Zeilen" in t("analytics.privacy.suppressed", rows=3, k=5)
+    assert "in 1.234 Zeilen" in t("analytics.privacy.suppressed", rows="1.234", k=5)
+
+
+def test_progress_counts_entries_in_singular_and_plural(tmp_path):
+    from cjmlib.widgets import ProgressOverview
+
+    wb = Workbook.open(tmp_path / "p.cjm.json")
+    wb.reviews.add(title="Erstes Review")
+    wb.personas.add(name="Lena")
+    wb.personas.add(name="Jonas")
+    rows = {row[0]: row[4] for row in ProgressOverview(wb).rows()}
+    assert rows["12"] == "1 Review" and rows["02"] == "2 Personas"
+    assert rows["03"] == "0 Bedürfnisse"
+
+
+@pytest.mark.parametrize(
+    ("p", "text"), [("0,0000", "p < 0,001"), (0.0004, "p < 0,001"), ("0,2790", "p = 0,279")]
+)
+def test_p_values_never_read_zero(p, text):
+    """An A/B test explanation says "p < 0,001", never "p = 0,0000"."""
+    message = t("analytics.ab.significant", p=p, alpha="0,05", b="B", a="A", direction="besser")
+    assert text in message and "0,0000" not in message

@@ -150,7 +150,7 @@ LITERALS = [
     (Persona, {"name": "Lena"}, "gender", "Geschlecht", GENDERS),
     (Persona, {"name": "Lena"}, "income_band", "Einkommen (netto/Monat)", INCOME_BANDS),
     (Evidence, {}, "kind", "Art des Belegs", EVIDENCE_KINDS),
-    (PainPoint, {"title": "Warten"}, "category", "Art", None),
+    (PainPoint, {"title": "Warten"}, "category", "Kategorie", None),
     (Solution, {"title": "Rückruf"}, "status", "Status", None),
     (Hypothesis, {"assumption": "A"}, "test_method", "Testmethode", None),
     (Hypothesis, {"assumption": "A"}, "result", "Ergebnis", None),
@@ -214,7 +214,7 @@ RANGES = [
         "Anteil an allen Kunden (%)",
         "eine Zahl von 0 bis 100",
     ),
-    (ChapterProgress, {}, "quiz_score", 1.5, "Ergebnis im Wissenstest", "eine Zahl von 0 bis 1"),
+    (ChapterProgress, {}, "quiz_score", 1.5, "Ergebnis im Wissenscheck", "eine Zahl von 0 bis 1"),
     (
         FeedbackItem,
         {"text": "gut"},

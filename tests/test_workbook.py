@@ -388,7 +388,7 @@ def test_progress_merges_and_validates(wb, path):
     with pytest.raises(
         CJMError,
         match=exact(
-            "Kapitelfortschritt: Das Feld „Ergebnis im Wissenstest“ (`quiz_score`) hat den "
+            "Kapitelfortschritt: Das Feld „Ergebnis im Wissenscheck“ (`quiz_score`) hat den "
             "Wert 1.5. "
             "Erlaubt ist eine Zahl von 0 bis 1."
         ),

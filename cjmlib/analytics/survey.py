@@ -309,6 +309,17 @@ def answer_emotion(survey: pd.DataFrame) -> pd.Series:
 def emotion_from_survey(survey: pd.DataFrame, project: Any) -> pd.DataFrame:
     """Compute the emotion curve (-2..2) per phase of the workbook from survey answers.
 
+    Each answer is put on the map's emotion scale, keeping each scale's own zero point:
+
+    * NPS the way the NPS counts it: promoters (9-10) +2, passives (7-8) 0, critics
+      (0-6) -2. The mean of a phase is then exactly its NPS / 50, so an NPS of 0 is a
+      neutral 0 (not +0.8, as a mean answer of 7 might suggest);
+    * CSAT 1..5 minus 3 (3 = neither satisfied nor dissatisfied);
+    * CES 1..7: (answer - 4) / 1.5 (4 = neither easy nor hard).
+
+    An answer's emotion is the mean of the scales it answered; a phase's emotion is the
+    mean of its answers.
+
     Parameters
     ----------
     survey:
@@ -321,7 +332,8 @@ def emotion_from_survey(survey: pd.DataFrame, project: Any) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per phase of the phase model, in order: ``phase, phase_name, emotion``
-        (mean of :func:`answer_emotion`, NaN without answers) and ``n`` (answers).
+        (NaN without answers), ``n`` (answers) and the three parts ``emotion_nps``,
+        ``emotion_csat``, ``emotion_ces`` (each the mean of that scale alone).
         Answers that match no phase are counted in ``attrs["unmatched"]``.
     """
     require_frame(survey, "survey")
@@ -339,14 +351,42 @@ def emotion_from_survey(survey: pd.DataFrame, project: Any) -> pd.DataFrame:
         )
     if "touchpoint_id" in survey.columns:
         phase = phase.where(phase.notna(), survey["touchpoint_id"].map(tp_phase))
-    emo = answer_emotion(survey)
-    frame = pd.DataFrame({"phase": phase, "emotion": emo}).dropna()
-    agg = frame.groupby("phase")["emotion"].agg(["mean", "size"])
+    parts = {}
+    for metric in ("nps", "csat", "ces"):
+        if metric not in survey.columns:
+            parts[metric] = pd.Series(np.nan, index=survey.index)
+            continue
+        lo, hi = SCALES[metric]
+        score = pd.to_numeric(survey[metric], errors="coerce").astype(float)
+        score = score.where(score.between(lo, hi))
+        if metric == "nps":
+            parts[metric] = pd.Series(
+                np.select([score >= 9, score >= 7, score >= 0], [2.0, 0.0, -2.0], np.nan),
+                index=survey.index,
+            ).where(score.notna())
+        elif metric == "csat":
+            parts[metric] = score - 3
+        else:
+            parts[metric] = (score - 4) / 1.5
+    emo = pd.concat(parts, axis=1).mean(axis=1)
+    frame = pd.DataFrame(
+        {"phase": phase, "emotion": emo, **{f"emotion_{m}": v for m, v in parts.items()}}
+    ).dropna(subset=["phase", "emotion"])
+    agg = frame.groupby("phase")[["emotion", "emotion_nps", "emotion_csat", "emotion_ces"]].mean()
+    sizes = frame.groupby("phase").size()
     rows = [
-        (p.id, p.name, float(agg["mean"].get(p.id, np.nan)), int(agg["size"].get(p.id, 0)))
+        (
+            p.id,
+            p.name,
+            float(agg["emotion"].get(p.id, np.nan)),
+            int(sizes.get(p.id, 0)),
+            *(float(agg[f"emotion_{m}"].get(p.id, np.nan)) for m in ("nps", "csat", "ces")),
+        )
         for p in pm.phases
     ]
-    out = pd.DataFrame(rows, columns=EMOTION_COLUMNS)
+    out = pd.DataFrame(
+        rows, columns=[*EMOTION_COLUMNS, "emotion_nps", "emotion_csat", "emotion_ces"]
+    )
     unmatched = int(phase.isna().sum())
     no_score = int((phase.notna() & emo.isna()).sum())
     out.attrs.update(

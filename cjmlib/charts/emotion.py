@@ -17,7 +17,13 @@ from cjmlib.charts._common import (
     touchpoints_for,
 )
 from cjmlib.charts.empty import hint_chart
-from cjmlib.charts.theme import A4_WIDTH, COLORS, EMOTION_DOMAIN, EMOTION_LABEL, EMOTION_RANGE
+from cjmlib.charts.theme import (
+    COLORS,
+    EMOTION_DOMAIN,
+    EMOTION_LABEL,
+    EMOTION_RANGE,
+    NOTEBOOK_WIDTH,
+)
 from cjmlib.messages import t
 
 
@@ -87,7 +93,8 @@ def emotion_curve_chart(
     mean = mean[mean["phase"].isin(names)].copy()
     mean["x"] = mean["phase"].map(pos)
     mean = mean.sort_values(["series", "x"])
-    colw = max(100, min(200, A4_WIDTH // len(names)))
+    # 70 px for the y axis; the legend sits below the plot.
+    colw = max(80, min(170, (NOTEBOOK_WIDTH - 70) // len(names)))
     labels = "[" + ", ".join(json.dumps(n) for n in names) + "]"
     x = alt.X(
         "x:Q",

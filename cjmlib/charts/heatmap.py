@@ -13,7 +13,7 @@ import pandas as pd
 
 from cjmlib.charts._common import as_frame, as_project, clean, phase_names
 from cjmlib.charts.empty import hint_chart
-from cjmlib.charts.theme import A4_WIDTH
+from cjmlib.charts.theme import NOTEBOOK_WIDTH
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import CHANNELS
@@ -94,7 +94,8 @@ def touchpoint_heatmap_chart(
     cells = cells[cells["phase"].isin(names)]
     known = {c: i for i, c in enumerate(CHANNELS)}
     channels = sorted(set(cells["channel"]), key=lambda c: (known.get(c, len(known)), c.casefold()))
-    colw = max(90, min(170, (A4_WIDTH - 160) // len(names)))
+    # 160 px for the channel names on the left; the colour legend sits below the grid.
+    colw = max(80, min(170, (NOTEBOOK_WIDTH - 160) // len(names)))
     legend_title = t(f"charts.heatmap.legend_{value}")
     scale = (
         alt.Scale(scheme="blues", domain=[1, 5])
@@ -117,7 +118,13 @@ def touchpoint_heatmap_chart(
         alt.Tooltip("value:Q", title=legend_title, format=fmt),
     ]
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("value:Q", scale=scale, title=legend_title), tooltip=tooltip
+        color=alt.Color(
+            "value:Q",
+            scale=scale,
+            title=legend_title,
+            legend=alt.Legend(orient="bottom", direction="horizontal"),
+        ),
+        tooltip=tooltip,
     )
     # Dark cells get white numbers: the threshold is the middle of the colour scale.
     middle = 3 if value == "relevance" else float(cells["value"].max()) / 2

@@ -119,12 +119,12 @@ def impact_effort_chart(project: Any) -> alt.HConcatChart | alt.Chart:
         alt.Chart(frame)
         .mark_text(fontSize=11, fontWeight="bold", color="white")
         .encode(x=x, y=y, text="no:Q", tooltip=tooltip, **offsets),
-    ).properties(width=480, height=440)
+    ).properties(width=430, height=400)
     lines = [f"{r.no}. {r.title} ({r.quadrant})" for r in frame.itertuples()]
     listing = key_list(
         lines,
         title=t("charts.impact.list_title"),
-        width=380,
+        width=330,
         colors=[QUADRANTS[q][4] for q in frame["quadrant"]],
     )
     return alt.hconcat(plot, listing, spacing=20).properties(

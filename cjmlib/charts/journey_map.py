@@ -32,15 +32,16 @@ from cjmlib.charts._common import (
     phase_names,
     resolve_persona,
     touchpoints_for,
+    wrap_text,
     yes_no,
 )
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import (
-    A4_WIDTH,
     COLORS,
     EMOTION_DOMAIN,
     EMOTION_LABEL,
     EMOTION_RANGE,
+    NOTEBOOK_WIDTH,
 )
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
@@ -52,8 +53,10 @@ STAR = (
     "L-0.5878,0.809L-0.3633,0.118L-0.9511,-0.309L-0.2245,-0.309Z"
 )
 
-ROW_STEP = 22  # pixels per lane row
-LANE_AXIS = 150  # pixels reserved for the lane names on the left
+ROW_STEP = 28  # pixels per lane row (room for a label on two lines)
+LANE_AXIS = 118  # pixels reserved for the lane names on the left
+MIN_COLUMN = 88  # narrowest phase column (8 phases still fit the notebook column)
+LINE_BREAK = "\n"  # labels on two lines are split here (Vega's ``lineBreak``)
 SYMBOL_X = 12  # symbol offset from the left edge of a phase column
 LABEL_X = 27  # label offset from the left edge of a phase column
 LABEL_FONT = 11
@@ -70,16 +73,39 @@ COMPARED_FIELDS = (
 
 
 def _label(text: str, colw: int, *, bold: bool = False) -> str:
-    """A label that fits its phase column.
+    """A label that fits its phase column, on at most two lines (cut with "…").
 
     Cut in Python with the font's metrics, not by Vega's ``limit``: measuring every label
     in the renderer makes a 200-touchpoint map several times slower to export.
     """
-    return fit_text(clean(text, 80), colw - LABEL_X - 10, LABEL_FONT, bold=bold)
+    room = colw - LABEL_X - 10
+    text = clean(text, 80)
+    if fit_text(text, room, LABEL_FONT, bold=bold) == text:
+        return text
+    lines = wrap_text(text, room * (0.92 if bold else 1.0), LABEL_FONT)
+    if len(lines) <= 2:
+        return LINE_BREAK.join(lines)
+    rest = " ".join(lines[1:])
+    return LINE_BREAK.join([lines[0], fit_text(rest + " …", room, LABEL_FONT, bold=bold)])
+
+
+def _label_style(**extra: Any) -> dict[str, Any]:
+    """How a label sits beside its symbol: left-aligned, on up to two lines."""
+    return {
+        "align": "left",
+        "baseline": "middle",
+        "xOffset": LABEL_X,
+        "fontSize": LABEL_FONT,
+        "lineBreak": LINE_BREAK,
+        "lineHeight": 12,
+        **extra,
+    }
 
 
 def _column_width(n_phases: int) -> int:
-    return int(max(110, min(210, A4_WIDTH // max(n_phases, 1))))
+    """Phase columns share what the notebook column leaves beside the lane names."""
+    room = NOTEBOOK_WIDTH - LANE_AXIS - 32
+    return int(max(MIN_COLUMN, min(200, room // max(n_phases, 1))))
 
 
 def _x_axis(*, top: bool, colw: int) -> alt.Axis:
@@ -282,10 +308,12 @@ def _touchpoint_panel(
             color=alt.Color(
                 "emotion:O",
                 scale=alt.Scale(domain=EMOTION_DOMAIN, range=EMOTION_RANGE),
+                # Legends above the map, not beside it: the map takes the whole width.
                 legend=alt.Legend(
                     title=t("charts.common.emotion"),
                     labelExpr=EMOTION_LABEL,
-                    orient="right",
+                    orient="top",
+                    direction="horizontal",
                     symbolType="circle",
                 ),
             ),
@@ -295,7 +323,9 @@ def _touchpoint_panel(
                     domain=[t("charts.common.online"), t("charts.common.offline")],
                     range=["circle", "square"],
                 ),
-                legend=alt.Legend(title=t("charts.map.tt_kind")),
+                legend=alt.Legend(
+                    title=t("charts.map.tt_kind"), orient="top", direction="horizontal"
+                ),
             ),
             tooltip=tooltip,
         )
@@ -314,7 +344,7 @@ def _touchpoint_panel(
             )
             .encode(tooltip=tooltip)
         )
-    text = dict(align="left", baseline="middle", xOffset=LABEL_X, fontSize=LABEL_FONT)
+    text = _label_style()
     layers.append(
         base.transform_filter("!datum.mot && !datum.hidden")
         .mark_text(**text)
@@ -394,7 +424,7 @@ def _emotion_panel(
     y = alt.Y(
         "emotion:Q",
         scale=alt.Scale(domain=[-2.4, 2.4], nice=False),
-        title=t("charts.map.emotion_axis"),
+        title=None,  # the panel title names the curve; an axis title would widen the map
         axis=alt.Axis(
             values=EMOTION_DOMAIN,
             labelExpr=EMOTION_LABEL,
@@ -408,7 +438,9 @@ def _emotion_panel(
     color = alt.Color(
         "series:N",
         scale=alt.Scale(domain=domain, range=[COLORS["main"], COLORS["compare"]]),
-        legend=alt.Legend(title=t("charts.map.series_title")) if other is not None else None,
+        legend=alt.Legend(title=t("charts.map.series_title"), orient="top", direction="horizontal")
+        if other is not None
+        else None,
     )
     dash = alt.StrokeDash(
         "series:N", scale=alt.Scale(domain=domain, range=[[1, 0], [6, 4]]), legend=None
@@ -522,7 +554,7 @@ def _pain_panel(
         alt.Tooltip("detail:N", title=t("charts.map.tt_detail")),
     ]
     base = alt.Chart(shown).encode(x=x, y=y)
-    text = dict(align="left", baseline="middle", xOffset=LABEL_X, fontSize=LABEL_FONT)
+    text = _label_style()
     layers: list[alt.Chart] = [
         _lane_base(slots, colw * len(names), t("charts.map.panel_pains")),
         base.mark_point(
@@ -613,7 +645,7 @@ def _backstage_panel(
         alt.Tooltip("phase:N", title=t("charts.common.phase")),
     ]
     base = alt.Chart(shown).encode(x=x, y=y)
-    text = dict(align="left", baseline="middle", xOffset=LABEL_X, fontSize=11, color="#333333")
+    text = _label_style(color="#333333")
     layers: list[alt.Chart] = [
         _lane_base(slots, colw * len(names), t("charts.map.panel_backstage")),
         base.mark_square(
@@ -718,7 +750,8 @@ def journey_map_chart(
     series = _series_labels(proj, other, labels)
     # Scenario line and thoughts lane live in cjmlib.charts.thoughts (NN/g map elements).
     panels: list[alt.TopLevelMixin] = [
-        *thoughts.scenario_panels(proj, width + LANE_AXIS),
+        # As wide as the phase columns: vconcat aligns the panels at the plot area.
+        *thoughts.scenario_panels(proj, width),
         _touchpoint_panel(
             frame,
             names,

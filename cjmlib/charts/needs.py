@@ -107,7 +107,7 @@ def needs_opportunity_chart(project: Any) -> alt.HConcatChart | alt.Chart:
         alt.Chart(frame)
         .mark_text(fontSize=10, fontWeight="bold", color="white")
         .encode(x=x, y=y, text="no:Q", tooltip=tooltip, **offsets),
-    ).properties(width=520, height=440)
+    ).properties(width=440, height=400)
     colour_of = dict(zip(personas, colours, strict=True))
     lines = [
         t(
@@ -122,7 +122,7 @@ def needs_opportunity_chart(project: Any) -> alt.HConcatChart | alt.Chart:
     listing = key_list(
         lines,
         title=t("charts.needs.list_title"),
-        width=420,
+        width=330,
         colors=[colour_of[p] for p in frame["persona"]],
     )
     return alt.hconcat(plot, listing, spacing=20).properties(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -97,17 +99,24 @@ def survey_distribution_chart(survey: pd.DataFrame) -> alt.HConcatChart | alt.Ch
     if survey is not None and not isinstance(survey, pd.DataFrame):
         as_frame(survey, arg="survey", columns=list(SCALES))
     present = [m for m in SCALES if survey is not None and m in survey.columns]
-    panels = []
+    panels: dict[str, alt.LayerChart] = {}
     for metric in present:
         frame = _counts(survey, metric)
         if frame["count"].sum():
-            panels.append(_panel(frame, metric))
+            panels[metric] = _panel(frame, metric)
     if not panels:
         return hint_chart(title, [t("charts.survey.empty")], key="survey.empty")
+    heading = alt.Title(title, subtitle=t("charts.survey.subtitle"))
+    # NPS (11 bars) on a row of its own, CSAT and CES side by side below it: three
+    # panels in one row would be wider than the notebook column on a laptop.
+    rest = [panel for metric, panel in panels.items() if metric != "nps"]
+    rows: list[Any] = [panels["nps"]] if "nps" in panels else []
+    if rest:
+        rows.append(alt.hconcat(*rest, spacing=30).resolve_scale(color="independent"))
+    if len(rows) == 1:
+        return rows[0].properties(title=heading)
     return (
-        alt.hconcat(*panels, spacing=30)
-        .resolve_scale(color="independent")
-        .properties(title=alt.Title(title, subtitle=t("charts.survey.subtitle")))
+        alt.vconcat(*rows, spacing=24).resolve_scale(color="independent").properties(title=heading)
     )
 
 
@@ -156,7 +165,7 @@ def survey_trend_chart(trend_df: pd.DataFrame) -> alt.VConcatChart | alt.Chart:
                 + base.mark_point(color=COLORS["main"], filled=True, size=50).encode(
                     tooltip=tooltip
                 )
-            ).properties(width=760, height=120)
+            ).properties(width=720, height=120)
         )
     return alt.vconcat(*panels, spacing=8).properties(
         title=alt.Title(title, subtitle=t("charts.survey.trend_subtitle"))

@@ -55,6 +55,10 @@ FONT = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 
 #: Width in pixels of the plotting area that fits A4 landscape at 96 dpi with margins.
 A4_WIDTH = 960
+#: Total width in pixels (axes and legends included) that a chart may take so that it fits
+#: JupyterLab's notebook column at a 1366 px wide screen with the file browser open: the
+#: output area is about 926 px, and vega-embed keeps about 38 px for its action menu.
+NOTEBOOK_WIDTH = 860
 A4_HEIGHT = 620
 
 # d3-format / d3-time-format definitions for de-DE (the same as d3's locale files).

@@ -14,6 +14,8 @@ from cjmlib.io._target import export_target, write_export
 from cjmlib.messages import t
 
 FORMATS = (".png", ".svg", ".pdf")
+#: Pixels across a saved PNG at least: sharp when printed across A4 landscape (~180 dpi).
+PRINT_WIDTH = 2000
 
 
 def _vl_version() -> str:
@@ -57,7 +59,12 @@ def chart_bytes(chart: Any, fmt: str = "png", *, scale: float = 2.0) -> bytes:
     )
 
 
-def save_chart(chart: Any, path: str | os.PathLike[str], *, scale: float = 2.0) -> Path:
+def _png_width(data: bytes) -> int:
+    """The pixel width in a PNG's header (bytes 16-19 of the IHDR chunk)."""
+    return int.from_bytes(data[16:20], "big")
+
+
+def save_chart(chart: Any, path: str | os.PathLike[str], *, scale: float | None = None) -> Path:
     """Save ``chart`` as ``.png``, ``.svg`` or ``.pdf`` (chosen by the file ending).
 
     Parameters
@@ -67,7 +74,8 @@ def save_chart(chart: Any, path: str | os.PathLike[str], *, scale: float = 2.0) 
     path:
         Target file; its folder must exist.
     scale:
-        PNG only: 2 gives sharp prints at A4 (about 150 dpi for a full-width map).
+        PNG only. By default at least 2 and at least ``PRINT_WIDTH`` pixels across, so
+        that a chart sized for the notebook column still prints sharp across A4.
 
     Returns
     -------
@@ -77,5 +85,8 @@ def save_chart(chart: Any, path: str | os.PathLike[str], *, scale: float = 2.0) 
     """
     target = export_target(path, FORMATS, "export.image.unknown_format")
     suffix = target.suffix.lower()
-    data = chart_bytes(chart, suffix, scale=scale)
+    data = chart_bytes(chart, suffix, scale=scale or 2.0)
+    if suffix == ".png" and scale is None and 0 < _png_width(data) < PRINT_WIDTH:
+        # Round the scale up a little: Vega rounds pixel sizes down.
+        data = chart_bytes(chart, suffix, scale=2.0 * (PRINT_WIDTH + 2) / _png_width(data))
     return write_export(target, data)

@@ -1,4 +1,8 @@
-"""Mermaid ``journey`` text of a journey map (renders in JupyterLab Markdown cells).
+"""Mermaid text of a journey map (renders in JupyterLab Markdown cells).
+
+Two forms: a ``journey`` diagram (Mermaid's own type, one row of tasks: good for a few
+touchpoints) and a ``flowchart`` with one row per phase (readable in the notebook column
+however many phases there are, because it grows downwards, not sideways).
 
 The rules come from Mermaid's journey grammar (``journey.jison``): a title runs to the
 end of the line and may not contain ``#`` or ``;``; section names and task names may not
@@ -96,9 +100,98 @@ def mermaid_journey(project: Any, persona: Any = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def mermaid_markdown(project: Any, persona: Any = None) -> str:
-    """The Mermaid journey as a fenced ```` ```mermaid ```` block for a Markdown cell."""
-    return f"```mermaid\n{mermaid_journey(project, persona)}```\n"
+#: Fill and text colour of a touchpoint box per emotion (the charts' colour-blind-safe scale).
+_EMOTION_STYLE = {
+    -2: ("#D55E00", "#ffffff"),
+    -1: ("#F2C27B", "#222222"),
+    0: ("#E4E4E4", "#222222"),
+    1: ("#A9D6F5", "#222222"),
+    2: ("#0072B2", "#ffffff"),
+}
+_EMOTION_CLASS = {-2: "em2", -1: "em1", 0: "e0", 1: "ep1", 2: "ep2"}
+
+
+def _flow_label(value: Any, limit: int = 70) -> str:
+    """Text for a quoted flowchart label: no quotes, brackets or backticks."""
+    text = mermaid_text(value, limit=limit, allow_colon=True)
+    for bad, good in (('"', "'"), ("<", "‹"), (">", "›"), ("`", "'"), ("[", "("), ("]", ")")):
+        text = text.replace(bad, good)
+    return text
+
+
+def _signed(value: int) -> str:
+    return f"+{value}" if value > 0 else ("0" if value == 0 else f"−{abs(value)}")
+
+
+def mermaid_flowchart(project: Any, persona: Any = None, *, max_per_phase: int = 4) -> str:
+    """The journey as a Mermaid ``flowchart``: one row per phase, top to bottom.
+
+    Each touchpoint is a box labelled with its name and emotion (−2..+2), coloured like
+    the map (orange = negative, blue = positive); a moment of truth starts with "★".
+    A phase with more than ``max_per_phase`` touchpoints shows the most relevant ones
+    and a box "+k weitere", so the diagram stays as wide as the notebook column.
+    """
+    proj = as_project(project)
+    who = resolve_persona(proj, persona)
+    tps = touchpoints_for(proj, who)
+    lines = [
+        '%%{init: {"flowchart": {"wrappingWidth": 150, "nodeSpacing": 16, "rankSpacing": 24}}}%%',
+        "flowchart TB",
+    ]
+    by_phase: dict[str, list[Any]] = {}
+    for tp in tps:
+        by_phase.setdefault(tp.phase, []).append(tp)
+    shown: list[str] = []
+    for p_no, phase in enumerate(proj.phase_model.phases, start=1):
+        items = by_phase.get(phase.id)
+        if not items:
+            continue
+        items = sorted(items, key=lambda tp: (not tp.moment_of_truth, -tp.relevance))
+        keep = items if len(items) <= max_per_phase else items[: max_per_phase - 1]
+        group = f"p{p_no}"
+        lines.append(f'    subgraph {group}["{_flow_label(phase.name, 60)}"]')
+        lines.append("        direction LR")
+        nodes = []
+        for t_no, tp in enumerate(keep, start=1):
+            node = f"{group}t{t_no}"
+            star = "★ " if tp.moment_of_truth else ""
+            label = f"{star}{_flow_label(tp.name)} ({_signed(int(tp.emotion))})"
+            lines.append(f'        {node}["{label}"]:::{_EMOTION_CLASS[int(tp.emotion)]}')
+            nodes.append(node)
+        if len(items) > len(keep):
+            node = f"{group}more"
+            more = t("charts.map.more", count=len(items) - len(keep))
+            lines.append(f'        {node}["{_flow_label(more)}"]:::more')
+            nodes.append(node)
+        if len(nodes) > 1:
+            # Invisible links keep the boxes of a phase in one row, in this order.
+            lines.append("        " + " ~~~ ".join(nodes))
+        lines.append("    end")
+        shown.append(group)
+    if not shown:
+        lines.append(f'    empty["{_flow_label(t("export.mermaid.empty_task"))}"]')
+        shown.append("empty")
+    if len(shown) > 1:
+        lines.append("    " + " ~~~ ".join(shown))
+    for emotion, cls in _EMOTION_CLASS.items():
+        fill, colour = _EMOTION_STYLE[emotion]
+        lines.append(f"    classDef {cls} fill:{fill},color:{colour},stroke:#555555")
+    lines.append("    classDef more fill:#ffffff,color:#555555,stroke:#999999,stroke-dasharray:3 3")
+    return "\n".join(lines) + "\n"
+
+
+def mermaid_markdown(project: Any, persona: Any = None, *, kind: str = "journey") -> str:
+    """The journey as a fenced ```` ```mermaid ```` block for a Markdown cell.
+
+    ``kind="journey"`` gives Mermaid's journey diagram, ``kind="flowchart"`` one row per
+    phase (better for more than a handful of touchpoints).
+    """
+    text = (
+        mermaid_flowchart(project, persona)
+        if kind == "flowchart"
+        else mermaid_journey(project, persona)
+    )
+    return f"```mermaid\n{text}```\n"
 
 
 MERMAID_FORMATS = (".mmd", ".md")

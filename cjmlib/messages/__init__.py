@@ -8,6 +8,7 @@ language is one more folder. A key may be defined in one file only.
 
 from __future__ import annotations
 
+import string
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -67,6 +68,60 @@ def has(key: str) -> bool:
     return key in catalogue("de")
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus two specs: ``{n:plural:Zeile|Zeilen}`` and ``{p:pvalue}``.
+
+    ``plural`` gives the word for one and for any other number, so "in {n} {n:plural:Zeile|
+    Zeilen}" reads "in 1 Zeile" and "in 3 Zeilen"; ``pvalue`` writes a p-value as "< 0,001"
+    or "= 0,031" (never "= 0,0000"). A number may also come as German text ("1.234").
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("plural:"):
+            one, _, other = format_spec.removeprefix("plural:").partition("|")
+            return one if is_one(value) else other
+        if format_spec == "pvalue":
+            return p_value_text(value)
+        return str(super().format_field(value, format_spec))
+
+
+def is_one(value: Any) -> bool:
+    """Tell whether a count (a number or German text such as "1" or "1.000") is one."""
+    return _number(value) == 1
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, str):
+        text = value.strip().replace(".", "").replace(",", ".")
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def p_value_text(value: Any) -> str:
+    """A p-value after "p": "< 0,001" for tiny ones, else "= 0,279" (three decimals)."""
+    p = _number(value)
+    if p is None or p != p:
+        return "= –"
+    if p < 0.001:
+        return "< 0,001"
+    return "= " + f"{p:.3f}".replace(".", ",")
+
+
+def plural(count: Any, words: str) -> str:
+    """``plural(1, "Review|Reviews")`` -> "Review"; any other count -> "Reviews"."""
+    one, _, other = words.partition("|")
+    return one if is_one(count) else (other or one)
+
+
+_FORMATTER = _Formatter()
+
+
 def t(key: str, /, **params: Any) -> str:
     """Return the text for ``key`` in the current language, filled with ``params``.
 
@@ -77,4 +132,4 @@ def t(key: str, /, **params: Any) -> str:
     text = texts.get(key)
     if text is None:
         text = catalogue("de")[key]
-    return text.format(**params) if params else text
+    return _FORMATTER.format(text, **params) if params else text

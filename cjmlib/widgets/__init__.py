@@ -23,6 +23,7 @@ from cjmlib.widgets.learning import Checklist, KnowledgeCheck, ProgressOverview,
 from cjmlib.widgets.needs import NeedsMatrix
 from cjmlib.widgets.persona import PersonaBuilder, persona_card_html
 from cjmlib.widgets.phases import EmotionEditor, PhaseEditor
+from cjmlib.widgets.project import ProjectForm, ReviewLog
 from cjmlib.widgets.touchpoints import TouchpointInventory
 
 __all__ = [
@@ -42,8 +43,10 @@ __all__ = [
     "PhaseEditor",
     "ProgressOverview",
     "ProgressPanel",
+    "ProjectForm",
     "Question",
     "RecordEditor",
+    "ReviewLog",
     "SegmentEditor",
     "SolutionBoard",
     "StatusLine",

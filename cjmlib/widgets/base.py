@@ -54,10 +54,11 @@ STYLE = """<style>
 .cjm-table th{background:#eef1f5;text-align:left;padding:4px 6px;border-bottom:2px solid #c9d1dc;
 vertical-align:bottom;line-height:1.25}
 .cjm-table td{padding:3px 6px;border-bottom:1px solid #e3e7ec;vertical-align:top;
-overflow-wrap:break-word;line-height:1.35}
+overflow-wrap:anywhere;line-height:1.35}
 .cjm-table tr.cjm-sel td{background:#fff6d6}
 .cjm-error{color:#b00020;font-size:12px;line-height:1.35;white-space:pre-wrap}
 .cjm-ok{color:#1b6e20}.cjm-fail{color:#b00020;white-space:pre-wrap}.cjm-info{color:#37474f}
+.cjm-ok,.cjm-fail,.cjm-info,.cjm-error{overflow-wrap:anywhere;min-width:0}
 .cjm-card{border:1px solid #c9d1dc;border-radius:8px;padding:10px 12px;background:#fbfcfe;
 min-width:220px;max-width:340px;flex:1 1 260px;box-sizing:border-box;overflow-wrap:anywhere}
 .cjm-card h4{margin:0 0 4px 0;font-size:16px}.cjm-card q{color:#455a64;font-style:italic}
@@ -76,6 +77,9 @@ height:auto;line-height:1.35;margin:2px 0;align-items:flex-start}
 .cjm-quiz .widget-radio-box input,.cjm-quiz .widget-checkbox input{margin-top:3px;flex-shrink:0}
 .cjm-quiz .widget-checkbox,.cjm-quiz .widget-radio{height:auto}
 .cjm-chart .vega-embed canvas,.cjm-chart .vega-embed svg{max-width:100%;height:auto}
+.cjm-case{margin:2px 0 6px 0;padding:6px 10px;background:#f6f8fa;border-left:3px solid #9aa7b5;
+line-height:1.45}
+.cjm-quiz .cjm-table{width:auto;margin:0 0 6px 0}
 </style>"""
 
 
@@ -94,6 +98,12 @@ def listen(workbook: Any, method: Callable[[Any, str], None]) -> None:
             bound(wb, note)
 
     workbook.on_change(callback)
+
+
+def short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters (with "…") for a status line or a question."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def title_of(item: Any) -> str:
@@ -287,19 +297,26 @@ def inline_message(exc: CJMError) -> str:
     return t("widgets.common.invalid", value=shown, allowed=exc.allowed)
 
 
+def field_error(model: type[CJMModel], name: str, value: Any) -> str:
+    """The German message for one field's value, or "" when the value fits the field."""
+    if name not in model.model_fields:
+        return ""
+    try:
+        model.__pydantic_validator__.validate_assignment(model.model_construct(), name, value)
+    except ValidationError as exc:
+        return inline_message(translate_validation_error(model, exc))
+    except CJMError as exc:
+        return inline_message(exc)
+    return ""
+
+
 def field_errors(model: type[CJMModel], data: dict[str, Any]) -> dict[str, str]:
     """Check ``data`` field by field; return ``field -> German message`` for each bad one."""
-    blank = model.model_construct()
     errors: dict[str, str] = {}
     for name, value in data.items():
-        if name not in model.model_fields:
-            continue
-        try:
-            model.__pydantic_validator__.validate_assignment(blank, name, value)
-        except ValidationError as exc:
-            errors[name] = inline_message(translate_validation_error(model, exc))
-        except CJMError as exc:
-            errors[name] = inline_message(exc)
+        message = field_error(model, name, value)
+        if message:
+            errors[name] = message
     if not errors:
         try:
             model.model_validate(data)
@@ -335,6 +352,8 @@ class ModelForm(w.VBox):
         self.fields: dict[str, w.Widget] = {}
         self.errors: dict[str, w.HTML] = {}
         self.labels = model.labels()
+        self._filling = False
+        self._messages: dict[str, str] = {}  # field ("" = whole form) -> message shown
         rows: list[w.Widget] = []
         pending: list[w.Widget] = []
 
@@ -348,6 +367,9 @@ class ModelForm(w.VBox):
         for name in self.names:
             widget = self._make(name, (suggestions or {}).get(name))
             widget.add_class(f"cjm-field-{name}")  # stable hooks for browser tests
+            # Check a field as soon as it changes, so the message comes (and goes) while
+            # the trainee types, not only when "Speichern" is clicked.
+            widget.observe(lambda _change, name=name: self._check_field(name), "value")
             self.fields[name] = widget
             self.errors[name] = w.HTML("", layout=w.Layout(margin="0 0 2px 0"))
             # A checkbox carries its label itself; an empty line keeps the rows aligned.
@@ -447,12 +469,32 @@ class ModelForm(w.VBox):
             return value.strip()
         return value
 
+    def _check_field(self, name: str) -> None:
+        if self._filling or self.kinds.get(name) in ("ref", "multiref"):
+            return  # references are checked against the workbook on save
+        message = field_error(self.model, name, self.value_of(name))
+        if message:
+            self._messages[name] = message
+            self.errors[name].value = STYLE + f'<div class="cjm-error">⚠ {esc(message)}</div>'
+        else:
+            self._messages.pop(name, None)
+            self.errors[name].value = ""
+        self.error = "\n".join(self._messages.values())
+
     def values(self) -> dict[str, Any]:
         """The typed values, converted for the model (blank number -> None, lines -> list)."""
         return {name: self.value_of(name) for name in self.names}
 
     def set_values(self, data: dict[str, Any]) -> None:
         """Fill the fields from an entry's data (missing fields get their defaults)."""
+        self._filling = True
+        try:
+            self._fill(data)
+        finally:
+            self._filling = False
+        self.clear_errors()
+
+    def _fill(self, data: dict[str, Any]) -> None:
         for name in self.names:
             value = data[name] if name in data else _default(self.model, name)
             widget, kind = self.fields[name], self.kinds[name]
@@ -476,7 +518,6 @@ class ModelForm(w.VBox):
                 widget.value = (
                     value if value is not None else ("" if kind in ("text", "longtext") else None)
                 )
-        self.clear_errors()
 
     def reset(self) -> None:
         """Empty the form (every field back to its default)."""
@@ -486,6 +527,7 @@ class ModelForm(w.VBox):
     def show_errors(self, errors: dict[str, str]) -> None:
         """Show each message under its field (unknown fields below the form)."""
         self.clear_errors()
+        self._messages = dict(errors)
         general = []
         for name, message in errors.items():
             box = self.errors.get(name)
@@ -498,10 +540,104 @@ class ModelForm(w.VBox):
         self.error = "\n".join(errors.values())
 
     def clear_errors(self) -> None:
+        self._messages = {}
         for box in self.errors.values():
             box.value = ""
         self.general_error.value = ""
         self.error = ""
+
+
+class ObjectForm(w.VBox):
+    """A form for one object of the workbook (the goal, the project's name): load, save.
+
+    Subclasses say which model and fields, how to read the saved values (:meth:`_saved`)
+    and how to store new ones (:meth:`_store`). ``value`` holds the saved values,
+    ``error`` the messages of the last save; showing the form writes nothing.
+    """
+
+    value = tl.Dict()
+    error = tl.Unicode("")
+    title_key = ""
+    hint_key = ""
+    save_key = "widgets.common.save"
+
+    def __init__(
+        self,
+        workbook: Any,
+        model: type[CJMModel],
+        fields: Sequence[str],
+        *,
+        suggestions: dict[str, Sequence[str]] | None = None,
+        below: Sequence[w.Widget] = (),
+        **kwargs: Any,
+    ) -> None:
+        self.wb = workbook
+        self.model = model
+        self.form = ModelForm(model, fields, suggestions=suggestions)
+        self.save_button = w.Button(
+            description=t(self.save_key),
+            icon="save",
+            button_style="primary",
+            layout=w.Layout(width="auto", flex="0 0 auto"),
+        )
+        self.save_button.add_class("cjm-save")
+        self.status = StatusLine(layout=w.Layout(flex="1 1 auto", min_width="0"))
+        self.save_button.on_click(lambda _: self.save())
+        super().__init__(
+            [
+                w.HTML(f"<h3>{esc(t(self.title_key))}</h3>"),
+                w.HTML(f'<div class="cjm-muted">{esc(t(self.hint_key))}</div>'),
+                self.form,
+                w.HBox([self.save_button, self.status], layout=w.Layout(align_items="center")),
+                *below,
+            ],
+            **kwargs,
+        )
+        self._load()
+        listen(workbook, self._on_workbook_change)
+
+    def _saved(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _store(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _saved_message(self) -> str:
+        raise NotImplementedError
+
+    def _load(self) -> None:
+        self.value = self._saved()
+        self.form.set_values(self.value)
+
+    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+        saved = self._saved()
+        if saved != self.value:
+            # Changed elsewhere (another cell or builder): show it unless typing is pending.
+            typed = self.form.values()
+            pending = {k: v for k, v in typed.items() if v != self.value.get(k)}
+            self.value = saved
+            if not pending:
+                self.form.set_values(saved)
+
+    def save(self) -> bool:
+        """Validate and save; on errors nothing changes and the fields keep the text."""
+        data = self.form.values()
+        errors = field_errors(self.model, data)
+        if not errors:
+            try:
+                self._store(data)
+            except CJMError as exc:
+                errors = {exc.field or "": exc.message}
+        if errors:
+            self.form.show_errors(errors)
+            self.error = "\n".join(errors.values())
+            self.status.fail(t("widgets.common.not_saved"))
+            return False
+        self.form.clear_errors()
+        self.error = ""
+        self.value = self._saved()
+        self.status.ok(self._saved_message())
+        return True
 
 
 class StatusLine(w.HTML):
@@ -706,6 +842,7 @@ class RecordEditor(w.VBox):
         self.duplicate_button.on_click(lambda _: self.duplicate())
         self.delete.button.on_click(lambda _: self._ask_delete())
         self.selector.observe(self._on_selector, "value")
+        self.form.observe(self._on_form_error, "error")
         self.toolbar = w.HBox(
             [
                 w.Label(t("widgets.common.entry")),
@@ -716,6 +853,9 @@ class RecordEditor(w.VBox):
             ],
             layout=w.Layout(flex_flow="row wrap", align_items="center"),
         )
+        # The button keeps its size; a long status message wraps beside it.
+        self.save_button.layout.flex = "0 0 auto"
+        self.status.layout = w.Layout(flex="1 1 auto", min_width="0")
         self.actions = w.HBox(
             [self.save_button, self.status], layout=w.Layout(align_items="center")
         )
@@ -789,6 +929,13 @@ class RecordEditor(w.VBox):
         self._refresh_selector()
         self._update_state()
 
+    def _on_form_error(self, change: Any) -> None:
+        """Follow the form's live checks: a fixed form is no longer "not saved"."""
+        if self.error or change["new"]:
+            self.error = change["new"]
+        if not change["new"] and self.status.kind == "fail":
+            self.status.info(t("widgets.common.fixed"))
+
     def _on_selector(self, change: Any) -> None:
         if not self._syncing:
             self.selected_id = change["new"] or NONE
@@ -851,7 +998,7 @@ class RecordEditor(w.VBox):
         self.error = ""
         # The workbook's change listener has already redrawn the views.
         self.selected_id = saved.id
-        self.status.ok(t("widgets.common.saved", what=self._what(), name=title_of(saved)))
+        self.status.ok(t("widgets.common.saved", what=self._what(), name=short(title_of(saved))))
         return True
 
     def duplicate(self) -> Any:
@@ -870,12 +1017,12 @@ class RecordEditor(w.VBox):
             self.status.fail(exc.message)
             return None
         self.selected_id = copy.id
-        self.status.ok(t("widgets.common.duplicated", name=title_of(copy)))
+        self.status.ok(t("widgets.common.duplicated", name=short(title_of(copy))))
         return copy
 
     def _ask_delete(self) -> None:
         if self.selected_id:
-            self.delete.ask(title_of(self.items[self.selected_id]))
+            self.delete.ask(short(title_of(self.items[self.selected_id])))
 
     def _delete_confirmed(self) -> None:
         if not self.selected_id:
@@ -887,4 +1034,4 @@ class RecordEditor(w.VBox):
             return
         self.selected_id = NONE
         self.form.reset()
-        self.status.ok(t("widgets.common.deleted", name=title_of(gone)))
+        self.status.ok(t("widgets.common.deleted", name=short(title_of(gone))))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import ipywidgets as w
+import ipywidgets as w  # type: ignore[import-untyped]  # ipywidgets ships no type hints
 import traitlets as tl
 
 from cjmlib.errors import CJMError
-from cjmlib.messages import t
+from cjmlib.messages import plural, t
 from cjmlib.model import slugify
 from cjmlib.widgets.base import STYLE, StatusLine, esc, html_table, listen
 
@@ -31,7 +34,7 @@ STEPS: dict[str, str | None] = {
 }
 
 
-class Checklist(w.VBox):
+class Checklist(w.VBox):  # type: ignore[misc]
     """A chapter's checklist; every tick is saved in the workbook at once.
 
     ``items`` is a list of texts (keys are made from them) or a ``{key: text}`` mapping.
@@ -117,7 +120,11 @@ class Checklist(w.VBox):
 
 @dataclass
 class Question:
-    """One knowledge-check question; ``correct`` holds the indexes of the right choices."""
+    """One knowledge-check question; ``correct`` holds the indexes of the right choices.
+
+    ``case`` is a short scenario shown above the question and ``table`` a small table
+    (first row: headers) for applied questions that ask the trainee to read data.
+    """
 
     id: str
     text: str
@@ -125,6 +132,8 @@ class Question:
     correct: list[int]
     explanation: str = ""
     multiple: bool = field(default=False)
+    case: str = ""
+    table: list[list[str]] = field(default_factory=list)
 
     @classmethod
     def build(cls, spec: Question | Mapping[str, Any]) -> Question:
@@ -138,6 +147,8 @@ class Question:
                 "choices": spec.options,
                 "correct": sorted(spec.correct),
                 "explanation": spec.explanation,
+                "case": getattr(spec, "case", ""),
+                "table": [list(row) for row in getattr(spec, "table", ())],
             }
         correct = spec["correct"]
         correct = [correct] if isinstance(correct, int) else list(correct)
@@ -148,16 +159,42 @@ class Question:
             correct=sorted(correct),
             explanation=spec.get("explanation", ""),
             multiple=bool(spec.get("multiple", len(correct) > 1)),
+            case=spec.get("case", ""),
+            table=[[str(c) for c in row] for row in spec.get("table", [])],
         )
 
 
-class KnowledgeCheck(w.VBox):
-    """Single and multiple choice questions with instant feedback and a saved score.
+def shuffled_order(seed_text: str, n: int) -> list[int]:
+    """A permutation of ``range(n)`` that depends only on ``seed_text`` (stable, not secret)."""
+    seed = int.from_bytes(hashlib.sha256(seed_text.encode("utf-8")).digest()[:8], "big")
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def trainee_seed(workbook: Any) -> str:
+    """What makes one trainee's quiz order differ from another's and stay across reloads.
+
+    The workbook's file path (each trainee on a hub has their own home folder) and the
+    day the project was created; neither changes when the page is reloaded.
+    """
+    path = getattr(workbook, "path", None)
+    project = getattr(workbook, "project", None)
+    created = getattr(project, "created", "")
+    return f"{Path(path).resolve() if path else ''}|{created}"
+
+
+class KnowledgeCheck(w.VBox):  # type: ignore[misc]
+    """Single and multiple choice questions with a second try, explanations and a saved score.
 
     ``questions`` are :class:`Question` objects or dicts with ``id``, ``text``,
-    ``choices``, ``correct`` (an index or a list of indexes) and ``explanation``.
-    Answer from code with :meth:`answer` (or set ``inputs[id].value``) and call
-    :meth:`check` (what the "Prüfen" button does). ``score`` is the share answered right.
+    ``choices``, ``correct`` (an index or a list of indexes), ``explanation`` and
+    optionally ``case`` and ``table``. Each trainee sees the choices in an order of their
+    own (``order[id]``: catalogue indexes in display order), the same after a reload.
+    A wrong answer first gets a hint to try again; the solution and the explanation
+    follow a right answer or a second wrong one. Answer from code with :meth:`answer`
+    (catalogue indexes) and call :meth:`check` (what "Antworten prüfen" does).
+    ``score`` is the share answered right.
     """
 
     score = tl.Float(0.0)
@@ -176,10 +213,17 @@ class KnowledgeCheck(w.VBox):
         self.questions = [Question.build(q) for q in questions]
         self.inputs: dict[str, Any] = {}
         self.feedback: dict[str, w.HTML] = {}
+        self.question_html: dict[str, w.HTML] = {}
         self.results: dict[str, bool] = {}
+        self.order: dict[str, list[int]] = {}
+        self.attempts: dict[str, int] = {}
+        self._judged: dict[str, tuple[int, ...]] = {}
         self._restoring = False
+        seed = trainee_seed(workbook)
         blocks = []
         for n, q in enumerate(self.questions, start=1):
+            order = shuffled_order(f"{seed}|{chapter}|{q.id}", len(q.choices))
+            self.order[q.id] = order
             if q.multiple:
                 boxes = [
                     w.Checkbox(
@@ -187,28 +231,22 @@ class KnowledgeCheck(w.VBox):
                     )
                     for c in q.choices
                 ]
-                widget: Any = w.VBox(boxes)
+                # Boxes stay indexed like the catalogue; only their display order is shuffled.
+                widget: Any = w.VBox([boxes[i] for i in order])
                 widget.boxes = boxes
             else:
                 widget = w.RadioButtons(
-                    options=[(c, i) for i, c in enumerate(q.choices)],
+                    options=[(q.choices[i], i) for i in order],
                     value=None,
                     layout=w.Layout(width="auto"),
                 )
                 widget.observe(lambda _c, qid=q.id: self._on_radio(qid), "value")
             self.inputs[q.id] = widget
             self.feedback[q.id] = w.HTML()
-            hint = t("widgets.quiz.several") if q.multiple else t("widgets.quiz.one")
+            self.question_html[q.id] = w.HTML(STYLE + self._question_html(n, q))
             blocks.append(
                 w.VBox(
-                    [
-                        w.HTML(
-                            f"<b>{n}. {esc(q.text)}</b> "
-                            f"<span class='cjm-muted'>({esc(hint)})</span>"
-                        ),
-                        widget,
-                        self.feedback[q.id],
-                    ],
+                    [self.question_html[q.id], widget, self.feedback[q.id]],
                     layout=w.Layout(margin="0 0 10px 0"),
                 )
             )
@@ -228,7 +266,7 @@ class KnowledgeCheck(w.VBox):
                 *blocks,
                 w.HBox(
                     [self.check_button, self.summary, self.status],
-                    layout=w.Layout(align_items="center"),
+                    layout=w.Layout(align_items="center", flex_flow="row wrap"),
                 ),
             ],
             **kwargs,
@@ -236,16 +274,27 @@ class KnowledgeCheck(w.VBox):
         self.add_class("cjm-quiz")
         self._restore()
 
+    @staticmethod
+    def _question_html(n: int, q: Question) -> str:
+        hint = t("widgets.quiz.several") if q.multiple else t("widgets.quiz.one")
+        parts = []
+        if q.case:
+            parts.append(f'<div class="cjm-case">{esc(q.case)}</div>')
+        if q.table:
+            parts.append(html_table(q.table[0], q.table[1:]))
+        parts.append(f"<b>{n}. {esc(q.text)}</b> <span class='cjm-muted'>({esc(hint)})</span>")
+        return "".join(parts)
+
     # -- answers -------------------------------------------------------------------
     def selected(self, qid: str) -> list[int]:
-        """The indexes the trainee has chosen for question ``qid``."""
+        """The catalogue indexes the trainee has chosen for question ``qid``."""
         widget = self.inputs[qid]
         if hasattr(widget, "boxes"):
             return [i for i, box in enumerate(widget.boxes) if box.value]
         return [] if widget.value is None else [widget.value]
 
     def answer(self, qid: str, choice: int | Sequence[int]) -> None:
-        """Choose answer(s) for ``qid`` as a trainee would click them."""
+        """Choose answer(s) for ``qid`` (catalogue indexes) as a trainee would click them."""
         chosen = {choice} if isinstance(choice, int) else set(choice)
         widget = self.inputs[qid]
         if hasattr(widget, "boxes"):
@@ -284,24 +333,40 @@ class KnowledgeCheck(w.VBox):
             return None
         right = sorted(chosen) == q.correct
         self.results[q.id] = right
-        if right:
-            head = f'<span class="cjm-ok">✓ {esc(t("widgets.quiz.right"))}</span>'
-        else:
-            solution = ", ".join(q.choices[i] for i in q.correct)
-            head = (
-                f'<span class="cjm-fail">✗ {esc(t("widgets.quiz.wrong"))}</span> '
-                f"{esc(t('widgets.quiz.solution', solution=solution))}"
-            )
+        answer = tuple(sorted(chosen))
+        if not right and self._judged.get(q.id) != answer:
+            # A try counts once per different answer: checking it again is no new try.
+            self.attempts[q.id] = self.attempts.get(q.id, 0) + 1
+        self._judged[q.id] = answer
         explanation = f"<div>{esc(q.explanation)}</div>" if q.explanation else ""
-        self.feedback[q.id].value = STYLE + f"<div>{head}{explanation}</div>"
+        if right:
+            body = f'<span class="cjm-ok">✓ {esc(t("widgets.quiz.right"))}</span>{explanation}'
+        elif self.attempts.get(q.id, 0) < 2:
+            body = (
+                f'<span class="cjm-fail">✗ {esc(t("widgets.quiz.wrong"))}</span> '
+                f"{esc(t('widgets.quiz.retry'))}"
+            )
+        else:
+            solution = "; ".join(q.choices[i] for i in q.correct)
+            body = (
+                f'<span class="cjm-fail">✗ {esc(t("widgets.quiz.wrong_again"))}</span> '
+                f"{esc(t('widgets.quiz.solution', solution=solution))}{explanation}"
+            )
+        self.feedback[q.id].value = STYLE + f"<div>{body}</div>"
         return right
 
     def check(self, qid: str | None = None) -> float:
-        """Give feedback (for ``qid`` or all questions), save answers and score; return it."""
+        """Give feedback (for ``qid`` or all questions), save answers and score; return it.
+
+        With nothing answered yet, nothing is saved: an untouched check is not a result.
+        """
         targets = [q for q in self.questions if qid is None or q.id == qid]
+        answers = {q.id: self.selected(q.id) for q in targets if self.selected(q.id)}
+        if not answers:
+            self.status.info(t("widgets.quiz.nothing_answered"))
+            return self.score
         for q in targets:
             self._judge(q)
-        answers = {q.id: self.selected(q.id) for q in targets if self.selected(q.id)}
         self.score = sum(self.results.values()) / len(self.questions) if self.questions else 0.0
         try:
             self.wb.set_progress(self.chapter, quiz_answers=answers, quiz_score=self.score)
@@ -330,7 +395,7 @@ class KnowledgeCheck(w.VBox):
         )
 
 
-class ProgressOverview(w.VBox):
+class ProgressOverview(w.VBox):  # type: ignore[misc]
     """The twelve steps at a glance: checklist ticks, quiz score and entries in the workbook.
 
     ``chapters`` maps chapter keys (as used with ``set_progress``) to titles; by default
@@ -369,11 +434,12 @@ class ProgressOverview(w.VBox):
                 else "–"
             )
             collection = STEPS.get(key)
+            count = len(getattr(project, collection)) if collection else 0
             entries = (
                 t(
                     "widgets.progress.entries",
-                    count=len(getattr(project, collection)),
-                    collection=t(f"collection.{collection}"),
+                    count=count,
+                    collection=plural(count, t(f"count.{collection}")),
                 )
                 if collection
                 else "–"

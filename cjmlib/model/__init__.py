@@ -21,11 +21,22 @@ from cjmlib.model.entities import (
     Segment,
     Touchpoint,
 )
+from cjmlib.model.evidence import (
+    CLAIM_KINDS,
+    METRICS,
+    STATUSES,
+    Claim,
+    EvidenceRule,
+    RuleResult,
+    Verification,
+    claims_of,
+)
 from cjmlib.model.phases import MAX_PHASES, MIN_PHASES, PRESETS, Phase, PhaseModel, preset, slugify
 from cjmlib.model.project import COLLECTIONS, INDUSTRIES, JourneyProject
 
 __all__ = [
     "CHANNELS",
+    "CLAIM_KINDS",
     "COLLECTIONS",
     "DEPARTMENTS",
     "DEVICES",
@@ -34,13 +45,17 @@ __all__ = [
     "INCOME_BANDS",
     "INDUSTRIES",
     "MAX_PHASES",
+    "METRICS",
     "MIN_PHASES",
     "PRESETS",
     "SEGMENT_CRITERIA",
+    "STATUSES",
     "Action",
     "CJMModel",
     "ChapterProgress",
+    "Claim",
     "Evidence",
+    "EvidenceRule",
     "FeedbackItem",
     "Goal",
     "Hypothesis",
@@ -51,9 +66,12 @@ __all__ = [
     "Phase",
     "PhaseModel",
     "Review",
+    "RuleResult",
     "Segment",
     "Solution",
     "Touchpoint",
+    "Verification",
+    "claims_of",
     "describe_allowed",
     "field_label",
     "model_label",

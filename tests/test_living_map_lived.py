@@ -76,7 +76,7 @@ def test_phase_graph_counts_every_edge(log):
 def test_touchpoint_graph_keeps_hidden_steps(log):
     dfg = directly_follows(log, by="touchpoint_id", project=project())
     got = edges(dfg)
-    assert got[("Suche", "Beratung")] == (1, 1, "forward")  # same phase
+    assert got[("Suche", "Beratung")] == (1, 1, "within")  # same phase
     assert got[("Anzeige", "tp-insta-shop")] == (1, 1, "unknown")  # not on the map
     assert got[("Warenkorb", "Suche")] == (1, 1, "back")
     without = directly_follows(log, by="touchpoint_id")
@@ -202,7 +202,7 @@ def test_every_industry_sample(industry):
     assert 0 < total["in_order_share"] <= 1
     assert len(result.summary) == 1 + len(p.segments)
     dfg = directly_follows(events, by="touchpoint_id", project=p)
-    assert set(dfg["kind"]) <= {"start", "end", "forward", "skip", "back"}  # all on the map
+    assert set(dfg["kind"]) <= {"start", "end", "forward", "within", "skip", "back"}  # on the map
     variants = journey_variants(events, by="phase", project=p, n=5)
     assert len(variants) == 5 and variants["customers"].is_monotonic_decreasing
 

@@ -336,7 +336,8 @@ def test_verifications_are_kept_and_compared(tmp_path):
     assert list(table.columns) == [
         "Aussage",
         "Art",
-        "Regel",
+        "Belegregel",
+        "Messung",
         "Wert",
         "95-%-Intervall",
         "Anzahl",
@@ -347,7 +348,8 @@ def test_verifications_are_kept_and_compared(tmp_path):
     assert table["Status"].tolist() == ["veraltet", "bestätigt"]
     # Wilson for 23 of 50 by hand: centre 0.462854, half-width 0.133157
     assert table.loc[0, "Wert"] == "46,0 %" and table.loc[0, "95-%-Intervall"] == "33,0 % – 59,6 %"
-    assert table.loc[0, "Regel"] == "Abbruch von „Warenkorb“ bis „Kasse“ ≥ 30,0 %"
+    assert table.loc[0, "Messung"] == "Abbruch von „Warenkorb“ bis „Kasse“ ≥ 30,0 %"
+    assert table.loc[0, "Belegregel"] == "Kasse bricht ab"
     assert "um mehr als die Toleranz von 5,0 %" in table.loc[0, "Begründung"]
     assert table.attrs["explanation"] == (
         "Sommer (01.07.2026): 0 widerlegt, 1 veraltet, 0 ohne Beleg, 1 bestätigt."

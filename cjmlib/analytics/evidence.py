@@ -481,7 +481,8 @@ def prepare_feedback(feedback: Any) -> Any:
         else:
             return feedback
         out = feedback.drop(columns=[c for c in ("tags",) if c in feedback.columns])
-        return out.assign(themes_text=[_tag_text(v) for v in tags])
+        themes: list[Any] = [_tag_text(v) for v in tags]
+        return out.assign(themes_text=themes)
     module = type(feedback).__module__
     if module.startswith("pyspark.sql") and "tags" in getattr(feedback, "columns", []):
         from pyspark.sql import functions as F

@@ -68,6 +68,8 @@ DFG_COLUMNS = [
     "customers",
     "share",
     "kind",
+    "source_phase",
+    "target_phase",
 ]
 VARIANT_COLUMNS = ["rank", "variant", "steps", "length", "customers", "share", "cumulative"]
 START, END = "__start__", "__end__"
@@ -158,6 +160,16 @@ def _phase_rank(project: JourneyProject | None, by: str) -> dict[str, int]:
     return {}
 
 
+def _rank_of(value: str, rank: dict[str, int]) -> float:
+    """Position of a step in the designed order (-1 for Start, 99 for End, NaN unknown)."""
+    if value == START:
+        return -1.0
+    if value == END:
+        return 99.0
+    found = rank.get(value)
+    return float("nan") if found is None else float(found)
+
+
 def _edge_kind(a: str, b: str, rank: dict[str, int]) -> str:
     if a == START:
         return "start"
@@ -170,7 +182,7 @@ def _edge_kind(a: str, b: str, rank: dict[str, int]) -> str:
         return "back"
     if rb > ra + 1:
         return "skip"
-    return "forward"
+    return "forward" if rb > ra else "within"
 
 
 def directly_follows(
@@ -201,9 +213,12 @@ def directly_follows(
         One row per edge: ``source, target`` (values of ``by``; ``"__start__"`` and
         ``"__end__"`` for where journeys begin and end), their labels, ``transitions``
         (how often), ``customers`` (distinct customers with this edge), ``share``
-        (transitions / all transitions out of ``source``) and ``kind`` (``"forward"``,
-        ``"skip"``, ``"back"``, ``"start"``, ``"end"``, or ``"unknown"`` for steps the
-        map does not place). Most frequent first; ``attrs`` hold ``customers_total``.
+        (transitions / all transitions out of ``source``) and ``kind`` (``"forward"`` to
+        the next phase, ``"within"`` one phase, ``"skip"`` over phases, ``"back"`` to an
+        earlier phase, ``"start"``, ``"end"``, or ``"unknown"`` for steps the
+        map does not place), ``source_phase, target_phase`` (position of the step's
+        phase in the designed order; -1 Start, 99 End, NaN when the map does not place
+        it). Most frequent first; ``attrs`` hold ``customers_total``.
     """
     proj = _project(project)
     with open_events(events, need=("customer_id", "timestamp"), name="events") as ev:
@@ -252,6 +267,8 @@ def directly_follows(
     out["kind"] = [
         _edge_kind(a, b, rank) for a, b in zip(out["source"], out["target"], strict=True)
     ]
+    out["source_phase"] = [_rank_of(v, rank) for v in out["source"]]
+    out["target_phase"] = [_rank_of(v, rank) for v in out["target"]]
     out = out.sort_values(["transitions", "source", "target"], ascending=[False, True, True])
     out = out[DFG_COLUMNS].reset_index(drop=True)
     back = int(out.loc[out["kind"] == "back", "transitions"].sum())
@@ -646,6 +663,10 @@ def _assemble(
     )
 
 
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
 HIDDEN_COLUMNS = ["finding", "kind", "id", "name", "channel", "phase", "events", "customers"]
 
 
@@ -682,10 +703,10 @@ def hidden_touchpoints(events: Any, project: Any) -> pd.DataFrame:
                 step_expr(ev, "touchpoint") if ev.has("touchpoint") and key != "touchpoint" else k
             )
             chan = step_expr(ev, "channel") if ev.has("channel") else d.text("NULL")
-            phase = step_expr(ev, "phase") if ev.has("phase") else d.text("NULL")
+            ph = step_expr(ev, "phase") if ev.has("phase") else d.text("NULL")
             parts.append(
                 f"SELECT 'touchpoint' AS kind, {k} AS id, max({name}) AS name, "
-                f"max({chan}) AS channel, max({phase}) AS phase, count(*) AS events, "
+                f"max({chan}) AS channel, max({ph}) AS phase, count(*) AS events, "
                 f"count(DISTINCT {ev.q('customer_id')}) AS customers "
                 f"FROM {ev.rel} WHERE {k} IS NOT NULL GROUP BY {k}"
             )
@@ -705,9 +726,9 @@ def hidden_touchpoints(events: Any, project: Any) -> pd.DataFrame:
     map_channels = {tp.channel.casefold() for tp in proj.touchpoints}
     seen_tp: set[str] = set()
     seen_ch: set[str] = set()
-    for r in found.itertuples(index=False):
-        ident = str(r.id)
-        if r.kind == "touchpoint":
+    for r in found.to_dict("records") if len(found) else []:
+        ident = str(r["id"])
+        if r["kind"] == "touchpoint":
             known = ident in map_ids if key == "touchpoint_id" else ident.casefold() in map_names
             seen_tp.add(ident if key == "touchpoint_id" else ident.casefold())
         else:
@@ -715,7 +736,7 @@ def hidden_touchpoints(events: Any, project: Any) -> pd.DataFrame:
             seen_ch.add(ident.casefold())
         if known:
             continue
-        phase = None if r.phase is None or pd.isna(r.phase) else str(r.phase)
+        phase: str | None = None if _missing(r["phase"]) else str(r["phase"])
         if phase is not None:
             try:
                 phase = pm.name_of(pm.resolve(phase))
@@ -724,13 +745,13 @@ def hidden_touchpoints(events: Any, project: Any) -> pd.DataFrame:
         rows.append(
             {
                 "finding": "data_only",
-                "kind": r.kind,
+                "kind": r["kind"],
                 "id": ident,
-                "name": str(r.name) if r.name is not None and not pd.isna(r.name) else ident,
-                "channel": None if r.channel is None or pd.isna(r.channel) else str(r.channel),
+                "name": ident if _missing(r["name"]) else str(r["name"]),
+                "channel": None if _missing(r["channel"]) else str(r["channel"]),
                 "phase": phase,
-                "events": int(r.events),
-                "customers": int(r.customers),
+                "events": int(r["events"]),
+                "customers": int(r["customers"]),
             }
         )
     if key is not None:

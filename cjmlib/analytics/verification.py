@@ -115,7 +115,7 @@ def decide_status(
     See the module docstring for the rules; ``today`` is the day of the verification.
     """
     last = _last_confirmation(rule, history)
-    base = {
+    base: dict[str, Any] = {
         "rule_id": rule.id,
         "value": figure.value,
         "low": figure.low,
@@ -373,7 +373,10 @@ def describe_rule(project: JourneyProject, rule: EvidenceRule) -> str:
         what = t("living_map.describe.theme_share", theme=rule.theme)
     else:
         what = t(f"living_map.metric.{rule.metric}")
-    op = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}[rule.comparison]
+    # Strict comparisons in words: "<" and ">" do not survive every label cleaner.
+    op = {">=": "≥", "<=": "≤"}.get(rule.comparison) or t(
+        f"living_map.describe.{'above' if rule.comparison == '>' else 'below'}"
+    )
     text = f"{what}{where} {op} {format_value(rule.metric, rule.threshold)}"
     if rule.segment:
         groups = {s.id: s.name for s in project.segments}
@@ -414,6 +417,7 @@ def _claim_name(project: JourneyProject, rule: EvidenceRule) -> str:
 TABLE_KEYS = (
     "claim",
     "kind",
+    "title",
     "rule",
     "value",
     "interval",
@@ -427,7 +431,8 @@ TABLE_KEYS = (
 def verification_table(workbook: Any, verification: Any = None) -> pd.DataFrame:
     """The results of a verification as a German table, most urgent first.
 
-    One row per rule: claim, kind of claim, the rule in words, the figure with its 95 %
+    One row per rule: claim, kind of claim, the rule's title and what it measures, the
+    figure with its 95 %
     interval and count, the status and why, the date of the newest data.
     """
     project = _project(workbook)
@@ -442,6 +447,7 @@ def verification_table(workbook: Any, verification: Any = None) -> pd.DataFrame:
             {
                 "claim": _claim_name(project, rule),
                 "kind": t(f"living_map.claim.{rule.claim}"),
+                "title": rule.title,
                 "rule": describe_rule(project, rule),
                 "value": format_value(rule.metric, result.value),
                 "interval": format_interval(rule.metric, result.low, result.high),
@@ -457,11 +463,12 @@ def verification_table(workbook: Any, verification: Any = None) -> pd.DataFrame:
     frame = frame.rename(columns={k: t(f"living_map.table.{k}") for k in TABLE_KEYS})
     frame = frame.reset_index(drop=True)
     counts = {s: int((frame[t("living_map.table.status")] == s).sum()) for s in STATUSES}
+    title = "–"
+    if record is not None:
+        date = record.checked_on.strftime("%d.%m.%Y")
+        title = record.title if date in record.title else f"{record.title} ({date})"
     frame.attrs["explanation"] = t(
-        "living_map.table.summary",
-        title=record.title if record else "–",
-        date=record.checked_on.strftime("%d.%m.%Y") if record else "–",
-        **{STATUS_CODE[k]: v for k, v in counts.items()},
+        "living_map.table.summary", title=title, **{STATUS_CODE[k]: v for k, v in counts.items()}
     )
     return frame
 

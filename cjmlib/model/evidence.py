@@ -37,9 +37,9 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Final, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
@@ -62,7 +62,10 @@ SwitchKind = Literal["online", "device"]
 Status = Literal["bestätigt", "widerlegt", "veraltet", "ohne Beleg"]
 #: The statuses in the order a review should look at them (most urgent first).
 STATUSES: tuple[str, ...] = ("widerlegt", "veraltet", "ohne Beleg", "bestätigt")
-CONFIRMED, REFUTED, STALE, UNEVIDENCED = "bestätigt", "widerlegt", "veraltet", "ohne Beleg"
+CONFIRMED: Final = "bestätigt"
+REFUTED: Final = "widerlegt"
+STALE: Final = "veraltet"
+UNEVIDENCED: Final = "ohne Beleg"
 #: An ASCII code per status (message keys, CSS classes, chart fields).
 STATUS_CODE: dict[str, str] = {
     CONFIRMED: "confirmed",
@@ -149,17 +152,28 @@ class EvidenceRule(CJMModel):
     note: Text = ""
 
     @model_validator(mode="after")
-    def _check_metric(self) -> EvidenceRule:
+    def _check_metric(self, info: ValidationInfo) -> EvidenceRule:
+        # A form checks one field at a time on a blank rule (``model_construct``): the
+        # cross-field checks wait until the rule is whole, and on an assignment they
+        # report only a problem of the field being assigned.
+        if any(not hasattr(self, f) for f in ("title", "metric", "threshold")):
+            return self
+        problem = self._metric_problem()
+        if problem is not None and info.field_name in (None, problem.field):
+            raise problem
+        return self
+
+    def _metric_problem(self) -> CJMError | None:
         metric = self.metric
         name = t(f"living_map.metric.{metric}")
         if metric in ("drop_off", "time_between"):
             missing = [f for f in ("step_from", "step_to") if not getattr(self, f)]
             if missing:
-                raise _rule_error("steps_missing", self, missing[0], metric=name, by=self.by)
+                return _rule_error("steps_missing", self, missing[0], metric=name, by=self.by)
             if self.step_from.casefold() == self.step_to.casefold():
-                raise _rule_error("steps_same", self, "step_to", step=self.step_from)
+                return _rule_error("steps_same", self, "step_to", step=self.step_from)
         if metric == "theme_share" and not self.theme:
-            raise _rule_error("theme_missing", self, "theme")
+            return _rule_error("theme_missing", self, "theme")
         lo, hi = METRIC_RANGE[metric]
         if (
             self.threshold != self.threshold
@@ -171,7 +185,7 @@ class EvidenceRule(CJMModel):
                 if hi is not None
                 else t("living_map.rule.range_open", lo=_num(lo))
             )
-            raise CJMError(
+            return CJMError(
                 t(
                     "living_map.rule.threshold",
                     title=self.title,
@@ -184,7 +198,7 @@ class EvidenceRule(CJMModel):
                 value=self.threshold,
                 allowed=allowed,
             )
-        return self
+        return None
 
     @property
     def source(self) -> str:

@@ -13,6 +13,12 @@ from cjmlib.analytics.events import explain_report, load_events, map_events, val
 from cjmlib.analytics.experiments import ABTestResult, ab_test, explain_sample_size, sample_size
 from cjmlib.analytics.feedback_text import count_themes, tag_feedback
 from cjmlib.analytics.funnels import funnel
+from cjmlib.analytics.lived import (
+    compare_design,
+    directly_follows,
+    hidden_touchpoints,
+    journey_variants,
+)
 from cjmlib.analytics.moments import find_moments_of_truth
 from cjmlib.analytics.needs import score_needs
 from cjmlib.analytics.paths import time_between_steps, top_paths, transition_matrix
@@ -42,22 +48,33 @@ from cjmlib.analytics.survey import (
 )
 from cjmlib.analytics.switches import compare_switchers, count_switches
 from cjmlib.analytics.touches import first_last_touch
+from cjmlib.analytics.verification import (
+    claim_statuses,
+    compare_verifications,
+    revisit_first,
+    verification_table,
+    verify_map,
+)
 
 __all__ = [
     "ABTestResult",
     "EventLog",
     "ab_test",
     "build_customer_features",
+    "claim_statuses",
     "cluster_customers",
     "cluster_stability",
+    "compare_design",
     "compare_segments",
     "compare_switchers",
+    "compare_verifications",
     "compute_ces",
     "compute_csat",
     "compute_nps",
     "count_switches",
     "count_themes",
     "describe_clusters",
+    "directly_follows",
     "draft_personas",
     "drop_identifiers",
     "emotion_from_survey",
@@ -66,11 +83,14 @@ __all__ = [
     "find_moments_of_truth",
     "first_last_touch",
     "funnel",
+    "hidden_touchpoints",
+    "journey_variants",
     "load_events",
     "make_shareable",
     "map_events",
     "pseudonymise",
     "retention_by_cohort",
+    "revisit_first",
     "sample_size",
     "scan_events",
     "score_needs",
@@ -82,4 +102,6 @@ __all__ = [
     "top_paths",
     "transition_matrix",
     "validate_events",
+    "verification_table",
+    "verify_map",
 ]

@@ -13,6 +13,7 @@ from cjmlib.io.tables import (
     read_table,
     table_frame,
 )
+from cjmlib.io.verification_report import save_verification_report, verification_report
 
 __all__ = [
     "ImportResult",
@@ -31,5 +32,7 @@ __all__ = [
     "project_tables",
     "read_table",
     "save_chart",
+    "save_verification_report",
     "table_frame",
+    "verification_report",
 ]

@@ -17,6 +17,7 @@ from cjmlib.widgets.boards import (
     PainPointBoard,
     SolutionBoard,
 )
+from cjmlib.widgets.evidence import RuleBuilder
 from cjmlib.widgets.goal import GoalBuilder, SegmentEditor
 from cjmlib.widgets.learning import Checklist, KnowledgeCheck, ProgressOverview, Question
 from cjmlib.widgets.needs import NeedsMatrix
@@ -41,6 +42,7 @@ __all__ = [
     "ProgressOverview",
     "Question",
     "RecordEditor",
+    "RuleBuilder",
     "SegmentEditor",
     "SolutionBoard",
     "StatusLine",

@@ -1,23 +1,27 @@
-"""Benchmark: closed 5-step funnel and top-20 paths of length 3 on a 10-million-event log.
+"""Honest benchmark of the analytics engine: whole processes, from Parquet file to answer.
 
-Compares, in one run, three implementations that must give identical results:
+Usage (the full sizes need an idle 2-core machine; smoke-test small)::
 
-* ``cjmlib``  – ``cjmlib.analytics.funnel`` / ``top_paths`` (numpy on categorical codes),
-* ``pandas``  – a straightforward pandas baseline (sort, groupby, shift, merge),
-* ``duckdb``  – a DuckDB SQL baseline on an in-memory table (all cores DuckDB wants).
+    .venv/bin/python benchmarks/bench_analytics.py --events 200000 --runs 5
+    .venv/bin/python benchmarks/bench_analytics.py --events 10000000 100000000 --runs 5 --write
 
-Every (implementation, task) runs in its own subprocess, so peak memory
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is that implementation's alone. Load time
-(Parquet -> DataFrame or DuckDB table) is reported separately from the task time; the task
-time is the best of ``--repeat`` runs. The event log is generated deterministically with
-vectorised numpy and cached as Parquet under ``benchmarks/results/`` (git-ignored).
+What is measured
+----------------
+Each measurement is one fresh Python process that imports its library, reads the
+Parquet file and prints the answer: ``cjmlib`` (``funnel``/``top_paths`` on the file),
+hand-written DuckDB SQL on the file, and Polars' lazy API on the file. Nothing the user
+pays is left out: interpreter start, imports, reading and computing are all inside the
+wall time. Runs are interleaved (every round runs every contender once, in a shuffled
+order), the table shows the median of ``--runs`` rounds and the peak resident memory of
+the process (``os.wait4``'s ``ru_maxrss`` of that very child). The answers of the three
+are compared before any figure is reported.
 
-Usage::
+The data is the shipped sample log of the running case (``einzelhandel``, 60,234 events of
+7,500 customers) multiplied with new customer ids and shifted times until it has the
+asked number of events, written once to ``--data-dir`` as Parquet (no downloads).
 
-    .venv/bin/python benchmarks/bench_analytics.py            # 10 M events
-    .venv/bin/python benchmarks/bench_analytics.py --events 1000000 --repeat 1
-
-Not a test: it prints figures and checks that the three agree; it asserts no timing.
+Tasks: a closed 5-step funnel and the top 20 paths of length 3 (repeats collapsed), both
+on the ``touchpoint`` column; and the time of ``import cjmlib.analytics``.
 """
 
 from __future__ import annotations
@@ -25,391 +29,333 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
-ROOT = HERE.parent
-
-TOUCHPOINTS = [
-    # (name, phase, online, device)
-    ("Social-Media-Anzeige", "bewusstsein", True, "Smartphone"),
-    ("Plakat", "bewusstsein", False, "Vor Ort"),
-    ("Empfehlung", "bewusstsein", False, "Vor Ort"),
-    ("Newsletter", "bewusstsein", True, "Desktop"),
-    ("Suchmaschine", "ueberlegung", True, "Desktop"),
-    ("Vergleichsportal", "ueberlegung", True, "Desktop"),
-    ("Produktseite", "ueberlegung", True, "Smartphone"),
-    ("Bewertungen", "ueberlegung", True, "Smartphone"),
-    ("Filialbesuch", "entscheidung", False, "Vor Ort"),
-    ("Beratung Hotline", "entscheidung", False, "Telefon"),
-    ("Chat", "entscheidung", True, "Desktop"),
-    ("Warenkorb", "entscheidung", True, "Desktop"),
-    ("Kasse", "kauf", True, "Desktop"),
-    ("Kasse Filiale", "kauf", False, "Vor Ort"),
-    ("Bestellbestätigung", "kauf", True, "Smartphone"),
-    ("Lieferung", "nachkauf", False, "Vor Ort"),
-    ("Retoure", "nachkauf", True, "Desktop"),
-    ("Kundenkonto", "nachkauf", True, "Smartphone"),
-    ("Service-Hotline", "nachkauf", False, "Telefon"),
-    ("Bewertung abgeben", "nachkauf", True, "Smartphone"),
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "benchmarks" / "README.md"
+START = "<!-- bench_analytics:start -->"
+END = "<!-- bench_analytics:end -->"
+STEPS = [
+    "Suchmaschine",
+    "Produktseite mit Größentabelle",
+    "Warenkorb und Checkout",
+    "Bestellung abgeschlossen",
+    "Versandbestätigung und Sendungsverfolgung",
 ]
-FUNNEL_STEPS = ["Social-Media-Anzeige", "Produktseite", "Warenkorb", "Kasse", "Bestellbestätigung"]
-WINDOW_DAYS = 30
-PATH_LENGTH, PATH_N = 3, 20
+
+# -- the contenders: each is a complete program -----------------------------------------------
+CJMLIB_FUNNEL = """
+import json, sys
+from cjmlib.analytics import funnel
+steps = json.loads(sys.argv[2])
+print(json.dumps(funnel(sys.argv[1], steps, by="touchpoint")["customers"].tolist()))
+"""
+CJMLIB_PATHS = """
+import json, sys
+from cjmlib.analytics import top_paths
+out = top_paths(sys.argv[1], length=3, n=20, by="touchpoint")
+print(json.dumps([[list(s), int(c)] for s, c in zip(out["steps"], out["customers"])]))
+"""
+DUCKDB_FUNNEL = """
+import json, sys
+import duckdb
+duckdb.execute("SET enable_progress_bar = false")
+steps = json.loads(sys.argv[2])
+params = [sys.argv[1], *steps, *steps]
+row = duckdb.execute('''
+WITH e AS (SELECT customer_id, timestamp, touchpoint FROM read_parquet(?)
+           WHERE touchpoint IN (?, ?, ?, ?, ?)),
+s1 AS (SELECT customer_id, min(timestamp) AS t FROM e WHERE touchpoint = ? GROUP BY ALL),
+s2 AS (SELECT e.customer_id, min(e.timestamp) AS t FROM e JOIN s1 USING (customer_id)
+       WHERE e.touchpoint = ? AND e.timestamp >= s1.t GROUP BY ALL),
+s3 AS (SELECT e.customer_id, min(e.timestamp) AS t FROM e JOIN s2 USING (customer_id)
+       WHERE e.touchpoint = ? AND e.timestamp >= s2.t GROUP BY ALL),
+s4 AS (SELECT e.customer_id, min(e.timestamp) AS t FROM e JOIN s3 USING (customer_id)
+       WHERE e.touchpoint = ? AND e.timestamp >= s3.t GROUP BY ALL),
+s5 AS (SELECT e.customer_id, min(e.timestamp) AS t FROM e JOIN s4 USING (customer_id)
+       WHERE e.touchpoint = ? AND e.timestamp >= s4.t GROUP BY ALL)
+SELECT (FROM s1 SELECT count(*)), (FROM s2 SELECT count(*)), (FROM s3 SELECT count(*)),
+       (FROM s4 SELECT count(*)), (FROM s5 SELECT count(*))
+''', params).fetchone()
+print(json.dumps(list(row)))
+"""
+DUCKDB_PATHS = """
+import json, sys
+import duckdb
+duckdb.execute("SET enable_progress_bar = false")
+rows = duckdb.execute('''
+WITH e AS (SELECT customer_id AS c, timestamp AS t, touchpoint AS s FROM read_parquet(?)
+           WHERE touchpoint IS NOT NULL),
+d AS (FROM (SELECT *, lag(s) OVER (PARTITION BY c ORDER BY t, s) AS p FROM e)
+      WHERE p IS NULL OR p <> s),
+g AS (SELECT c, s AS s1, lead(s) OVER w AS s2, lead(s, 2) OVER w AS s3 FROM d
+      WINDOW w AS (PARTITION BY c ORDER BY t, s))
+SELECT s1, s2, s3, count(DISTINCT c) AS n FROM g WHERE s3 IS NOT NULL
+GROUP BY s1, s2, s3 ORDER BY n DESC, concat_ws(' → ', s1, s2, s3) LIMIT 20
+''', [sys.argv[1]]).fetchall()
+print(json.dumps([[[a, b, c], int(n)] for a, b, c, n in rows]))
+"""
+POLARS_FUNNEL = """
+import json, sys
+import polars as pl
+steps = json.loads(sys.argv[2])
+e = (pl.scan_parquet(sys.argv[1]).select("customer_id", "timestamp", "touchpoint")
+     .filter(pl.col("touchpoint").is_in(steps)))
+prev = (e.filter(pl.col("touchpoint") == steps[0]).group_by("customer_id")
+        .agg(pl.col("timestamp").min().alias("t")))
+levels = [prev]
+for step in steps[1:]:
+    prev = (e.filter(pl.col("touchpoint") == step).join(prev, on="customer_id")
+            .filter(pl.col("timestamp") >= pl.col("t")).group_by("customer_id")
+            .agg(pl.col("timestamp").min().alias("t")))
+    levels.append(prev)
+counts = pl.collect_all([lv.select(pl.len()) for lv in levels])
+print(json.dumps([int(c.item()) for c in counts]))
+"""
+POLARS_PATHS = """
+import json, sys
+import polars as pl
+s = pl.col("touchpoint")
+d = (pl.scan_parquet(sys.argv[1]).select("customer_id", "timestamp", "touchpoint")
+     .filter(s.is_not_null()).sort("customer_id", "timestamp", "touchpoint")
+     .filter((s != s.shift(1).over("customer_id")) | s.shift(1).over("customer_id").is_null())
+     .with_columns(s2=s.shift(-1).over("customer_id"), s3=s.shift(-2).over("customer_id"))
+     .filter(pl.col("s3").is_not_null())
+     .group_by("touchpoint", "s2", "s3").agg(n=pl.col("customer_id").n_unique())
+     .with_columns(path=pl.concat_str(["touchpoint", "s2", "s3"], separator=" → "))
+     .sort(["n", "path"], descending=[True, False]).head(20).collect())
+rows = d.select("touchpoint", "s2", "s3", "n").rows()
+print(json.dumps([[[a, b, c], int(n)] for a, b, c, n in rows]))
+"""
+CONTENDERS = {
+    "funnel": {"cjmlib": CJMLIB_FUNNEL, "duckdb": DUCKDB_FUNNEL, "polars": POLARS_FUNNEL},
+    "paths": {"cjmlib": CJMLIB_PATHS, "duckdb": DUCKDB_PATHS, "polars": POLARS_PATHS},
+}
+TASK_NAMES = {"funnel": "closed 5-step funnel", "paths": "top-20 paths of length 3"}
 
 
-# --------------------------------------------------------------------------- data
-def generate(n_events: int, seed: int = 0) -> pd.DataFrame:
-    """Return a deterministic, shuffled event log of about ``n_events`` rows."""
-    rng = np.random.default_rng(seed)
-    n_customers = max(n_events // 10, 1)
-    sizes = rng.poisson(9, n_customers) + 1
-    scale = n_events / sizes.sum()
-    sizes = np.maximum(np.round(sizes * scale).astype(np.int64), 1)
-    sizes[-1] += n_events - sizes.sum()
-    sizes[-1] = max(sizes[-1], 1)
-    n = int(sizes.sum())
-    cust = np.repeat(np.arange(n_customers, dtype=np.int32), sizes)
-    first = np.repeat(np.cumsum(sizes) - sizes, sizes)
-    rank = (np.arange(n) - first) / np.repeat(sizes, sizes)  # 0..1 within the journey
-    k = len(TOUCHPOINTS)
-    # Journeys drift from early to late touchpoints, with noise and jumps.
-    base = rank * k + rng.normal(0, 3.0, n)
-    jump = rng.random(n) < 0.15
-    tp = np.where(jump, rng.integers(0, k, n), np.clip(base, 0, k - 1)).astype(np.int8)
-    start = rng.integers(0, 365 * 86400, n_customers)
-    gaps = rng.integers(1, 5 * 86400, n)  # >= 1 s, so times are unique within a customer
-    gaps[first == np.arange(n)] = 0
-    csum = np.cumsum(gaps)
-    offset = csum - np.repeat(csum[np.cumsum(sizes) - sizes], sizes)
-    seconds = np.repeat(start, sizes) + offset
-    ts = np.datetime64("2024-01-01T00:00:00", "s") + seconds.astype("timedelta64[s]")
-    names = np.array([f"K{i:07d}" for i in range(n_customers)], dtype=object)
-    tp_names = [t[0] for t in TOUCHPOINTS]
-    phases = [t[1] for t in TOUCHPOINTS]
-    value = np.where(np.isin(tp, [12, 13]), np.round(rng.gamma(2.0, 40.0, n), 2), np.nan)
-    frame = pd.DataFrame(
-        {
-            "customer_id": pd.Categorical.from_codes(cust, categories=names),
-            "timestamp": ts.astype("datetime64[ns]"),
-            "touchpoint": pd.Categorical.from_codes(tp, categories=tp_names),
-            "phase": pd.Categorical.from_codes(tp, categories=phases, validate=False)
-            if len(set(phases)) == len(phases)
-            else pd.Categorical(np.array(phases)[tp]),
-            "online": np.array([t[2] for t in TOUCHPOINTS])[tp],
-            "device": pd.Categorical(np.array([t[3] for t in TOUCHPOINTS])[tp]),
-            "value": value,
-        }
+# -- data -------------------------------------------------------------------------------------
+def make_data(n_events: int, folder: Path) -> Path:
+    """The sample log multiplied to ``n_events`` rows, written once as Parquet."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    path = folder / f"events_{n_events}.parquet"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    src = ROOT / "cjmlib" / "datasets" / "data" / "einzelhandel_events.parquet"
+    base = pq.read_table(src).select(
+        ["customer_id", "timestamp", "touchpoint_id", "touchpoint", "phase", "channel", "device"]
     )
-    order = rng.permutation(n)  # not pre-sorted: every implementation must sort
-    return frame.iloc[order].reset_index(drop=True)
-
-
-def data_path(n_events: int, seed: int) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"events_{n_events}_seed{seed}.parquet"
-    if not path.exists():
-        t0 = time.perf_counter()
-        frame = generate(n_events, seed)
-        frame.to_parquet(path, index=False)
-        print(f"generated {len(frame):,} events in {time.perf_counter() - t0:.1f} s -> {path}")
+    base = base.cast(
+        pa.schema(
+            [
+                ("customer_id", pa.string()),
+                ("timestamp", pa.timestamp("us")),
+                *[(c, pa.string()) for c in base.column_names[2:]],
+            ]
+        )
+    )
+    tmp = path.with_suffix(".tmp")
+    written, copy = 0, 0
+    with pq.ParquetWriter(tmp, base.schema, compression="zstd") as writer:
+        while written < n_events:
+            take = min(len(base), n_events - written)
+            part = base.slice(0, take)
+            ids = pc.binary_join_element_wise(part["customer_id"], pa.scalar(f"-{copy}"), "")
+            shift = pa.scalar(copy % 97 * 3_600_000_000, pa.duration("us"))
+            times = pc.add(part["timestamp"], shift)
+            part = part.set_column(0, "customer_id", ids).set_column(1, "timestamp", times)
+            writer.write_table(part, row_group_size=1_000_000)
+            written += take
+            copy += 1
+    tmp.rename(path)
     return path
 
 
-# --------------------------------------------------------------------------- cjmlib
-def cjmlib_funnel(df):
-    from cjmlib.analytics import funnel
-
-    out = funnel(df, FUNNEL_STEPS, by="touchpoint", closed=True, window=f"{WINDOW_DAYS}D")
-    return [int(x) for x in out["customers"]]
-
-
-def cjmlib_paths(df):
-    from cjmlib.analytics import top_paths
-
-    out = top_paths(df, length=PATH_LENGTH, n=PATH_N, by="touchpoint")
-    return [[p, int(c)] for p, c in zip(out["path"], out["customers"], strict=True)]
-
-
-# --------------------------------------------------------------------------- pandas
-def pandas_funnel(df):
-    """Straightforward pandas: filter, first entry per customer, merge step by step."""
-    window = pd.Timedelta(days=WINDOW_DAYS)
-    ev = df.loc[df["touchpoint"].isin(FUNNEL_STEPS), ["customer_id", "timestamp", "touchpoint"]]
-    ev = ev.assign(customer_id=ev["customer_id"].cat.codes)
-    cur = (
-        ev[ev["touchpoint"] == FUNNEL_STEPS[0]]
-        .groupby("customer_id")["timestamp"]
-        .min()
-        .rename("t")
-        .reset_index()
-    )
-    cur["entry"] = cur["t"]
-    counts = [len(cur)]
-    for step in FUNNEL_STEPS[1:]:
-        nxt = ev[ev["touchpoint"] == step].merge(cur, on="customer_id")
-        nxt = nxt[(nxt["timestamp"] > nxt["t"]) & (nxt["timestamp"] - nxt["entry"] <= window)]
-        cur = (
-            nxt.groupby("customer_id")
-            .agg(t=("timestamp", "min"), entry=("entry", "first"))
-            .reset_index()
+# -- measuring --------------------------------------------------------------------------------
+def run_with_rusage(code: str, args: list[str]) -> tuple[float, float, str, float]:
+    """Run ``code`` in a fresh process; return (wall seconds, peak RSS in MiB of that very
+    process from ``os.wait4``, last line of its output, CPU seconds user + system)."""
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    out_file = ROOT / "benchmarks" / f".out_{os.getpid()}.txt"
+    err_file = out_file.with_suffix(".err")
+    start = time.perf_counter()
+    with open(out_file, "wb") as out, open(err_file, "wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, *args], stdout=out, stderr=err, env=env, cwd=ROOT
         )
-        counts.append(len(cur))
-    return counts
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    text = out_file.read_text(encoding="utf-8", errors="replace").strip()
+    problems = err_file.read_text(encoding="utf-8", errors="replace")
+    out_file.unlink()
+    err_file.unlink()
+    if proc.returncode != 0:
+        raise RuntimeError(f"contender failed:\n{problems[-2000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss / 1024, text.splitlines()[-1] if text else "", cpu
 
 
-def pandas_paths(df):
-    """Straightforward pandas: sort, drop repeats with shift, build 3-grams with shift."""
-    ev = df[["customer_id", "timestamp", "touchpoint"]].copy()
-    ev["customer_id"] = ev["customer_id"].cat.codes
-    ev["touchpoint"] = ev["touchpoint"].astype(str)
-    ev = ev.sort_values(["customer_id", "timestamp"], kind="stable")
-    g = ev.groupby("customer_id")["touchpoint"]
-    ev = ev[ev["touchpoint"] != g.shift(1)]
-    g = ev.groupby("customer_id")["touchpoint"]
-    ev = ev.assign(b=g.shift(-1), c=g.shift(-2)).dropna(subset=["c"])
-    ev["path"] = ev["touchpoint"] + " → " + ev["b"] + " → " + ev["c"]
-    counts = ev.drop_duplicates(["customer_id", "path"]).groupby("path").size()
-    top = (
-        counts.rename("customers")
-        .reset_index()
-        .sort_values(["customers", "path"], ascending=[False, True])
-        .head(PATH_N)
-    )
-    return [[p, int(c)] for p, c in zip(top["path"], top["customers"], strict=True)]
-
-
-# --------------------------------------------------------------------------- duckdb
-def _duck_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def duckdb_funnel(con):
-    steps = FUNNEL_STEPS
-    parts = [
-        "e AS (SELECT customer_id AS c, timestamp AS ts, touchpoint AS tp FROM events "
-        f"WHERE touchpoint IN ({', '.join(map(_duck_literal, steps))}))",
-        "s1 AS (SELECT c, min(ts) AS t, min(ts) AS entry FROM e "
-        f"WHERE tp = {_duck_literal(steps[0])} GROUP BY c)",
-    ]
-    for i, step in enumerate(steps[1:], start=2):
-        parts.append(
-            f"s{i} AS (SELECT e.c, min(e.ts) AS t, any_value(p.entry) AS entry FROM e "
-            f"JOIN s{i - 1} p ON e.c = p.c WHERE e.tp = {_duck_literal(step)} AND e.ts > p.t "
-            f"AND e.ts <= p.entry + INTERVAL {WINDOW_DAYS} DAY GROUP BY e.c)"
+def import_time(runs: int) -> dict[str, float]:
+    """Median wall time of ``import cjmlib.analytics`` in a fresh process, and of
+    ``python -c pass``, plus ``-X importtime``'s cumulative figure."""
+    walls, bare, cumulative = [], [], []
+    for _ in range(runs):
+        walls.append(run_with_rusage("import cjmlib.analytics", [])[0])
+        bare.append(run_with_rusage("pass", [])[0])
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import cjmlib.analytics"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
-    select = ", ".join(f"(SELECT count(*) FROM s{i})" for i in range(1, len(steps) + 1))
-    row = con.execute("WITH " + ",\n".join(parts) + f"\nSELECT {select}").fetchone()
-    return [int(x) for x in row]
-
-
-def duckdb_paths(con):
-    sql = f"""
-    WITH s AS (
-        SELECT customer_id AS c, timestamp AS ts, touchpoint AS tp,
-               lag(touchpoint) OVER (PARTITION BY customer_id ORDER BY timestamp) AS prev
-        FROM events),
-    d AS (SELECT c, ts, tp FROM s WHERE prev IS NULL OR prev <> tp),
-    g AS (
-        SELECT c, tp AS a,
-               lead(tp, 1) OVER (PARTITION BY c ORDER BY ts) AS b,
-               lead(tp, 2) OVER (PARTITION BY c ORDER BY ts) AS z
-        FROM d)
-    SELECT a || ' → ' || b || ' → ' || z AS path, count(DISTINCT c) AS customers
-    FROM g WHERE z IS NOT NULL
-    GROUP BY ALL ORDER BY customers DESC, path LIMIT {PATH_N}
-    """
-    return [[p, int(c)] for p, c in con.execute(sql).fetchall()]
-
-
-# --------------------------------------------------------------------------- worker
-def _status_mb(field: str) -> float:
-    """Read VmHWM (peak) or VmRSS (current) of this process from /proc, in MB.
-
-    ``ru_maxrss`` is not used: Linux carries it over from the parent across fork/exec,
-    so a worker started by a large parent would report the parent's peak.
-    """
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _reset_peak() -> bool:
-    """Reset VmHWM to the current RSS (Linux >= 4.0), to measure the task's own peak."""
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def worker(impl: str, task: str, path: str, repeat: int) -> dict:
-    t_import = time.perf_counter()
-    if impl == "cjmlib":
-        import cjmlib.analytics  # noqa: F401 (import time is reported apart)
-    imported = time.perf_counter() - t_import
-    t0 = time.perf_counter()
-    if impl == "duckdb":
-        import duckdb
-
-        con = duckdb.connect()
-        con.execute(f"CREATE TABLE events AS SELECT * FROM read_parquet('{path}')")
-        data = con
-        threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
-    else:
-        import pyarrow as pa
-
-        data = pd.read_parquet(path)
-        # The Parquet reader keeps freed buffers in Arrow's memory pool; hand them back so
-        # that memory figures show the DataFrame, not the reader (same for both).
-        pa.default_memory_pool().release_unused()
-        threads = 1
-    load = time.perf_counter() - t0
-    load_peak = _status_mb("VmHWM")
-    rss_loaded = _status_mb("VmRSS")
-    reset = _reset_peak()
-    fn = {
-        ("cjmlib", "funnel"): cjmlib_funnel,
-        ("cjmlib", "paths"): cjmlib_paths,
-        ("pandas", "funnel"): pandas_funnel,
-        ("pandas", "paths"): pandas_paths,
-        ("duckdb", "funnel"): duckdb_funnel,
-        ("duckdb", "paths"): duckdb_paths,
-    }[impl, task]
-    walls, cpus, result = [], [], None
-    for _ in range(repeat):
-        c1, t1 = time.process_time(), time.perf_counter()
-        result = fn(data)
-        walls.append(time.perf_counter() - t1)
-        cpus.append(time.process_time() - c1)
-    best = int(np.argmin(walls))
+        lines = [ln for ln in proc.stderr.splitlines() if ln.rstrip().endswith("cjmlib.analytics")]
+        cumulative.append(int(lines[-1].split("|")[1]) / 1e6)
     return {
-        "impl": impl,
-        "task": task,
-        "threads": threads,
-        "import_s": imported,
-        "load_s": load,
-        "best_s": walls[best],
-        "median_s": float(np.median(walls)),
-        "cpu_s": cpus[best],
-        "rss_loaded_mb": rss_loaded,
-        "load_peak_mb": load_peak,
-        "task_peak_mb": _status_mb("VmHWM") if reset else float("nan"),
-        "peak_mb": max(load_peak, _status_mb("VmHWM")),
-        "result": result,
-        "loadavg": os.getloadavg()[0],
+        "process": statistics.median(walls),
+        "bare_python": statistics.median(bare),
+        "importtime": statistics.median(cumulative),
     }
 
 
-def run(args) -> None:
-    path = data_path(args.events, args.seed)
-    n_rows = pd.read_parquet(path, columns=["value"]).shape[0]
-    print(
-        f"event log: {n_rows:,} events, {path.stat().st_size / 1e6:.0f} MB parquet; "
-        f"{os.cpu_count()} CPU cores; repeat={args.repeat}"
-    )
+def normalise(task: str, text: str) -> object:
+    value = json.loads(text)
+    if task == "paths":
+        return sorted((tuple(p), n) for p, n in value)
+    return value
+
+
+def bench(n_events: int, runs: int, folder: Path, contenders: list[str]) -> list[dict[str, object]]:
+    path = make_data(n_events, folder)
     rows = []
-    for task in ("funnel", "paths"):
-        for impl in ("cjmlib", "pandas", "duckdb"):
-            proc = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--worker",
-                    impl,
-                    task,
-                    str(path),
-                    "--repeat",
-                    str(args.repeat),
-                ],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                check=False,
+    for task, programs in CONTENDERS.items():
+        args = [str(path), json.dumps(STEPS)]
+        times: dict[str, list[float]] = {name: [] for name in contenders}
+        cpus: dict[str, list[float]] = {name: [] for name in contenders}
+        peaks: dict[str, list[float]] = {name: [] for name in contenders}
+        answers: dict[str, object] = {}
+        for _ in range(runs):
+            order = list(contenders)
+            random.shuffle(order)
+            for name in order:
+                seconds, peak, out, cpu = run_with_rusage(programs[name], args)
+                times[name].append(seconds)
+                cpus[name].append(cpu)
+                peaks[name].append(peak)
+                try:
+                    answers[name] = normalise(task, out)
+                except ValueError:
+                    raise SystemExit(f"{task}: {name} printed no answer but {out!r}") from None
+        reference = answers.get("duckdb", next(iter(answers.values())))
+        for name, answer in answers.items():
+            if answer != reference:
+                raise SystemExit(f"{task}: {name} answers {answer}, duckdb {reference}")
+        for name in contenders:
+            rows.append(
+                {
+                    "events": n_events,
+                    "task": task,
+                    "contender": name,
+                    "median_s": statistics.median(times[name]),
+                    "cpu_s": statistics.median(cpus[name]),
+                    "peak_mib": max(peaks[name]),
+                    "runs": runs,
+                }
             )
-            if proc.returncode:
-                print(proc.stderr)
-                raise SystemExit(f"{impl}/{task} failed")
-            rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    table = pd.DataFrame(rows)
-    ok = True
-    for task in ("funnel", "paths"):
-        res = {r["impl"]: r["result"] for r in rows if r["task"] == task}
-        same = res["cjmlib"] == res["pandas"] == res["duckdb"]
-        ok &= same
-        print(f"{task}: identical results across cjmlib, pandas, duckdb: {same}")
-        if task == "funnel":
-            print(f"  funnel counts: {res['cjmlib']}")
-        else:
-            print(f"  top path: {res['cjmlib'][0]}")
-        if not same:
-            for impl, r in res.items():
-                print(f"  {impl}: {r[:5]}")
-    duck = table[table["impl"] == "duckdb"].set_index("task")["best_s"]
-    table["vs_duckdb"] = table["best_s"] / table["task"].map(duck)
-    show = table[
-        [
-            "task",
-            "impl",
-            "threads",
-            "load_s",
-            "best_s",
-            "median_s",
-            "cpu_s",
-            "vs_duckdb",
-            "rss_loaded_mb",
-            "task_peak_mb",
-            "peak_mb",
-            "loadavg",
-        ]
+        print(
+            f"{n_events:>12,} {TASK_NAMES[task]:26s} "
+            + "  ".join(
+                f"{r['contender']}={r['median_s']:.2f}s/cpu {r['cpu_s']:.2f}s"
+                f"/{r['peak_mib']:.0f}MiB"
+                for r in rows
+                if r["task"] == task and r["events"] == n_events
+            ),
+            flush=True,
+        )
+    return rows
+
+
+def table(rows: list[dict[str, object]], imports: dict[str, float], note: str) -> str:
+    lines = [
+        note,
+        "",
+        "| events | task | cjmlib | DuckDB SQL | Polars lazy | cjmlib / DuckDB | cjmlib / Polars "
+        "| CPU s cjmlib / DuckDB / Polars | peak MiB cjmlib / DuckDB / Polars |",
+        "|---:|---|---:|---:|---:|---:|---:|---|---|",
     ]
-    print()
-    print(
-        show.to_markdown(index=False, floatfmt=".2f")
-        if _has_tabulate()
-        else show.round(2).to_string(index=False)
-    )
-    out = RESULTS / f"bench_analytics_{args.events}.json"
-    out.write_text(
-        json.dumps({"events": n_rows, "rows": rows, "identical": ok}, indent=1, default=str)
-    )
-    print(f"\nfigures written to {out}")
-    if not ok:
-        raise SystemExit(1)
+    keys = sorted({(r["events"], r["task"]) for r in rows}, key=lambda k: (k[0], k[1]))
+    for events, task in keys:
+        by = {r["contender"]: r for r in rows if r["events"] == events and r["task"] == task}
+        cj, dk, pl_ = by.get("cjmlib"), by.get("duckdb"), by.get("polars")
+
+        def sec(r: dict[str, object] | None) -> str:
+            return "–" if r is None else f"{float(r['median_s']):.2f} s"
+
+        def ratio(a: dict[str, object] | None, b: dict[str, object] | None) -> str:
+            if a is None or b is None:
+                return "–"
+            return f"{float(a['median_s']) / float(b['median_s']):.2f}×"
+
+        peaks = " / ".join(
+            "–" if r is None else f"{float(r['peak_mib']):.0f}" for r in (cj, dk, pl_)
+        )
+        cpus = " / ".join("–" if r is None else f"{float(r['cpu_s']):.2f}" for r in (cj, dk, pl_))
+        lines.append(
+            f"| {int(events):,} | {TASK_NAMES[str(task)]} | {sec(cj)} | {sec(dk)} | {sec(pl_)} "
+            f"| {ratio(cj, dk)} | {ratio(cj, pl_)} | {cpus} | {peaks} |"
+        )
+    lines += [
+        "",
+        f"`import cjmlib.analytics` in a fresh process: {imports['process']:.2f} s wall "
+        f"(bare `python -c pass`: {imports['bare_python']:.2f} s; `-X importtime` "
+        f"cumulative: {imports['importtime']:.2f} s).",
+    ]
+    return "\n".join(lines)
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--events", type=int, default=10_000_000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--worker", nargs=3, metavar=("IMPL", "TASK", "PATH"))
-    args = parser.parse_args()
-    if args.worker:
-        impl, task, path = args.worker
-        sys.path.insert(0, str(ROOT))
-        print(json.dumps(worker(impl, task, path, args.repeat), default=str))
+def write_readme(text: str) -> None:
+    old = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
+    block = f"{START}\n{text}\n{END}"
+    if START in old and END in old:
+        head, rest = old.split(START, 1)
+        new = head + block + rest.split(END, 1)[1]
     else:
-        run(args)
+        new = old.rstrip() + "\n\n## Analytics engine (`bench_analytics.py`)\n\n" + block + "\n"
+    README.write_text(new, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Whole-process analytics benchmark.")
+    parser.add_argument("--events", type=int, nargs="+", default=[200_000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/cjmlib-bench"))
+    parser.add_argument("--contenders", nargs="+", default=["cjmlib", "duckdb", "polars"])
+    parser.add_argument("--write", action="store_true", help="write the table to README.md")
+    args = parser.parse_args(argv)
+    rows = []
+    for n in args.events:
+        rows += bench(n, args.runs, args.data_dir, args.contenders)
+    imports = import_time(args.runs)
+    note = (
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, medians of "
+        f"{args.runs} interleaved runs, command: `python benchmarks/bench_analytics.py "
+        f"--events {' '.join(map(str, args.events))} --runs {args.runs}`."
+    )
+    text = table(rows, imports, note)
+    print(text)
+    if args.write:
+        write_readme(text)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -12,13 +12,14 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 
 if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from numpy.typing import ArrayLike
+
     from cjmlib.analytics.engine import Events
 
 #: Fewer answers than this behind a figure earn a German warning.
@@ -47,6 +48,8 @@ def fmt_pct(share: float, digits: int = 1) -> str:
 
 def require_frame(data: object, name: str) -> pd.DataFrame:
     """Raise a German error unless ``data`` is a DataFrame."""
+    import pandas as pd
+
     if not isinstance(data, pd.DataFrame):
         raise CJMError(
             t("analytics.error.not_a_frame", name=name, kind=type(data).__name__),
@@ -154,6 +157,9 @@ def conversion_sql(ev: Events, conversion: str | None) -> str:
 
 def codes_of(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Return (integer codes, categories) of a column; missing values get code -1."""
+    import numpy as np
+    import pandas as pd
+
     if isinstance(series.dtype, pd.CategoricalDtype):
         cats = np.asarray(series.cat.categories, dtype=object)
         return np.asarray(series.cat.codes), cats
@@ -167,6 +173,8 @@ def conversion_mask(events: pd.DataFrame, conversion: str | None) -> np.ndarray:
     ``None`` means purchase events, i.e. rows with a ``value`` (revenue); a string is
     matched against ``touchpoint_id``, ``touchpoint`` and ``phase`` (case-insensitive).
     """
+    import numpy as np
+
     if conversion is None:
         if "value" not in events.columns:
             raise CJMError(t("analytics.error.no_conversion"), field="conversion")
@@ -193,9 +201,10 @@ def conversion_mask(events: pd.DataFrame, conversion: str | None) -> np.ndarray:
 
 
 def wilson(
-    successes: np.ndarray | float, n: np.ndarray | float, alpha: float = 0.05
+    successes: ArrayLike, n: ArrayLike, alpha: float = 0.05
 ) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for proportions (NaN where n == 0)."""
+    import numpy as np
     from statsmodels.stats.proportion import proportion_confint
 
     s = np.asarray(successes, dtype=float)

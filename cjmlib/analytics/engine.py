@@ -65,15 +65,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-
-import pandas as pd
 
 from cjmlib.analytics.dialect import DUCKDB, SPARK, Dialect
 from cjmlib.errors import CJMError
@@ -81,6 +80,7 @@ from cjmlib.messages import t
 
 if TYPE_CHECKING:
     import duckdb
+    import pandas as pd
 
 __all__ = ["Events", "configure", "engine_settings", "open_events"]
 
@@ -143,6 +143,7 @@ def engine_settings() -> dict[str, str]:
         "temp_directory": temp,
         "TimeZone": "Europe/Berlin",
         "preserve_insertion_order": "false",
+        "enable_progress_bar": "false",
     }
     if _SETTINGS.threads:
         out["threads"] = str(_SETTINGS.threads)
@@ -160,6 +161,26 @@ def duckdb_connect() -> duckdb.DuckDBPyConnection:
 
 
 _local = threading.local()
+_warmed = threading.Event()
+
+
+def _warm_up() -> None:
+    """Import pandas and read the message catalogue in a background thread.
+
+    A file is scanned by DuckDB, which releases the GIL while it works; meanwhile the
+    libraries for the (small) result table load. A script that asks one question of a
+    large file thus pays for them only once, in parallel (see benchmarks/README.md).
+    """
+    if _warmed.is_set() or "pandas" in sys.modules:
+        return
+    _warmed.set()
+
+    def work() -> None:
+        import pandas  # noqa: F401
+
+        t("analytics.funnel.summary", start=0, first="", end=0, last="", share="")
+
+    threading.Thread(target=work, name="cjmlib-warm-up", daemon=True).start()
 
 
 def shared_connection() -> duckdb.DuckDBPyConnection:
@@ -190,14 +211,28 @@ class _DuckRunner:
     dialect = DUCKDB
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, own: bool, registered: str | None = None
+        self,
+        con: duckdb.DuckDBPyConnection,
+        own: bool,
+        registered: str | None = None,
+        on_error: Callable[[Exception], CJMError] | None = None,
     ) -> None:
         self.con = con
         self.own = own
         self.registered = registered
+        self.on_error = on_error
 
     def fetch(self, sql: str) -> pd.DataFrame:
-        return self.con.execute(sql).df()
+        if self.on_error is None:
+            frame: pd.DataFrame = self.con.execute(sql).df()
+            return frame
+        import duckdb
+
+        try:
+            frame = self.con.execute(sql).df()
+            return frame
+        except duckdb.Error as exc:  # a damaged file shows up only while it is read
+            raise self.on_error(exc) from None
 
     def close(self) -> None:
         if self.registered is not None:
@@ -216,7 +251,10 @@ class _RelationRunner:
         self.name = name
 
     def fetch(self, sql: str) -> pd.DataFrame:
-        return self.rel.query(self.name, sql).df()
+        result = self.rel.query(self.name, sql)
+        assert result is not None  # a SELECT always gives a relation
+        frame: pd.DataFrame = result.df()
+        return frame
 
     def close(self) -> None:
         pass
@@ -229,7 +267,8 @@ class _SparkRunner:
         self.session = session
 
     def fetch(self, sql: str) -> pd.DataFrame:
-        return self.session.sql(sql).toPandas()
+        frame: pd.DataFrame = self.session.sql(sql).toPandas()
+        return frame
 
     def close(self) -> None:
         pass
@@ -245,7 +284,8 @@ class _IbisRunner:
         self.name = name
 
     def fetch(self, sql: str) -> pd.DataFrame:
-        return self.table.alias(self.name).sql(sql, dialect="duckdb").to_pandas()
+        frame: pd.DataFrame = self.table.alias(self.name).sql(sql, dialect="duckdb").to_pandas()
+        return frame
 
     def close(self) -> None:
         pass
@@ -377,6 +417,8 @@ def _frame_for_duckdb(frame: pd.DataFrame) -> pd.DataFrame:
     Text timestamps are parsed with the loader's rules; yes/no text stays text (the SQL
     reads it with :meth:`Events.is_true`); object columns holding text become strings.
     """
+    import pandas as pd
+
     from cjmlib.analytics.events import parse_timestamps
 
     cols: dict[str, pd.Series] = {}
@@ -431,6 +473,10 @@ def open_events(
     """
     from cjmlib.analytics.scan import EventLog, scan_events
 
+    pandas = sys.modules.get("pandas")
+    is_frame = pandas is not None and isinstance(source, pandas.DataFrame)
+    if isinstance(source, (str, Path)) or isinstance(source, EventLog):
+        _warm_up()
     if isinstance(source, (str, Path)):
         source = scan_events(source)
     if isinstance(source, EventLog):
@@ -440,8 +486,11 @@ def open_events(
     view = _fresh_name()
     runner: _Runner
     declared: dict[str, list[str]] = {}
-    if isinstance(source, pd.DataFrame) or _is_polars(source):
-        frame = source if isinstance(source, pd.DataFrame) else _polars_to_pandas(source, name)
+    if is_frame or _is_polars(source):
+        import pandas as pd
+
+        frame = source if is_frame else _polars_to_pandas(source, name)
+        _check_need([str(c) for c in frame.columns], need, name)
         declared = {
             str(c): [str(v) for v in frame[c].cat.categories]
             for c in frame.columns
@@ -507,6 +556,8 @@ def _kind_of_ibis_type(name: str) -> str:
 
 
 def _polars_to_pandas(frame: Any, name: str) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         out = frame.to_pandas()
     except Exception:  # a foreign library's own failure: the trainee gets our message

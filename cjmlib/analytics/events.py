@@ -52,10 +52,10 @@ MAX_EXAMPLES = 5
 PARQUET_SUFFIXES = (".parquet", ".pq")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 _EPOCH_TEXT = re.compile(r"-?\d{9,13}(\.\d+)?")
-_OFFSET = re.compile(r"(Z|z|[+-]\d\d:?\d\d)$")
-# Epoch numbers we believe: seconds 1973..5138, milliseconds 1973..5138.
-_EPOCH_S = (1e8, 1e11)
-_EPOCH_MS = (1e11, 1e14)
+_OFFSET = re.compile(r"(?:Z|z|[+-]\d\d:?\d\d)$")
+# Epoch numbers we believe: seconds and milliseconds for 1973..2199.
+_EPOCH_S = (1e8, 7.25e9)
+_EPOCH_MS = (1e11, 7.25e12)
 
 
 # -- parameters ---------------------------------------------------------------------------
@@ -98,6 +98,26 @@ def check_timestamp_format(fmt: object) -> str | None:
     return fmt
 
 
+def check_encoding(encoding: object) -> str | None:
+    """Return ``encoding`` when it is None or a codec name Python knows (German error)."""
+    import codecs
+
+    from cjmlib.files.sniff import ENCODINGS
+
+    try:
+        if encoding is None or codecs.lookup(encoding):  # type: ignore[arg-type]
+            return encoding  # type: ignore[return-value]
+    except (LookupError, TypeError, ValueError):
+        pass
+    allowed = ", ".join(ENCODINGS)
+    raise CJMError(
+        t("files.unknown_encoding", value=encoding, allowed=allowed),
+        field="encoding",
+        value=encoding,
+        allowed=allowed,
+    )
+
+
 def _check_sep(sep: object) -> str | None:
     if sep is None:
         return None
@@ -112,7 +132,9 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
     try:
         table = pq.read_table(path)
-        return table.to_pandas()
+        table.validate(full=True)  # damaged text (invalid UTF-8) shows up here, not later
+        frame: pd.DataFrame = table.to_pandas()
+        return frame
     except OSError as exc:
         if exc.errno is not None:
             from cjmlib.files import os_error
@@ -146,7 +168,9 @@ def _parse_text(text: str, sep: str, name: str) -> tuple[pd.DataFrame, np.ndarra
     # and counted (pandas stops at the first one), shorter rows are padded.
     try:
         rows = [
-            r for r in csv.reader(io.StringIO(text), delimiter=sep) if any(c.strip() for c in r)
+            r
+            for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+            if any(c.strip() for c in r)
         ]
     except csv.Error:
         raise ImportProblem(
@@ -229,10 +253,21 @@ def _read(
 
 
 # -- parsing values -------------------------------------------------------------------------
+#: Times outside this range are not events of a customer journey (and would not fit
+#: into nanoseconds): "4711" read as the year 4711 is an unreadable timestamp.
+EARLIEST, LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
+
+
 def _as_ns(values: pd.Series) -> pd.Series:
+    """Nanosecond resolution; aware times in Europe/Berlin; out of range -> NaT."""
     if getattr(values.dt, "tz", None) is not None:
-        return values.dt.tz_convert(LOCAL_TIME_ZONE).dt.as_unit("ns")
-    return values.astype("datetime64[ns]")
+        early, late = EARLIEST.tz_localize("UTC"), LATEST.tz_localize("UTC")
+        values = values.where((values >= early) & (values < late))
+        aware: pd.Series = values.dt.tz_convert(LOCAL_TIME_ZONE).dt.as_unit("ns")
+        return aware
+    values = values.where((values >= EARLIEST) & (values < LATEST))
+    out: pd.Series = values.astype("datetime64[ns]")
+    return out
 
 
 def _from_epoch(numbers: pd.Series, unit: str | None = None) -> tuple[pd.Series, str]:
@@ -245,7 +280,7 @@ def _from_epoch(numbers: pd.Series, unit: str | None = None) -> tuple[pd.Series,
     given = unit is not None
     if unit is None:
         median = float(mag.median()) if mag.notna().any() else 0.0
-        unit = "ms" if median >= _EPOCH_MS[0] else "s"
+        unit = "ms" if median >= _EPOCH_S[1] else "s"
     lo, hi = _EPOCH_MS if unit == "ms" else _EPOCH_S
     if given:
         lo = 0.0  # "%s" asked for explicitly: every second since 1970 is believed
@@ -253,7 +288,7 @@ def _from_epoch(numbers: pd.Series, unit: str | None = None) -> tuple[pd.Series,
     scale = 1e6 if unit == "ms" else 1e9
     ns = (num.where(ok) * scale).round()
     out = pd.to_datetime(ns, unit="ns", utc=True, errors="coerce")
-    return out.dt.tz_convert(LOCAL_TIME_ZONE).dt.as_unit("ns"), unit
+    return _as_ns(out), unit
 
 
 def parse_timestamps_info(
@@ -293,8 +328,9 @@ def parse_timestamps_info(
     offset = text.str.contains(_OFFSET.pattern, regex=True).fillna(False).astype(bool)
     if bool(offset.any()):
         info["tz"] = True
-        out = pd.to_datetime(text.where(offset), format="ISO8601", errors="coerce", utc=True)
-        out = out.dt.tz_convert(LOCAL_TIME_ZONE).dt.as_unit("ns")
+        out = _as_ns(
+            pd.to_datetime(text.where(offset), format="ISO8601", errors="coerce", utc=True)
+        )
         naive = _parse_naive(text.where(~offset))
         local = naive.dt.tz_localize(LOCAL_TIME_ZONE, ambiguous="NaT", nonexistent="NaT")
         return out.where(offset, local.dt.as_unit("ns")), info
@@ -303,13 +339,13 @@ def parse_timestamps_info(
 
 def _parse_naive(text: pd.Series) -> pd.Series:
     """ISO 8601 without offset, then the German formats; unreadable -> NaT."""
-    out = pd.to_datetime(text, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    out = _as_ns(pd.to_datetime(text, format="ISO8601", errors="coerce"))
     for german in GERMAN_FORMATS:
         todo = out.isna() & text.notna()
         if not bool(todo.any()):
             break
         parsed = pd.to_datetime(text.where(todo), format=german, errors="coerce")
-        out = out.where(~todo, parsed.astype("datetime64[ns]"))
+        out = out.where(~todo, _as_ns(parsed))
     return out
 
 
@@ -324,7 +360,8 @@ def parse_value(values: pd.Series) -> tuple[pd.Series, int]:
         return pd.Series(np.nan, index=values.index), int(values.notna().sum())
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float), 0
-    text = values.astype("string").str.strip().replace("", pd.NA)
+    text = values.astype("string").str.strip()
+    text = text.mask(text == "")
     german = text.str.contains(",", regex=False).fillna(False).astype(bool)
     text = text.where(
         ~german, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
@@ -463,8 +500,7 @@ def load_events(
 
     sep = _check_sep(sep)
     timestamp_format = check_timestamp_format(timestamp_format)
-    if encoding is not None and not isinstance(encoding, str):
-        raise CJMError(t("files.unknown_encoding", value=encoding, allowed="utf-8, cp1252, utf-16"))
+    encoding = check_encoding(encoding)
     if project is not None and not hasattr(getattr(project, "project", project), "touchpoints"):
         raise CJMError(
             t("engine.error.project_kind", kind=type(project).__name__),

@@ -26,10 +26,7 @@ possible entry per step (one window function per step).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cjmlib.analytics._common import (
     check_by,
@@ -43,6 +40,9 @@ from cjmlib.analytics.engine import Events, open_events
 from cjmlib.analytics.schema import STEP_COLUMNS
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FUNNEL_COLUMNS = [
     "step",
@@ -58,6 +58,8 @@ STARTS = ("best", "first")
 
 def window_us(window: object) -> int | None:
     """Return a conversion window as int microseconds (None = no window)."""
+    import pandas as pd
+
     if window is None:
         return None
     try:
@@ -163,7 +165,8 @@ def _counts(
         return [found.get(v, 0) for v in steps], set(found)
     if window is not None and start == "best":
         frame = ev.fetch(_best_start_sql(ev, by, steps, window))
-        counts = [int(frame.iloc[0, k]) for k in range(len(steps))]
+        first = frame.iloc[0].tolist()
+        counts = [int(first[k]) for k in range(len(steps))]
         present = set(ev.fetch(_present_sql(ev, by, steps))["s"].astype(str))
         return counts, present
     chain = chain_sql(ev, by, steps, window)
@@ -175,8 +178,8 @@ def _counts(
         f"{chain} {unions} UNION ALL SELECT 0 AS k, s, 0 AS n FROM ({present_sql}) AS ps"
     )
     levels = frame[frame["k"] > 0]
-    found = dict(zip(levels["k"].astype(int), levels["n"].astype(int), strict=True))
-    counts = [found[k] for k in range(1, len(steps) + 1)]
+    by_level = dict(zip(levels["k"].tolist(), levels["n"].tolist(), strict=True))
+    counts = [int(by_level[k]) for k in range(1, len(steps) + 1)]
     present = set(frame.loc[frame["k"] == 0, "s"].astype(str))
     return counts, present
 
@@ -217,6 +220,9 @@ def fmt_window(delta: pd.Timedelta) -> str:
 
 def frame_from_counts(counts: Sequence[int], labels: Sequence[str]) -> pd.DataFrame:
     """Build the agreed funnel table from the step counts."""
+    import numpy as np
+    import pandas as pd
+
     c = np.asarray(counts, dtype=np.int64)
     prev = np.concatenate([c[:1], c[:-1]])
     start = c[0] if len(c) else 0
@@ -280,6 +286,8 @@ def funnel(
         dict (``step, label, from_label, drop_off, drop_off_rate``) or None;
         ``attrs["explanation"]`` says in German what the numbers mean.
     """
+    import pandas as pd
+
     win = window_us(window)
     if start not in STARTS:
         raise CJMError(
@@ -316,8 +324,9 @@ def biggest_leak(table: pd.DataFrame) -> dict[str, Any] | None:
     rest = rest[rest["drop_off"] > 0]
     if rest.empty:
         return None
-    row = rest.loc[rest["drop_off_rate"].idxmax()]
-    pos = int(table.index.get_loc(row.name))  # type: ignore[arg-type]
+    at = int(rest["drop_off_rate"].to_numpy().argmax())
+    row = rest.iloc[at]
+    pos = int(table.index.tolist().index(rest.index[at]))
     return {
         "step": int(row["step"]),
         "label": str(row["label"]),

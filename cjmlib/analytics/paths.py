@@ -9,10 +9,7 @@ many). With ``collapse_repeats`` the same step several times in a row counts onc
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cjmlib.analytics._common import (
     check_by,
@@ -28,16 +25,22 @@ from cjmlib.analytics.funnels import chain_sql
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 ARROW = " → "
 PATH_COLUMNS = ["path", "steps", "customers", "share"]
 
 
-def sequence_sql(ev: Events, by: str, collapse_repeats: bool, with_time: bool = False) -> str:
+def sequence_sql(
+    ev: Events, by: str, collapse_repeats: bool, with_time: bool = False, first_flag: bool = False
+) -> str:
     """CTEs ``e`` (all events, ``s`` NULL where the step is empty) and ``d`` (the sequence
     of steps, repeats collapsed or not).
 
-    ``d`` has ``c`` (customer), ``t`` (time), ``s`` (step as text) and, ``with_time``,
-    ``u`` (microseconds since 1970).
+    ``d`` has ``c`` (customer), ``t`` (time), ``s`` (step as text), with ``with_time``
+    ``u`` (microseconds since 1970), with ``first_flag`` ``f`` (TRUE on a customer's
+    first step).
     """
     d = ev.dialect
     s = step_expr(ev, by)
@@ -48,16 +51,20 @@ def sequence_sql(ev: Events, by: str, collapse_repeats: bool, with_time: bool = 
         f"e AS (SELECT {ev.q('customer_id')} AS c, {ev.q('timestamp')} AS t, {s} AS s{u} "
         f"FROM {rel})"
     )
+    lag = "lag(s) OVER (PARTITION BY c ORDER BY t, s)"
     if not collapse_repeats:
-        return f"WITH {e}, d AS (SELECT {keep} FROM e WHERE s IS NOT NULL)"
+        flag = f", {lag} IS NULL AS f" if first_flag else ""
+        return f"WITH {e}, d AS (SELECT {keep}{flag} FROM e WHERE s IS NOT NULL)"
+    flag = ", p IS NULL AS f" if first_flag else ""
     return (
-        f"WITH {e}, d AS (SELECT {keep} FROM (SELECT {keep}, lag(s) OVER "
-        "(PARTITION BY c ORDER BY t, s) AS p FROM e WHERE s IS NOT NULL) AS z "
-        "WHERE p IS NULL OR p <> s)"
+        f"WITH {e}, d AS (SELECT {keep}{flag} FROM (SELECT {keep}, {lag} AS p "
+        "FROM e WHERE s IS NOT NULL) AS z WHERE p IS NULL OR p <> s)"
     )
 
 
 def _check_int(value: object, name: str, minimum: int) -> int:
+    import numpy as np
+
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         key = "analytics.error.path_length" if name == "length" else "engine.error.top_n"
         raise CJMError(t(key, value=value), field=name, value=value)
@@ -96,33 +103,42 @@ def top_paths(
         (customers / all customers with a step in the log, 0..1). Ties are ordered by
         ``path``.
     """
+    import numpy as np
+    import pandas as pd
+
     length = _check_int(length, "length", 2)
     n = _check_int(n, "n", 1)
     with open_events(events, need=("customer_id", "timestamp")) as ev:
         by = check_by(ev, by)
         dl = ev.dialect
-        seq = sequence_sql(ev, by, collapse_repeats)
-        leads = ", ".join(
-            f"lead(s, {j}) OVER (PARTITION BY c ORDER BY t, s) AS s{j + 1}"
-            for j in range(1, length)
-        )
+        seq = sequence_sql(ev, by, collapse_repeats, first_flag=True)
+        over = "OVER (PARTITION BY c ORDER BY t, s)"
+        leads = ", ".join(f"lead(s, {j}) {over} AS s{j + 1}" for j in range(1, length))
         cols = ", ".join(f"s{j}" for j in range(1, length + 1))
-        path = f"concat_ws({dl.lit(ARROW)}, {cols})"
+        last = f"s{length}"
+        none = dl.text("NULL")
+        nulls = ", ".join(f"{none} AS s{j}" for j in range(1, length + 1))
+        # One pass: per path the distinct customers, and (summed over all groups) the
+        # customers' first events, i.e. the number of customers with a step.
         frame = ev.fetch(
             f"""{seq},
-            g AS (SELECT c, s AS s1, {leads} FROM d),
-            top AS (SELECT {cols}, count(DISTINCT c) AS customers FROM g
-                    WHERE s{length} IS NOT NULL GROUP BY {cols}),
-            ranked AS (SELECT {cols}, customers, {path} AS path FROM top
-                       ORDER BY customers DESC, path LIMIT {n}),
-            k AS (SELECT count(DISTINCT CASE WHEN s IS NOT NULL THEN c END) AS total,
-                         count(CASE WHEN s IS NULL THEN 1 END) AS ignored FROM e)
-            SELECT k.total, k.ignored, ranked.* FROM k LEFT JOIN ranked ON TRUE
-            ORDER BY ranked.customers DESC, ranked.path"""
+            g AS (SELECT c, f, s AS s1, {leads} FROM d),
+            a AS (SELECT {cols}, count(DISTINCT CASE WHEN {last} IS NOT NULL THEN c END)
+                         AS customers, sum(count(CASE WHEN f THEN 1 END)) OVER () AS total
+                  FROM g WHERE {last} IS NOT NULL OR f GROUP BY {cols})
+            SELECT {nulls}, 0 AS customers, max(total) AS total, {none} AS path FROM a
+            UNION ALL
+            SELECT * FROM (SELECT {cols}, customers, total,
+                                  concat_ws({dl.lit(ARROW)}, {cols}) AS path
+                           FROM a WHERE {last} IS NOT NULL
+                           ORDER BY customers DESC, path LIMIT {n}) AS top"""
         )
-    n_people = int(frame["total"].iloc[0]) if len(frame) else 0
-    ignored = int(frame["ignored"].iloc[0]) if len(frame) else 0
-    found = frame.dropna(subset=["customers"])
+        ignored = int(
+            ev.fetch(f"SELECT count(*) AS n FROM {ev.rel} WHERE {ev.q(by)} IS NULL")["n"].iloc[0]
+        )
+    totals = frame["total"].dropna()
+    n_people = int(totals.max()) if len(totals) else 0
+    found = frame.dropna(subset=["path"])
     steps = [tuple(str(row[f"s{j}"]) for j in range(1, length + 1)) for _, row in found.iterrows()]
     out = pd.DataFrame(
         {
@@ -186,6 +202,9 @@ def transition_matrix(
         Rows = from (index name ``from``), columns = to (name ``to``), transition counts
         (or row shares with ``normalize=True``). Every step appears as row and column.
     """
+    import numpy as np
+    import pandas as pd
+
     with open_events(events, need=("customer_id", "timestamp")) as ev:
         by = check_by(ev, by)
         seq = sequence_sql(ev, by, collapse_repeats)
@@ -238,6 +257,8 @@ def time_between_steps(
     pandas.DataFrame
         Columns ``from_step, to_step, transitions, median_hours, p90_hours``.
     """
+    import pandas as pd
+
     with open_events(events, need=("customer_id", "timestamp")) as ev:
         by = check_by(ev, by)
         d = ev.dialect
@@ -271,7 +292,7 @@ def time_between_steps(
                     "from_step": wanted[:-1],
                     "to_step": wanted[1:],
                     "transitions": [
-                        int(found.loc[k, "transitions"]) for k in range(1, len(wanted))
+                        int(str(found.loc[k, "transitions"])) for k in range(1, len(wanted))
                     ],
                     "median_hours": [found.loc[k, "median_hours"] for k in range(1, len(wanted))],
                     "p90_hours": [found.loc[k, "p90_hours"] for k in range(1, len(wanted))],
@@ -284,7 +305,7 @@ def time_between_steps(
     out["to_step"] = out["to_step"].astype(str)
     out = out[TIME_COLUMNS].reset_index(drop=True)
     if len(out) and out["transitions"].sum():
-        slow = out.loc[out["median_hours"].idxmax()]
+        slow = out.iloc[int(out["median_hours"].to_numpy().argmax())]
         text = t(
             "analytics.paths.time_slowest",
             source=slow["from_step"],

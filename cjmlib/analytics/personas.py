@@ -125,7 +125,8 @@ def _scaled(features: pd.DataFrame) -> np.ndarray:
     if num.shape[1] == 0 or len(num) < 10:
         raise CJMError(t("analytics.error.too_few_customers", n=len(num)), field="features")
     x = StandardScaler().fit_transform(num.to_numpy(dtype=float))
-    return np.nan_to_num(x)
+    out: np.ndarray = np.nan_to_num(x)
+    return out
 
 
 def cluster_customers(
@@ -189,7 +190,8 @@ def _relabel(labels: np.ndarray) -> np.ndarray:
     order = np.argsort(-sizes, kind="stable")
     mapping = np.empty_like(order)
     mapping[order] = np.arange(1, len(order) + 1)
-    return mapping[labels]
+    out: np.ndarray = mapping[labels]
+    return out
 
 
 def cluster_stability(
@@ -279,9 +281,11 @@ def describe_clusters(
     out.insert(0, "customers", sizes)
     out.insert(1, "share", sizes / sizes.sum())
     out["small"] = out["customers"] < k_min
-    descriptions = []
+    descriptions: list[str] = []
+    small = out["small"].to_dict()
+    shares = out["share"].to_dict()
     for c, row in means.iterrows():
-        if out.loc[c, "small"]:
+        if small[c]:
             descriptions.append(t("analytics.personas.too_small", k=k_min))
             continue
         z = ((row - overall) / spread).dropna()
@@ -294,7 +298,7 @@ def describe_clusters(
         descriptions.append(
             t(
                 "analytics.personas.description",
-                share=fmt_pct(out.loc[c, "share"], 0),
+                share=fmt_pct(float(shares[c]), 0),
                 traits=", ".join(traits) if traits else t("analytics.personas.trait.average"),
             )
         )

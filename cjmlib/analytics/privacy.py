@@ -250,7 +250,8 @@ def suppress_small_groups(
         small = (values > 0) & (values < k)
         for c in numeric:
             out[c] = _blank(out[c], small[c])
-        out.attrs.update(table.attrs, k=k, suppressed_cells=int(small.to_numpy().sum()))
+        out.attrs.update({str(a): v for a, v in table.attrs.items()})
+        out.attrs.update(k=k, suppressed_cells=int(small.to_numpy().sum()))
         out.attrs.pop("explanation", None)
         return out
     chosen = [c for c in (counts or list(DEPENDENT) + list(ROW_COUNTS)) if c in out.columns]
@@ -281,7 +282,8 @@ def suppress_small_groups(
                 out[c] = out[c].mask(follow)
         row_small = row_small | follow
     out["suppressed"] = row_small | cell_small
-    out.attrs.update(table.attrs, k=k, suppressed_rows=int(out["suppressed"].sum()))
+    out.attrs.update({str(a): v for a, v in table.attrs.items()})
+    out.attrs.update(k=k, suppressed_rows=int(out["suppressed"].sum()))
     out.attrs["explanation"] = t(
         "analytics.privacy.suppressed", k=k, rows=int(out["suppressed"].sum())
     )

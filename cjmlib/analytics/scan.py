@@ -19,14 +19,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from cjmlib.analytics.dialect import DUCKDB
 from cjmlib.analytics.schema import EVENT_ANY, EVENT_COLUMNS, REQUIRED
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cjmlib.analytics.engine import Events
 
 __all__ = ["EventLog", "scan_events"]
@@ -41,7 +41,7 @@ GERMAN_SQL_FORMATS = (
     "%d.%m.%y",
 )
 _EPOCH = re.compile(r"^\s*-?\d{9,13}(\.\d+)?\s*$")
-_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)\s*$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)\s*$")
 
 
 def _q(name: str) -> str:
@@ -105,8 +105,12 @@ class EventLog:
                 expr = col if kind == "number" else _german_number_sql(col)
             elif ours == "online" or kind != "text":
                 expr = col
-            else:
+            elif self._reader.startswith("read_csv"):
                 expr = f"NULLIF(trim({col}), '')"
+            elif ours == "customer_id":
+                expr = f"NULLIF({col}, '')"
+            else:
+                expr = col  # typed Parquet text: no trimming, so filters reach the scan
             parts.append(f"{expr} AS {_q(ours)}")
         return ", ".join(parts)
 
@@ -143,33 +147,38 @@ class EventLog:
     @contextmanager
     def open(self, *, need: Sequence[str], name: str) -> Iterator[Events]:
         """An :class:`~cjmlib.analytics.engine.Events` handle over the file."""
+        import duckdb
+
         from cjmlib.analytics.engine import (
             Events,
             _check_need,
             _DuckRunner,
+            _fresh_name,
             _kind_of_duck_type,
             _where,
-            duckdb_connect,
+            shared_connection,
         )
 
-        con = duckdb_connect()
-        runner = _DuckRunner(con, own=True)
+        con = shared_connection()
+        view, distinct = _fresh_name("cjm_log"), _fresh_name("cjm_log_distinct")
+        runner = _DuckRunner(con, own=False, on_error=lambda exc: _unreadable(self.path, exc))
         try:
-            select = self._select(con)
-            con.execute(f"CREATE TEMP VIEW cjm_log AS SELECT {select} FROM {self._reader}")
-            con.execute(
-                f"CREATE TEMP VIEW cjm_log_distinct AS SELECT {select} "
-                f"FROM (SELECT DISTINCT * FROM {self._reader})"
-            )
-            types = {
-                str(r[0]): _kind_of_duck_type(str(r[1]))
-                for r in con.execute("DESCRIBE cjm_log").fetchall()
-            }
+            try:
+                select = self._select(con)
+                con.execute(f"CREATE TEMP VIEW {view} AS SELECT {select} FROM {self._reader}")
+                con.execute(
+                    f"CREATE TEMP VIEW {distinct} AS SELECT {select} "
+                    f"FROM (SELECT DISTINCT * FROM {self._reader})"
+                )
+                described = con.execute(f"DESCRIBE {view}").fetchall()
+            except duckdb.Error as exc:
+                raise _unreadable(self.path, exc) from None
+            types = {str(r[0]): _kind_of_duck_type(str(r[1])) for r in described}
             _check_need(tuple(types), need, self.path.name)
             where = _where(DUCKDB, need)
             yield Events(
-                rel=f"(SELECT * FROM cjm_log WHERE {where}) AS ev",
-                rel_distinct=f"(SELECT * FROM cjm_log_distinct WHERE {where}) AS ev",
+                rel=f"(SELECT * FROM {view} WHERE {where}) AS ev",
+                rel_distinct=f"(SELECT * FROM {distinct} WHERE {where}) AS ev",
                 columns=tuple(types),
                 types=types,
                 dialect=DUCKDB,
@@ -177,7 +186,8 @@ class EventLog:
                 _runner=runner,
             )
         finally:
-            runner.close()
+            con.execute(f"DROP VIEW IF EXISTS {view}")
+            con.execute(f"DROP VIEW IF EXISTS {distinct}")
 
     # -- report ------------------------------------------------------------------------
     @property
@@ -222,7 +232,7 @@ class EventLog:
                 "warnings": {},
                 "examples": {},
                 "lazy": True,
-                "note": self._note,
+                "notes": [self._note] if self._note else [],
             }
         return self._report
 
@@ -235,6 +245,8 @@ class EventLog:
 
     def head(self, n: int = 5) -> pd.DataFrame:
         """The first ``n`` events (mapped and parsed) as a pandas DataFrame."""
+        import duckdb
+
         from cjmlib.analytics.engine import duckdb_connect
 
         con = duckdb_connect()
@@ -242,6 +254,8 @@ class EventLog:
             return con.execute(
                 f"SELECT {self._select(con)} FROM {self._reader} LIMIT {int(n)}"
             ).df()
+        except duckdb.Error as exc:
+            raise _unreadable(self.path, exc) from None
         finally:
             con.close()
 
@@ -270,10 +284,10 @@ def _german_number_sql(col: str) -> str:
 
 
 def _epoch_sql(num: str) -> str:
-    """Epoch seconds (up to 11 digits) or milliseconds (12-13 digits) -> TIMESTAMPTZ."""
+    """Epoch seconds or milliseconds (1973..2199) -> TIMESTAMPTZ; anything else NULL."""
     return (
-        f"CASE WHEN {num} BETWEEN 1e8 AND 1e11 THEN to_timestamp({num}) "
-        f"WHEN {num} BETWEEN 1e11 AND 1e14 THEN to_timestamp({num} / 1000) END"
+        f"CASE WHEN {num} >= 1e8 AND {num} < 7.25e9 THEN to_timestamp({num}) "
+        f"WHEN {num} >= 1e11 AND {num} < 7.25e12 THEN to_timestamp({num} / 1000) END"
     )
 
 
@@ -376,11 +390,18 @@ def scan_events(
         customer or a readable time are left out of every computation; ``report`` and
         ``explanation`` count them (and duplicates) on demand.
     """
-    from cjmlib.analytics.engine import _kind_of_duck_type, duckdb_connect
-    from cjmlib.analytics.events import check_timestamp_format, source_path
+    from cjmlib.analytics.engine import _kind_of_duck_type, shared_connection
+    from cjmlib.analytics.events import (
+        _check_sep,
+        check_encoding,
+        check_timestamp_format,
+        source_path,
+    )
 
     path = source_path(source)
     check_timestamp_format(timestamp_format)
+    sep = _check_sep(sep)
+    encoding = check_encoding(encoding)
     suffix = path.suffix.casefold()
     tmpdir: str | None = None
     note = ""
@@ -405,7 +426,7 @@ def scan_events(
             "ignore_errors=true, auto_detect=false"
         )
         note = t(
-            "engine.scan.read_as",
+            "engine.events.read_as",
             encoding=ENCODINGS.get(sniff.encoding, sniff.encoding),
             sep={"\t": "Tabulator", ";": ";", ",": ",", "|": "|"}.get(delim, delim),
         )
@@ -415,13 +436,12 @@ def scan_events(
         names = next(csv.reader([header], delimiter=delim), [])
         cols = ", ".join(f"{_lit(n or f'column{i}')}: 'VARCHAR'" for i, n in enumerate(names))
         reader += f", columns={{{cols}}})"
-    con = duckdb_connect()
+    import duckdb
+
     try:
-        described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
-    except Exception as exc:  # DuckDB's own reading errors get our message
+        described = shared_connection().execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+    except duckdb.Error as exc:  # DuckDB's own reading errors get our message
         raise _unreadable(path, exc) from None
-    finally:
-        con.close()
     found = [str(r[0]) for r in described]
     types = {str(r[0]): _kind_of_duck_type(str(r[1])) for r in described}
     mapping = resolve_mapping(found, columns, path.name)

@@ -47,8 +47,8 @@ def compare_segments(
         Event log with ``customer_id`` (and ``value`` for revenue).
     customers:
         Customer table with ``customer_id`` and the column ``by``; None when the log
-        itself carries ``by`` (one value per customer; the value of the customer's
-        earliest event counts).
+        itself carries ``by`` (one value per customer: the value at the customer's
+        earliest event counts; at equal times the smallest).
     by:
         The grouping column, e.g. ``"segment_id"``, ``"persona_id"``, ``"age_band"``.
     conversion:
@@ -66,14 +66,19 @@ def compare_segments(
         conv = conversion_sql(ev, conversion)
         c = ev.dialect.text(ev.q("customer_id"))
         value = f"COALESCE(sum({ev.q('value')}), 0.0)" if ev.has("value") else "0.0"
-        group = ""
         if customers is None:
             _check_need(ev.columns, [by], ev.label)
             g = ev.dialect.text(ev.q(by))
-            first = ev.dialect.arg_min(g, ev.q("timestamp")) if ev.has("timestamp") else f"min({g})"
-            group = f", {first} AS grp"
-            rel = f"(SELECT * FROM {ev.rel_distinct} WHERE {ev.q(by)} IS NOT NULL) AS gr"
-            groups_sql = f"SELECT {c} AS customer_id{group} FROM {rel} GROUP BY {c}"
+            gr = (
+                f"SELECT {c} AS c, {ev.q('timestamp') if ev.has('timestamp') else '0'} AS t, "
+                f"{g} AS g FROM {ev.rel} WHERE {ev.q(by)} IS NOT NULL"
+            )
+            # The value at the customer's earliest event; equal times: the smallest value.
+            groups_sql = (
+                f"WITH gr AS ({gr}), m AS (SELECT c, min(t) AS t FROM gr GROUP BY c) "
+                "SELECT gr.c AS customer_id, min(gr.g) AS grp FROM gr "
+                "JOIN m ON gr.c = m.c AND gr.t = m.t GROUP BY gr.c"
+            )
         stats = ev.fetch(
             f"""SELECT {c} AS customer_id,
                        max(CASE WHEN {conv} THEN 1 ELSE 0 END) = 1 AS converted,
@@ -92,13 +97,13 @@ def compare_segments(
         )
     stats["group"] = groups.reindex(stats.index).astype(object)
     without = int(stats["group"].isna().sum())
-    g = stats.dropna(subset=["group"]).groupby("group", sort=True)
+    grouped = stats.dropna(subset=["group"]).groupby("group", sort=True)
     out = pd.DataFrame(
         {
-            "customers": g.size(),
-            "converted": g["converted"].sum(),
-            "events": g["events"].sum(),
-            "revenue": g["revenue"].sum(),
+            "customers": grouped.size(),
+            "converted": grouped["converted"].sum(),
+            "events": grouped["events"].sum(),
+            "revenue": grouped["revenue"].sum(),
         }
     )
     out = out.reset_index()
@@ -110,7 +115,7 @@ def compare_segments(
     out["small_sample"] = out["customers"] < MIN_ANSWERS
     out["warning"] = [small_sample_note(int(n)) for n in out["customers"]]
     out = out[SEGMENT_COLUMNS]
-    best = out.loc[out["conversion_rate"].idxmax()] if len(out) else None
+    best = out.iloc[int(out["conversion_rate"].to_numpy().argmax())] if len(out) else None
     text = t("analytics.segments.intro", by=by)
     if best is not None:
         text += " " + t(

@@ -77,7 +77,7 @@ def compute_nps(values: Any) -> float:
     x, _ = _clean(values, "nps")
     if len(x) == 0:
         return float("nan")
-    return float(100 * (np.sum(x >= 9) - np.sum(x <= 6)) / len(x))
+    return float(100 * (int(np.sum(x >= 9)) - int(np.sum(x <= 6))) / len(x))
 
 
 def compute_csat(values: Any) -> float:

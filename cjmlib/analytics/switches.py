@@ -180,7 +180,15 @@ def compare_switchers(
                    count(*) AS customers, count(fc.ct) AS converted
             FROM fc LEFT JOIN sw ON fc.c = sw.c GROUP BY 1"""
         )
-    found = {int(r.switcher): (int(r.customers), int(r.converted)) for r in frame.itertuples()}
+    found = {
+        int(s): (int(n), int(k))
+        for s, n, k in zip(
+            frame["switcher"].tolist(),
+            frame["customers"].tolist(),
+            frame["converted"].tolist(),
+            strict=True,
+        )
+    }
     rows = []
     for flag in (True, False):
         n, k = found.get(int(flag), (0, 0))

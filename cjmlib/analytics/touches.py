@@ -79,7 +79,7 @@ def first_last_touch(
     ).reset_index(drop=True)[TOUCH_COLUMNS]
     out.attrs.update(by=by, converters=converters, direct=converters - n)
     if n and len(out):
-        top_first = out.loc[out["first_touch"].idxmax()]
+        top_first = out.iloc[int(out["first_touch"].to_numpy().argmax())]
         top_last = out.iloc[0]
         out.attrs["explanation"] = t(
             "analytics.touch.summary",

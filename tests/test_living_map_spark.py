@@ -2,18 +2,16 @@
 
 The rules cover every metric (and a segment filter) on the running case's sample data;
 the lived-journey views run on the hand-counted log with loops and skipped phases and on
-the sample data. One local Spark session (``local[2]``) for the module, configured as the
-engine's own Spark tests configure it.
+the sample data. The Spark session is the engine tests' fixture (``local[2]``).
 """
 
 from __future__ import annotations
-
-import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 from living_map_data import journeys, project
+from test_analytics_spark import spark  # noqa: F401 (the engine tests' Spark session)
 from test_living_map_lived import PATHS
 
 from cjmlib import datasets
@@ -26,31 +24,7 @@ pytestmark = pytest.mark.slow
 pyspark = pytest.importorskip("pyspark", reason="pyspark fehlt: `pip install -e '.[spark]'`")
 
 
-@pytest.fixture(scope="module")
-def spark():
-    if shutil.which("java") is None:
-        pytest.fail(
-            "Java fehlt: `make install-test` installiert es als root (default-jre-headless)."
-        )
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("cjmlib-living-map-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.default.parallelism", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
-def to_spark(spark, frame: pd.DataFrame):
+def to_spark(session, frame: pd.DataFrame):
     """A Spark DataFrame of ``frame``: missing values as nulls, lists as arrays."""
     plain = frame.copy()
     for col in plain.columns:
@@ -58,7 +32,7 @@ def to_spark(spark, frame: pd.DataFrame):
             continue
         series = plain[col].astype(object)
         plain[col] = series.where(series.notna(), None)
-    return spark.createDataFrame(plain)
+    return session.createDataFrame(plain)
 
 
 RULES = [
@@ -102,7 +76,7 @@ def case() -> tuple[JourneyProject, dict[str, pd.DataFrame]]:
     return p, data
 
 
-def test_verification_is_the_same_on_spark(spark, case):
+def test_verification_is_the_same_on_spark(spark, case):  # noqa: F811
     p, data = case
     duck = verify_map(p, **data, today="2026-08-15")
     on_spark = verify_map(p, **{k: to_spark(spark, v) for k, v in data.items()}, today="2026-08-15")
@@ -133,7 +107,7 @@ def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize("which", ["log", "sample"])
-def test_lived_journey_is_the_same_on_spark(spark, which):
+def test_lived_journey_is_the_same_on_spark(spark, which):  # noqa: F811
     if which == "log":
         p, events = project(), journeys(PATHS)
     else:
@@ -144,7 +118,9 @@ def test_lived_journey_is_the_same_on_spark(spark, which):
         customers = datasets.load("einzelhandel", "customers")[["customer_id", "segment_id"]]
         events = events.merge(customers, on="customer_id", how="left")
     sdf = to_spark(spark, events)
-    for by in ("phase", "touchpoint_id"):
+    # Both step columns on the small log; the sample data only by phase (each Spark job
+    # costs seconds, the SQL is the same).
+    for by in ("phase", "touchpoint_id") if which == "log" else ("phase",):
         same(directly_follows(events, by=by, project=p), directly_follows(sdf, by=by, project=p))
         same(
             journey_variants(events, by=by, project=p, n=8),

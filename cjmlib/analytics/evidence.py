@@ -6,8 +6,9 @@ times, so the rules are grouped by their source and each group is one SQL query
 (:mod:`cjmlib.analytics.engine`: DuckDB by default, Spark for a Spark table):
 
 events
-    Per customer: the first time of every start step (a window minimum), the first
-    time of the matching end step at or after it, the smallest and largest mode
+    Per customer: the first time of every start step (one aggregation), the first
+    time of the matching end step at or after it (the events joined back), the smallest
+    and largest mode
     (online/offline, mobile/desktop) and the segment columns; then one aggregate row
     with the counts (and medians) of every rule. A customer "reached ``step_to``" in the
     same sense as a closed two-step :func:`~cjmlib.analytics.funnel` without window; a
@@ -299,20 +300,35 @@ def _event_figures(
         plans.append((rule, rule.metric, ends[(s, a, b)], cond))
     if not plans:
         return out
-    window = ", ".join(
-        f"min(CASE WHEN {s} = {d.lit(a)} THEN t END) OVER (PARTITION BY c) AS {fa}"
-        for (s, a), fa in starts.items()
-    )
-    w = f"w AS (SELECT e.*, {window} FROM e)" if starts else "w AS (SELECT * FROM e)"
-    per_customer = ["max(t) AS lt"]
-    per_customer += [f"max({fa}) AS a_{fa}" for fa in starts.values()]
-    per_customer += [
-        f"min(CASE WHEN {s} = {d.lit(b)} AND t >= {starts[(s, a)]} THEN t END) AS {alias_b}"
-        for (s, a, b), alias_b in ends.items()
+    # Two aggregations instead of a window: per customer the first time of every start
+    # step (with the modes, segments and last event), then the first end step at or after
+    # it on the events joined back. DuckDB runs this about twice as fast as a
+    # ``min(...) OVER (PARTITION BY c)`` window over every event.
+    firsts = ["max(t) AS lt"]
+    firsts += [
+        f"min(CASE WHEN {s} = {d.lit(a)} THEN t END) AS a_{fa}" for (s, a), fa in starts.items()
     ]
     for m in mode_alias.values():
-        per_customer += [f"min({m}) AS {m}_lo", f"max({m}) AS {m}_hi"]
-    per_customer += [f"max({g}) AS {g}" for g in alias.values()]
+        firsts += [f"min({m}) AS {m}_lo", f"max({m}) AS {m}_hi"]
+    firsts += [f"max({g}) AS {g}" for g in alias.values()]
+    stages = f"fa AS (SELECT c, {', '.join(firsts)} FROM e GROUP BY c)"
+    if ends:
+        wanted = ", ".join(sorted({d.lit(b) for (_s, _a, b) in ends}))
+        step_cols = sorted({s for (s, _a, _b) in ends})
+        in_ends = " OR ".join(f"{s} IN ({wanted})" for s in step_cols)
+        seconds = ", ".join(
+            f"min(CASE WHEN e.{s} = {d.lit(b)} AND e.t >= fa.a_{starts[(s, a)]} THEN e.t END)"
+            f" AS {alias_b}"
+            for (s, a, b), alias_b in ends.items()
+        )
+        stages += (
+            f", cb AS (SELECT e.c AS c, {seconds} FROM e JOIN fa ON e.c = fa.c "
+            f"WHERE {in_ends} GROUP BY e.c), "
+            f"cu AS (SELECT fa.*, {', '.join(f'cb.{x}' for x in ends.values())} "
+            "FROM fa LEFT JOIN cb ON fa.c = cb.c)"
+        )
+    else:
+        stages += ", cu AS (SELECT * FROM fa)"
     start_of = {alias_b: starts[(s, a)] for (s, a, _b), alias_b in ends.items()}
     aggregates = ["max(lt) AS until"]
     for i, (_rule, kind, key, cond) in enumerate(plans):
@@ -337,8 +353,7 @@ def _event_figures(
                 f" AS v{i}",
             ]
     sql = (
-        f"WITH e AS (SELECT {', '.join(cols)} FROM {ev.rel}), {w}, "
-        f"cu AS (SELECT c, {', '.join(per_customer)} FROM w GROUP BY c) "
+        f"WITH e AS (SELECT {', '.join(cols)} FROM {ev.rel}), {stages} "
         f"SELECT {', '.join(aggregates)} FROM cu"
     )
     row = ev.fetch(sql).iloc[0]

@@ -350,13 +350,13 @@ def test_verifications_are_kept_and_compared(tmp_path):
     assert table.loc[0, "Wert"] == "46,0 %" and table.loc[0, "95-%-Intervall"] == "33,0 % – 59,6 %"
     assert table.loc[0, "Messung"] == "Abbruch von „Warenkorb“ bis „Kasse“ ≥ 30,0 %"
     assert table.loc[0, "Belegregel"] == "Kasse bricht ab"
-    assert "um mehr als die Toleranz von 5,0 %" in table.loc[0, "Begründung"]
+    assert "um mehr als die Toleranz von 5,0 Pp." in table.loc[0, "Begründung"]
     assert table.attrs["explanation"] == (
         "Sommer (01.07.2026): 0 widerlegt, 1 veraltet, 0 ohne Beleg, 1 bestätigt."
     )
     diff = compare_verifications(wb, "Frühjahr", "Sommer")
     assert diff.loc[0, "Bewertung"] == "jetzt veraltet"
-    assert diff.loc[0, "Veränderung"] == "+6,0 %"
+    assert diff.loc[0, "Veränderung"] == "+6,0 Pp."
     assert (
         diff.loc[1, "Status vorher"] == "widerlegt" and diff.loc[1, "Status jetzt"] == "bestätigt"
     )

@@ -338,6 +338,17 @@ def format_value(metric: str, value: float | None) -> str:
     return fmt_num(value)
 
 
+def format_delta(metric: str, delta: float | None, *, sign: bool = False) -> str:
+    """A difference of two figures: shares in percentage points ("+1,0 Pp."), else as the
+    figure ("+0,2", "+3,5 Std.")."""
+    if delta is None or (isinstance(delta, float) and math.isnan(delta)):
+        return "–"
+    mark = ("+" if delta > 0 else "−" if delta < 0 else "±") if sign else ""
+    if metric in SHARE_METRICS:
+        return mark + t("living_map.format.points", value=fmt_num(abs(delta)))
+    return mark + format_value(metric, abs(delta)).lstrip("+−")
+
+
 def format_interval(metric: str, low: float | None, high: float | None) -> str:
     """ "31,0–37,5 %" or "–" when there is no interval."""
     if low is None or high is None:
@@ -394,7 +405,7 @@ def reason_text(result: RuleResult, rule: EvidenceRule | None) -> str:
         "value": format_value(metric, result.value),
         "baseline": format_value(metric, result.baseline),
         "baseline_on": result.baseline_on.strftime("%d.%m.%Y") if result.baseline_on else "–",
-        "tolerance": format_value(metric, rule.drift_tolerance) if rule else "–",
+        "tolerance": format_delta(metric, rule.drift_tolerance) if rule else "–",
         "days": rule.review_days if rule else "–",
         "until": result.data_until.strftime("%d.%m.%Y") if result.data_until else "–",
         "n": fmt_int(result.n),
@@ -520,10 +531,8 @@ def compare_verifications(workbook: Any, before: Any, after: Any = None) -> pd.D
         change = "–"
         if va is not None and vb is not None and a is not None and b is not None:
             same_basis = a.basis == b.basis
-            delta = vb - va
             change = (
-                ("+" if delta > 0 else "−" if delta < 0 else "±")
-                + format_value(metric, abs(delta)).lstrip("+−")
+                format_delta(metric, vb - va, sign=True)
                 if same_basis
                 else t("living_map.compare.other_basis")
             )

@@ -20,7 +20,7 @@ import altair as alt
 import pandas as pd
 
 from cjmlib.analytics._common import fmt_int, fmt_pct
-from cjmlib.charts._common import as_frame, clean, fit_text
+from cjmlib.charts._common import as_frame, clean, fit_text, text_width
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import A4_WIDTH, PALETTE
 from cjmlib.messages import t
@@ -155,8 +155,13 @@ def journey_graph_chart(
     order = _node_order(edges)
     pos = {node: i for i, (node, _l, _p) in enumerate(order)}
     n = len(order)
-    width = width or int(min(A4_WIDTH, max(420, 64 * n)))
-    rotated = n > 7
+    # Step names stand upright when they fit side by side, else they are turned.
+    widest = max(
+        text_width(fit_text(clean(lab, 60), 150, 11), 11, bold=True) for _n, lab, _p in order
+    )
+    upright = n * (widest + 16)
+    rotated = upright > A4_WIDTH
+    width = width or int(min(A4_WIDTH, max(420, 64 * n if rotated else upright)))
     max_n = float(edges["transitions"].max())
     arcs: list[dict[str, Any]] = []
     heads: list[dict[str, Any]] = []

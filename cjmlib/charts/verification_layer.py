@@ -46,6 +46,8 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
 }
 #: Legend order: what to look at first, first.
 LEGEND_ORDER = ("widerlegt", "veraltet", "ohne Beleg", "bestätigt")
+#: Order inside a full phase cell: claims with a figure before claims without one.
+SHOWN_FIRST = ("widerlegt", "veraltet", "bestätigt", "ohne Beleg")
 
 
 def _claim_frame(
@@ -93,7 +95,8 @@ def _claim_frame(
                 "lane": t(f"living_map.claim.{claim.kind}"),
                 "name": clean(claim.name, 120),
                 "label": label(claim.name, colw),
-                "order": f"{STATUSES.index(status)}{CLAIM_KINDS.index(claim.kind)}",
+                # Evidenced claims first in a full cell: the unevidenced ones go to "+k".
+                "order": f"{SHOWN_FIRST.index(status)}{CLAIM_KINDS.index(claim.kind)}",
                 "status": status,
                 "code": STATUS_CODE[status],
                 "why": clean(why, 300),

@@ -10,6 +10,7 @@ import pandas as pd
 
 from cjmlib.model import (
     Action,
+    EvidenceRule,
     Goal,
     Hypothesis,
     JourneyProject,
@@ -121,3 +122,18 @@ def survey(
     for col in ("nps", "csat", "ces"):
         frame[col] = frame[col].astype("Int64")
     return frame
+
+
+def drop_rule(**fields: Any) -> EvidenceRule:
+    """ "Kasse bricht ab": the drop-off from basket to checkout is at least 30 % (min. 5)."""
+    base: dict[str, Any] = dict(
+        title="Kasse bricht ab",
+        claim="pain_point",
+        target="pp-kasse",
+        metric="drop_off",
+        step_from="tp-warenkorb",
+        step_to="tp-kasse",
+        threshold=30,
+        min_n=5,
+    )
+    return EvidenceRule(**{**base, **fields})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from living_map_data import drop_off_log, journeys, project
+from living_map_data import drop_off_log, drop_rule, journeys, project
 from test_living_map_lived import PATHS
 
 from cjmlib.analytics.lived import compare_design, directly_follows, journey_variants
@@ -21,32 +21,20 @@ from cjmlib.charts.lived import (
 from cjmlib.charts.verification_layer import STATUS_STYLE
 from cjmlib.errors import CJMError
 from cjmlib.io.verification_report import save_verification_report, verification_report
-from cjmlib.model import EvidenceRule, JourneyProject
+from cjmlib.model import JourneyProject
 
 EVIL = "<img src=x onerror=alert(1)>"
-
-
-def rule(**fields) -> EvidenceRule:
-    base = dict(
-        title="Kasse bricht ab",
-        claim="pain_point",
-        target="pp-kasse",
-        metric="drop_off",
-        step_from="tp-warenkorb",
-        step_to="tp-kasse",
-        threshold=30,
-        min_n=5,
-    )
-    return EvidenceRule(**{**base, **fields})
 
 
 @pytest.fixture(scope="module")
 def verified() -> JourneyProject:
     """Two verifications (40 % drop-off, then 46 %): one claim turns stale, one refuted."""
     rules = [
-        rule(drift_tolerance=5),
-        rule(title=EVIL, claim="emotion", target="tp-kasse", comparison="<", threshold=45),
-        rule(title="Anzeige", claim="emotion", target="tp-warenkorb", step_from="tp-gibtsnicht"),
+        drop_rule(drift_tolerance=5),
+        drop_rule(title=EVIL, claim="emotion", target="tp-kasse", comparison="<", threshold=45),
+        drop_rule(
+            title="Anzeige", claim="emotion", target="tp-warenkorb", step_from="tp-gibtsnicht"
+        ),
     ]
     p = project(evidence_rules=rules)
     first = verify_map(p, events=drop_off_log(6, 4), title="Frühjahr", today="2026-04-01")
@@ -121,7 +109,7 @@ def test_layer_encodes_status_by_colour_and_shape(verified):
 
 
 def test_map_without_a_verification_shows_every_claim_without_evidence():
-    p = project(evidence_rules=[rule()])
+    p = project(evidence_rules=[drop_rule()])
     spec = journey_map_chart(p, verification=True).to_dict()
     title = spec["vconcat"][-1]["layer"][0]["title"]
     assert title["text"] == "Belege: noch keine Prüfung"
@@ -225,6 +213,6 @@ def test_report_with_the_map_as_svg(verified):
 
 def test_report_needs_a_verification():
     with pytest.raises(CJMError, match="Dein Arbeitsbuch enthält noch keine Prüfung"):
-        verification_report(project(evidence_rules=[rule()]))
+        verification_report(project(evidence_rules=[drop_rule()]))
     with pytest.raises(CJMError, match="`format` "):
         verification_report(project(), format="pdf")

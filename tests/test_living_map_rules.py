@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from living_map_data import project
+from living_map_data import drop_rule, project
 
 from cjmlib.errors import CJMError
 from cjmlib.model import EvidenceRule, JourneyProject, RuleResult, Verification, claims_of
@@ -19,16 +19,7 @@ def exact(text: str) -> str:
 
 
 def rule(**fields) -> EvidenceRule:
-    base = dict(
-        title="Kasse bricht ab",
-        claim="pain_point",
-        target="pp-kasse",
-        metric="drop_off",
-        step_from="tp-warenkorb",
-        step_to="tp-kasse",
-        threshold=30,
-    )
-    return EvidenceRule(**{**base, **fields})
+    return drop_rule(**{"min_n": 30, **fields})
 
 
 # -- one rule --------------------------------------------------------------------------------

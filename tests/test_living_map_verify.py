@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 import pytest
-from living_map_data import drop_off_log, journeys, project, survey
+from living_map_data import drop_off_log, drop_rule, journeys, project, survey
 
 from cjmlib import datasets
 from cjmlib.analytics import count_switches, funnel, time_between_steps
@@ -32,20 +32,6 @@ from cjmlib.analytics.verification import (
 from cjmlib.errors import CJMError
 from cjmlib.model import EvidenceRule
 from cjmlib.workbook import Workbook
-
-
-def drop_rule(**fields) -> EvidenceRule:
-    base = dict(
-        title="Kasse bricht ab",
-        claim="pain_point",
-        target="pp-kasse",
-        metric="drop_off",
-        step_from="tp-warenkorb",
-        step_to="tp-kasse",
-        threshold=30,
-        min_n=5,
-    )
-    return EvidenceRule(**{**base, **fields})
 
 
 def verify(rules, *, today="2026-04-01", history=(), **data):

@@ -48,6 +48,7 @@ from cjmlib.analytics.paths import sequence_sql
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import JourneyProject
+from cjmlib.model.evidence import project_of
 
 __all__ = [
     "DesignComparison",
@@ -76,19 +77,7 @@ START, END = "__start__", "__end__"
 
 
 def _project(obj: Any) -> JourneyProject | None:
-    if obj is None:
-        return None
-    if isinstance(obj, JourneyProject):
-        return obj
-    inner = getattr(obj, "project", None)
-    if isinstance(inner, JourneyProject):
-        return inner
-    raise CJMError(
-        t("living_map.error.not_a_project", arg="project", given=type(obj).__name__),
-        field="project",
-        value=type(obj).__name__,
-        allowed="Workbook, JourneyProject",
-    )
+    return None if obj is None else project_of(obj, "project")
 
 
 def _check_n(n: object) -> int:

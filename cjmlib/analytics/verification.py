@@ -53,6 +53,7 @@ from cjmlib.model.evidence import (
     STATUS_CODE,
     UNEVIDENCED,
     claim_key,
+    project_of,
 )
 
 __all__ = [
@@ -68,20 +69,6 @@ __all__ = [
 
 #: Precedence of a claim's status when it has several rules (most urgent first).
 _CLAIM_ORDER = (REFUTED, STALE, CONFIRMED, UNEVIDENCED)
-
-
-def _project(obj: Any, arg: str = "workbook") -> JourneyProject:
-    if isinstance(obj, JourneyProject):
-        return obj
-    inner = getattr(obj, "project", None)
-    if isinstance(inner, JourneyProject):
-        return inner
-    raise CJMError(
-        t("living_map.error.not_a_project", arg=arg, given=type(obj).__name__),
-        field=arg,
-        value=type(obj).__name__,
-        allowed="Workbook, JourneyProject",
-    )
 
 
 # -- one rule ----------------------------------------------------------------------------------
@@ -206,7 +193,7 @@ def verify_map(
         :func:`verification_table`, on the map with ``journey_map_chart(wb,
         verification=...)`` and as a report with :func:`cjmlib.io.verification_report`.
     """
-    project = _project(workbook)
+    project = project_of(workbook)
     rules = list(project.evidence_rules)
     if not rules:
         raise CJMError(t("living_map.error.no_rules"), field="evidence_rules")
@@ -292,7 +279,7 @@ def claim_statuses(
     (reason ``"overdue"``). Each entry holds ``claim`` (:class:`~cjmlib.model.Claim`),
     ``status``, ``reason``, ``rules`` (the rules of the claim) and ``results``.
     """
-    project = _project(workbook)
+    project = project_of(workbook)
     record = pick_verification(project, verification)
     day = _day(today) if today is not None else None
     rules_of: dict[tuple[str, str], list[EvidenceRule]] = {}
@@ -446,7 +433,7 @@ def verification_table(workbook: Any, verification: Any = None) -> pd.DataFrame:
     figure with its 95 %
     interval and count, the status and why, the date of the newest data.
     """
-    project = _project(workbook)
+    project = project_of(workbook)
     record = pick_verification(project, verification)
     rules = _rules_by_id(project)
     rows = []
@@ -504,7 +491,7 @@ def compare_verifications(workbook: Any, before: Any, after: Any = None) -> pd.D
     the value and a verdict ("neu widerlegt", "neu veraltet", "wieder bestätigt",
     "unverändert", ...).
     """
-    project = _project(workbook)
+    project = project_of(workbook)
     old = pick_verification(project, before)
     new = pick_verification(project, after)
     if old is None or new is None:

@@ -40,7 +40,7 @@ from cjmlib.io._target import export_target
 from cjmlib.io.reports import CSS, md_escape
 from cjmlib.messages import t
 from cjmlib.model import STATUSES, JourneyProject, Verification
-from cjmlib.model.evidence import STATUS_CODE
+from cjmlib.model.evidence import STATUS_CODE, project_of
 
 __all__ = ["save_verification_report", "verification_report"]
 
@@ -56,19 +56,6 @@ STATUS_CSS = """
 .verdict { font-size: 17px; margin: 8px 0 16px 0; }
 ol.revisit li { margin-bottom: 8px; } .why { color: #444; } .todo { font-style: italic; }
 """
-
-
-def _project(obj: Any) -> JourneyProject:
-    if isinstance(obj, JourneyProject):
-        return obj
-    inner = getattr(obj, "project", None)
-    if isinstance(inner, JourneyProject):
-        return inner
-    raise CJMError(
-        t("living_map.error.not_a_project", arg="workbook", given=type(obj).__name__),
-        field="workbook",
-        value=type(obj).__name__,
-    )
 
 
 def _previous(project: JourneyProject, record: Verification) -> Verification | None:
@@ -206,7 +193,7 @@ def verification_report(
     """
     _check_choice(format, FORMATS, "format")
     _check_choice(image, IMAGES, "image")
-    project = _project(workbook)
+    project = project_of(workbook)
     record = pick_verification(project, verification)
     if record is None:
         raise CJMError(t("living_map.report.no_verification"), field="verification")

@@ -354,3 +354,16 @@ def test_scanned_file_and_loaded_frame_agree(tmp_path):
     log.to_csv(csv, sep=";", index=False, encoding="cp1252", date_format="%d.%m.%Y %H:%M:%S")
     pd.testing.assert_frame_equal(top_paths(loaded), top_paths(scan_events(csv)))
     assert "Windows-1252" in scan_events(csv).explanation or "UTF-8" in scan_events(csv).explanation
+
+
+def test_scanned_text_file_counts_the_rows_it_skips(tmp_path):
+    path = tmp_path / "schief.csv"
+    path.write_text(
+        "customer_id;timestamp;touchpoint\nK1;2024-01-01 10:00;A\nK1;2024-01-01 11:00;B;zu viel\n"
+        "K2;2024-01-01 10:00\nK3;02.01.2024 10:00;C\n",
+        encoding="utf-8",
+    )
+    scanned, loaded = scan_events(path), load_events(path)
+    assert scanned.report["excluded"]["ragged"] == loaded.attrs["report"]["excluded"]["ragged"] == 1
+    assert scanned.report["examples"]["ragged"] == [2]
+    assert scanned.explanation == loaded.attrs["explanation"]

@@ -59,11 +59,15 @@ def require_frame(data: object, name: str) -> pd.DataFrame:
     return data
 
 
-def require_columns(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    """Raise a German error naming the missing columns and the ones available."""
-    missing = [c for c in columns if c not in df.columns]
+def require_columns(df: pd.DataFrame | Iterable[str], columns: Iterable[str], name: str) -> None:
+    """Raise a German error naming the missing columns and the ones available.
+
+    ``df`` is a DataFrame or the names of the columns there are.
+    """
+    present = [str(c) for c in getattr(df, "columns", df)]
+    missing = [c for c in columns if c not in present]
     if missing:
-        allowed = ", ".join(map(str, df.columns)) or "–"
+        allowed = ", ".join(present) or "–"
         raise CJMError(
             t(
                 "analytics.error.missing_columns",

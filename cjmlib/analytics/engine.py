@@ -58,7 +58,16 @@ A company's events in BigQuery (the GA4 export) or Snowflake are reached through
 
 Install ``ibis-framework[bigquery]`` (or ``[snowflake]``). The metric's SQL is written
 in DuckDB's dialect and translated by Ibis/sqlglot; only the small result table travels
-back. For Spark, pass ``spark.table("events")`` directly.
+back.
+
+Spark
+-----
+Pass a Spark DataFrame (``spark.table("events")``, ``spark.read.parquet(...)``); the
+metric runs as Spark SQL on the cluster and only the result comes back. Time: DuckDB reads
+naive timestamps as wall-clock time and cuts calendar periods of time-zone-aware ones in
+Europe/Berlin. Spark does both in ``spark.sql.session.timeZone``: use ``"UTC"`` for naive
+wall-clock logs (as ``tests/test_analytics_spark.py`` does) and ``"Europe/Berlin"`` for
+logs of instants, and the answers match DuckDB's.
 """
 
 from __future__ import annotations
@@ -395,20 +404,9 @@ def _where(dialect: Dialect, need: Sequence[str]) -> str:
 
 
 def _check_need(columns: Sequence[str], need: Sequence[str], label: str) -> None:
-    missing = [c for c in need if c not in columns]
-    if missing:
-        allowed = ", ".join(map(str, columns)) or "–"
-        raise CJMError(
-            t(
-                "analytics.error.missing_columns",
-                name=label,
-                missing=", ".join(missing),
-                allowed=allowed,
-            ),
-            field=missing[0],
-            value=missing,
-            allowed=allowed,
-        )
+    from cjmlib.analytics._common import require_columns
+
+    require_columns(columns, need, label)
 
 
 def _frame_for_duckdb(frame: pd.DataFrame) -> pd.DataFrame:

@@ -194,43 +194,65 @@ class EventLog:
     def report(self) -> dict[str, Any]:
         """Rows read, rows usable, excluded rows per reason (one pass over the file)."""
         if self._report is None:
+            import duckdb
+
             from cjmlib.analytics.engine import duckdb_connect
 
             con = duckdb_connect()
+            csv = self._reader.startswith("read_csv")
+            # Rows of a text file with more fields than the header are skipped by the scan;
+            # store_rejects makes DuckDB list them, so that the report can count them.
+            reader = self._reader[:-1] + ", store_rejects=true)" if csv else self._reader
             try:
                 select = self._select(con)
                 row = con.execute(
                     f"""
-                    WITH raw AS (SELECT * FROM {self._reader}),
+                    WITH raw AS (SELECT * FROM {reader}),
                     m AS (SELECT {select} FROM raw)
                     SELECT count(*),
                            count(*) FILTER (WHERE customer_id IS NULL),
                            count(*) FILTER (WHERE customer_id IS NOT NULL AND timestamp IS NULL)
                     FROM m"""
-                ).fetchone()
+                ).fetchall()[0]  # fetchall: the query must finish before its rejects exist
+                ragged = (
+                    [
+                        int(r[0])
+                        for r in con.execute(
+                            "SELECT DISTINCT line FROM reject_errors ORDER BY line"
+                        ).fetchall()
+                    ]
+                    if csv
+                    else []
+                )
                 distinct_valid = con.execute(
                     f"SELECT count(*) FROM (SELECT {select} FROM "
                     f"(SELECT DISTINCT * FROM {self._reader})) "
                     "WHERE customer_id IS NOT NULL AND timestamp IS NOT NULL"
                 ).fetchone()
-            except Exception as exc:  # DuckDB's own reading errors get our message
+            except duckdb.Error as exc:  # DuckDB's own reading errors get our message
                 raise _unreadable(self.path, exc) from None
             finally:
                 con.close()
             assert row is not None and distinct_valid is not None
             rows_in, no_id, bad_ts = (int(v) for v in row)
             valid = rows_in - no_id - bad_ts
+            excluded = {
+                "missing_id": no_id,
+                "bad_timestamp": bad_ts,
+                "duplicate": valid - int(distinct_valid[0]),
+            }
+            examples: dict[str, list[int]] = {}
+            if ragged:
+                excluded["ragged"] = len(ragged)
+                skip = 2 if "skip=1" in self._reader else 1  # header (and sep= line)
+                examples["ragged"] = [line - skip for line in ragged[:5]]
             self._report = {
                 "source": self.path.name,
-                "rows_in": rows_in,
+                "rows_in": rows_in + len(ragged),
                 "rows_out": valid,
-                "excluded": {
-                    "missing_id": no_id,
-                    "bad_timestamp": bad_ts,
-                    "duplicate": valid - int(distinct_valid[0]),
-                },
+                "excluded": excluded,
                 "warnings": {},
-                "examples": {},
+                "examples": examples,
                 "lazy": True,
                 "notes": [self._note] if self._note else [],
             }

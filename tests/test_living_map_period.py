@@ -1,9 +1,9 @@
 """The later data period of the running case: shipped, loadable, and designed for the review.
 
 Chapter 12 verifies the map's evidence rules on the first period and then on the export
-"August 2026 bis Januar 2027". The period is designed so that, with the rules the course
-attaches in chapters 7 and 10, claims turn *widerlegt* and *veraltet*, and the data show
-touchpoints the map lacks. The rules below are the course's.
+"August 2026 bis Januar 2027". The period is designed so that, with the evidence rules of
+the running case (``industries/einzelhandel/evidence_rules.yaml``, built in chapters 7 and
+10), claims turn *widerlegt* and *veraltet*, and the data show touchpoints the map lacks.
 """
 
 from __future__ import annotations
@@ -18,53 +18,8 @@ from cjmlib import datasets
 from cjmlib.analytics import hidden_touchpoints, verify_map
 from cjmlib.datasets.industry_data import INDUSTRIES_DIR, load_industry
 from cjmlib.errors import CJMError
-from cjmlib.model import EvidenceRule, JourneyProject
 
 LATER = "2026-h2"
-
-#: The rules of the course: chapter 7 (event log) and chapter 10 (survey and feedback).
-COURSE_RULES = [
-    EvidenceRule(
-        id="rule-checkout",
-        title="Im mobilen Checkout bricht jeder Siebte ab",
-        claim="pain_point",
-        target="pp-checkout-mobil",
-        metric="drop_off",
-        step_from="tp-shop-warenkorb",
-        step_to="tp-shop-bestellung",
-        threshold=15,
-        drift_tolerance=5,
-    ),
-    EvidenceRule(
-        id="rule-hotline",
-        title="Die Warteschleife der Hotline frustriert",
-        claim="emotion",
-        target="tp-hotline-warten",
-        metric="csat",
-        touchpoint_id="tp-hotline-warten",
-        comparison="<",
-        threshold=40,
-    ),
-    EvidenceRule(
-        id="rule-beratung",
-        title="Die Fachberatung begeistert",
-        claim="moment_of_truth",
-        target="tp-filiale-beratung",
-        metric="nps",
-        touchpoint_id="tp-filiale-beratung",
-        threshold=30,
-        drift_tolerance=10,
-    ),
-    EvidenceRule(
-        id="rule-warteschleife",
-        title="Warteschleife ist ein Thema im Feedback",
-        claim="pain_point",
-        target="pp-hotline-warten",
-        metric="theme_share",
-        theme="Warteschleife",
-        threshold=3,
-    ),
-]
 
 
 def data(period: str | None = None) -> dict[str, object]:
@@ -96,19 +51,21 @@ def test_the_later_period_is_shipped_and_loads():
 
 def test_re_verifying_on_the_later_period_refutes_and_stales_claims():
     p = datasets.load("einzelhandel", "workbook")
-    p = JourneyProject.model_validate({**p.model_dump(), "evidence_rules": COURSE_RULES})
+    assert len(p.evidence_rules) == 6
     first = verify_map(p, **data(), title="Export Juli 2026", today="2026-08-05")
-    assert {r.rule_id: r.status for r in first.results} == dict.fromkeys(
-        ["rule-checkout", "rule-hotline", "rule-beratung", "rule-warteschleife"], "bestätigt"
-    )
+    assert {r.status for r in first.results} == {"bestätigt"}
     p = p.model_copy(update={"verifications": [first]})
     later = verify_map(p, **data(LATER), title="Export Januar 2027", today="2027-02-05")
     got = {r.rule_id: (r.status, r.reason) for r in later.results}
-    assert got["rule-checkout"] == ("widerlegt", "fails")  # express checkout: ~6 % drop off
-    assert got["rule-hotline"] == ("widerlegt", "fails")  # the callback ends the frustration
-    assert got["rule-beratung"] == ("veraltet", "drift")  # still good, no longer enthusiastic
-    assert got["rule-warteschleife"] == ("bestätigt", "holds")
-    beratung = later.result("rule-beratung")
+    assert got == {
+        "rule-checkout-mobil": ("widerlegt", "fails"),  # express checkout: ~6 % drop off
+        "rule-suche-ohne-treffer": ("bestätigt", "holds"),
+        "rule-bestand-reservierung": ("bestätigt", "holds"),
+        "rule-hotline-warten": ("widerlegt", "fails"),  # the callback ends the frustration
+        "rule-kasse-warten": ("bestätigt", "holds"),
+        "rule-fachberatung": ("veraltet", "drift"),  # still good, no longer enthusiastic
+    }
+    beratung = later.result("rule-fachberatung")
     assert beratung is not None and beratung.value is not None and beratung.baseline is not None
     assert beratung.value >= 30 and beratung.baseline - beratung.value > 10
 

@@ -359,3 +359,14 @@ def test_verify_map_says_what_is_missing():
         verify_map([], events=None)
     with pytest.raises(CJMError, match="`today` = „gestern“ ist kein Datum"):
         verify([drop_rule()], events=drop_off_log(6, 4), today="gestern")
+
+
+def test_an_event_log_file_is_verified_without_loading_it(tmp_path):
+    log = drop_off_log(6, 4)
+    path = tmp_path / "export.parquet"
+    log.to_parquet(path)
+    rule = drop_rule()
+    from_file = verify([rule], events=str(path)).results[0]
+    from_frame = verify([rule], events=log).results[0]
+    assert (from_file.value, from_file.n, from_file.status) == (40.0, 10, "bestätigt")
+    assert from_file.model_dump() == from_frame.model_dump()

@@ -36,6 +36,7 @@ PREREQUISITES: dict[int, tuple[str, ...]] = {
     10: ("touchpoints",),
     11: ("solutions",),
     12: ("touchpoints",),
+    13: ("personas", "touchpoints", "pain_points", "solutions"),
 }
 
 

@@ -12,7 +12,7 @@ Every ``chapters/NN_*.ipynb`` must
     ``Checkliste``, ``Wissenscheck`` and ``Das nimmst du mit``;
   - the last cell is Markdown with the navigation: links to the previous and the next
     chapter file (where they exist); chapters 1-12 also link to their exercise
-    (``../exercises/...``);
+    (``../exercises/...``); chapter 13, the capstone, links to the workshop guide;
 
 * point every internal Markdown link at an existing file;
 * pass the German spell check (hunspell ``de_DE`` plus the reviewed project word list
@@ -52,6 +52,8 @@ REQUIRED_HEADINGS = (
     "Wissenscheck",
     "Das nimmst du mit",
 )
+#: Chapters with an exercise; chapter 13 (the capstone) gets its nbgrader assignment later.
+EXERCISE_CHAPTERS = range(1, 13)
 HUNSPELL = shutil.which("hunspell")
 DICTIONARY = Path("/usr/share/hunspell/de_DE.dic")
 
@@ -100,9 +102,17 @@ def resolve(target: str) -> Path:
 
 
 def test_there_are_chapters():
-    """Does the course have a start page and chapters at all?"""
+    """Does the course have a start page, the twelve steps and the capstone?"""
     assert (CHAPTERS / "00_Start.ipynb").exists()
-    assert len(NOTEBOOKS) >= 2
+    assert [number_of(p) for p in NOTEBOOKS] == list(range(14))
+    assert (CHAPTERS / "13_Abschlussprojekt.ipynb").exists()
+
+
+def test_start_page_lists_every_chapter():
+    """Does the start page's table of contents link to every chapter?"""
+    start = "\n".join(markdown_of(read(CHAPTERS / "00_Start.ipynb")))
+    targets = set(links_of(start))
+    assert [p.name for p in NOTEBOOKS[1:] if p.name not in targets] == []
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -148,7 +158,7 @@ def test_navigation(path):
         files = sorted(CHAPTERS.glob(f"{neighbour:02d}_*.ipynb"))
         if files:
             assert files[0].name in targets, f"no link to {files[0].name} in the last cell"
-    if n >= 1:
+    if n in EXERCISE_CHAPTERS:
         all_links = [t for text in markdown_of(nb) for t in links_of(text)]
         assert any(t.startswith("../exercises/") for t in all_links), "no link to the exercise"
 

@@ -22,7 +22,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from cjmlib.charts import _lanes
+from cjmlib.charts import _lanes, thoughts
 from cjmlib.charts._common import (
     applies_to,
     as_project,
@@ -721,7 +721,9 @@ def journey_map_chart(
     frame = frame.sort_values("_lane_pos", kind="stable").drop(columns="_lane_pos")
 
     series = _series_labels(proj, other, labels)
+    # Scenario line and thoughts lane live in cjmlib.charts.thoughts (NN/g map elements).
     panels: list[alt.TopLevelMixin] = [
+        *thoughts.scenario_panels(proj, width + LANE_AXIS),
         _touchpoint_panel(
             frame,
             names,
@@ -730,6 +732,9 @@ def journey_map_chart(
             compare=other is not None,
             max_per_cell=max_per_cell,
             title=t("charts.map.panel_touchpoints"),
+        ),
+        *thoughts.thought_panels(
+            proj, tps, _x(names, top=False, colw=colw), _y_lanes(), colw, len(names)
         ),
         _emotion_panel(proj, who, other, other_who, series, names, colw, top=False),
     ]

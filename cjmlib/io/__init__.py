@@ -1,5 +1,6 @@
 """Import and export: CSV/Excel tables, chart images, Mermaid text and reports."""
 
+from cjmlib.io.capstone import CapstoneExport, export_capstone
 from cjmlib.io.images import chart_bytes, save_chart
 from cjmlib.io.mermaid import mermaid_journey, mermaid_markdown
 from cjmlib.io.reports import html_report, markdown_report
@@ -14,10 +15,13 @@ from cjmlib.io.tables import (
     table_frame,
 )
 from cjmlib.io.verification_report import save_verification_report, verification_report
+from cjmlib.io.worksheets import write_worksheets
 
 __all__ = [
+    "CapstoneExport",
     "ImportResult",
     "chart_bytes",
+    "export_capstone",
     "export_collection",
     "export_project_tables",
     "export_table",
@@ -35,4 +39,5 @@ __all__ = [
     "save_verification_report",
     "table_frame",
     "verification_report",
+    "write_worksheets",
 ]

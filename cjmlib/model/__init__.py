@@ -18,6 +18,7 @@ from cjmlib.model.entities import (
     Goal,
     Need,
     Persona,
+    Scenario,
     Segment,
     Touchpoint,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "PhaseModel",
     "Review",
     "RuleResult",
+    "Scenario",
     "Segment",
     "Solution",
     "Touchpoint",

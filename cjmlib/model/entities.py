@@ -31,6 +31,22 @@ class Goal(CJMModel):
     _split = field_validator("kpis", mode="before")(classmethod(lambda cls, v: _split_text_list(v)))
 
 
+class Scenario(CJMModel):
+    """Step 6: the scenario line of a journey map (NN/g): where the journey starts from.
+
+    ``situation`` is what happens to the persona when the journey begins, ``expectation``
+    what they expect from it. Both empty means: no scenario written yet.
+    """
+
+    _label_key = "scenario"
+    situation: Text = ""
+    expectation: Text = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.situation or self.expectation)
+
+
 class Segment(CJMModel):
     """Step 1: a target group, described along the five segmentation criteria."""
 
@@ -144,5 +160,7 @@ class Touchpoint(CJMModel):
     moment_of_truth: bool = False
     hidden: bool = False
     persona_ids: list[str] = Field(default_factory=list)
+    #: What the persona thinks at this touchpoint (the map's thoughts lane).
+    thought: Annotated[str, Field(max_length=300)] = ""
     notes: Text = ""
     evidence: list[Evidence] = Field(default_factory=list)

@@ -20,7 +20,7 @@ from cjmlib.model.boards import (
     Solution,
 )
 from cjmlib.model.common import NonEmpty, Text
-from cjmlib.model.entities import Goal, Need, Persona, Segment, Touchpoint
+from cjmlib.model.entities import Goal, Need, Persona, Scenario, Segment, Touchpoint
 from cjmlib.model.evidence import EvidenceRule, Verification, check_rule_targets
 from cjmlib.model.phases import PhaseModel, preset
 
@@ -59,6 +59,7 @@ class JourneyProject(CJMModel):
     description: Text = ""
     created: dt.date = Field(default_factory=dt.date.today)
     goal: Goal = Field(default_factory=Goal)
+    scenario: Scenario = Field(default_factory=Scenario)
     phase_model: PhaseModel = Field(default_factory=preset)
     segments: list[Segment] = Field(default_factory=list)
     personas: list[Persona] = Field(default_factory=list)

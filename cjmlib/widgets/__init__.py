@@ -17,6 +17,7 @@ from cjmlib.widgets.boards import (
     PainPointBoard,
     SolutionBoard,
 )
+from cjmlib.widgets.capstone import CapstoneExport, ProgressPanel
 from cjmlib.widgets.evidence import RuleBuilder
 from cjmlib.widgets.goal import GoalBuilder, SegmentEditor
 from cjmlib.widgets.learning import Checklist, KnowledgeCheck, ProgressOverview, Question
@@ -27,6 +28,7 @@ from cjmlib.widgets.touchpoints import TouchpointInventory
 
 __all__ = [
     "ActionPlan",
+    "CapstoneExport",
     "Checklist",
     "ConfirmDelete",
     "EmotionEditor",
@@ -40,6 +42,7 @@ __all__ = [
     "PersonaBuilder",
     "PhaseEditor",
     "ProgressOverview",
+    "ProgressPanel",
     "Question",
     "RecordEditor",
     "RuleBuilder",

@@ -14,7 +14,15 @@ from typing import Any
 
 from cjmlib.errors import CJMError, WorkbookError
 from cjmlib.messages import t
-from cjmlib.model import COLLECTIONS, ChapterProgress, Goal, JourneyProject, PhaseModel, preset
+from cjmlib.model import (
+    COLLECTIONS,
+    ChapterProgress,
+    Goal,
+    JourneyProject,
+    PhaseModel,
+    Scenario,
+    preset,
+)
 from cjmlib.workbook import storage
 from cjmlib.workbook.collection import Collection
 from cjmlib.workbook.diff import ProjectDiff, compare_projects
@@ -426,6 +434,17 @@ class Workbook:
         """Set the business goal, the customer goal and KPIs (step 1)."""
         self._commit(lambda p: setattr(p, "goal", p.goal.copy_with(**fields)), note="goal")
         return self.goal
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._current().scenario.model_copy(deep=True)
+
+    def set_scenario(self, **fields: Any) -> Scenario:
+        """Set the map's scenario line: ``situation`` and ``expectation`` (step 6)."""
+        self._commit(
+            lambda p: setattr(p, "scenario", p.scenario.copy_with(**fields)), note="scenario"
+        )
+        return self.scenario
 
     @property
     def phase_model(self) -> PhaseModel:

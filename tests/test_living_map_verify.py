@@ -370,3 +370,15 @@ def test_an_event_log_file_is_verified_without_loading_it(tmp_path):
     from_frame = verify([rule], events=log).results[0]
     assert (from_file.value, from_file.n, from_file.status) == (40.0, 10, "bestätigt")
     assert from_file.model_dump() == from_frame.model_dump()
+
+
+def test_a_repeated_title_means_its_latest_run():
+    from cjmlib.analytics.verification import pick_verification
+
+    rule = drop_rule()
+    first = verify([rule], events=drop_off_log(6, 4), title="Export", today="2026-04-01")
+    again = verify([rule], events=drop_off_log(27, 23), title="Export", today="2026-04-02")
+    p = project(evidence_rules=[rule], verifications=[again, first])
+    assert pick_verification(p, "Export") == again
+    assert pick_verification(p, None) == again
+    assert pick_verification(p, first.id) == first

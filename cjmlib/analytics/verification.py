@@ -243,14 +243,16 @@ def _latest(project: JourneyProject) -> Verification | None:
 
 
 def pick_verification(project: JourneyProject, which: Any) -> Verification | None:
-    """The verification meant by ``which``: a record, its id or title, or None = latest."""
+    """The verification meant by ``which``: a record, its id or title (the latest of that
+    title), or None = the latest of all."""
     if which is None or which is True:
         return _latest(project)
     if isinstance(which, Verification):
         return which
-    for v in project.verifications:
-        if which in (v.id, v.title):
-            return v
+    # A title may repeat (the same export checked twice): the latest run counts.
+    found = [v for v in project.verifications if which in (v.id, v.title)]
+    if found:
+        return max(found, key=lambda v: (v.checked_on, v.checked_at))
     allowed = ", ".join(f"{v.title} ({v.id})" for v in project.verifications) or t(
         "allowed.none_yet"
     )

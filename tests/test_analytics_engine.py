@@ -63,3 +63,16 @@ def test_importing_analytics_loads_neither_pandas_nor_the_model():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_row_order_and_index_labels_do_not_change_any_answer():
+    # A frame after dropna/drop_duplicates/sort has gaps and shuffled labels in its index.
+    log = make_log(400, seed=4)
+    messy = log.iloc[::-1].drop(index=log.index[::7])
+    clean = messy.sort_values("timestamp").reset_index(drop=True)
+    assert funnel(messy, STEPS, by="touchpoint").equals(funnel(clean, STEPS, by="touchpoint"))
+    pd.testing.assert_frame_equal(top_paths(messy), top_paths(clean))
+    pd.testing.assert_frame_equal(transition_matrix(messy), transition_matrix(clean))
+    from cjmlib.analytics import load_events
+
+    assert len(load_events(messy)) == len(load_events(clean))

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_fuzzed_inputs_give_tables_or_german_errors():
-    tally = fuzz.run(examples=60)
+    tally = fuzz.run(examples=60, seed=0)
     assert tally.bad == 0, "\n".join(tally.raw[:3])
     kinds = {key.split(":")[0] for key in tally.counts}
     assert {"csv load_events", "random bytes", "broken parquet", "frame load_events"} <= kinds

@@ -419,6 +419,9 @@ def _frame_for_duckdb(frame: pd.DataFrame) -> pd.DataFrame:
 
     from cjmlib.analytics.events import parse_timestamps
 
+    # Positions, not index labels: a filtered or sorted frame has gaps in its index, and
+    # building the new frame from labelled series would align them (wrong rows, NaN).
+    frame = frame.reset_index(drop=True)
     cols: dict[str, pd.Series] = {}
     for name in frame.columns:
         if not isinstance(name, str):
@@ -429,7 +432,7 @@ def _frame_for_duckdb(frame: pd.DataFrame) -> pd.DataFrame:
         elif series.dtype == object:
             series = series.astype("string")
         cols[name] = series
-    return pd.DataFrame(cols, index=pd.RangeIndex(len(frame)), copy=False)
+    return pd.DataFrame(cols, copy=False)
 
 
 def _is_polars(obj: object) -> bool:

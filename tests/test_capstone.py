@@ -9,19 +9,25 @@ import json
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pydantic import Field
 from pypdf import PdfReader
 
 from cjmlib import datasets
 from cjmlib.errors import CJMError
 from cjmlib.io.capstone import export_capstone
 from cjmlib.io.capstone_report import build_report, report_html, report_pdf
-from cjmlib.model import Evidence, JourneyProject, Persona, Touchpoint
+from cjmlib.model import (
+    Evidence,
+    EvidenceRule,
+    Goal,
+    JourneyProject,
+    Persona,
+    RuleResult,
+    Touchpoint,
+    Verification,
+)
 from cjmlib.workbook import Workbook
 from cjmlib.workbook.completeness import (
     IST_SNAPSHOT,
@@ -209,51 +215,37 @@ def test_pdf_keeps_markup_as_text(tmp_path):
     assert "Ärger <i>" in text
 
 
-@dataclass
-class _Rule:
-    id: str
-    title: str
-
-
-@dataclass
-class _Result:
-    rule_id: str
-    status: str
-    value: float | None = None
-    n: int = 0
-    data_until: dt.date | None = None
-    problem: str = ""
-
-
-@dataclass
-class _Run:
-    title: str
-    checked_on: dt.date
-    results: list[_Result] = field(default_factory=list)
-
-
 def test_verification_extension_point_adds_its_section_only_when_there_are_results():
     """The living map (issue 16) keeps ``verifications`` and ``evidence_rules`` in the project."""
-
-    class ProjectWithVerification(JourneyProject):
-        evidence_rules: list[Any] = Field(default_factory=list)
-        verifications: list[Any] = Field(default_factory=list)
-
     plain = build_report(JourneyProject())
     assert "verification" not in [s.key for s in plain.sections]
-    empty = build_report(ProjectWithVerification())
-    assert "verification" not in [s.key for s in empty.sections]
-    old = _Run("Erste Prüfung", dt.date(2026, 1, 31), [_Result("r1", "bestätigt", 40.0, 120)])
-    new = _Run(
-        "Zweite Prüfung",
-        dt.date(2026, 3, 31),
-        [
-            _Result("r1", "widerlegt", 61.5, 140, dt.date(2026, 3, 30)),
-            _Result("r2", "ohne Beleg", None, 3, None, XSS),
+    rule = dict(claim="kpi", target="Abbruchquote", metric="drop_off", step_from="a", step_to="b")
+    old = Verification(
+        title="Erste Prüfung",
+        checked_on=dt.date(2026, 1, 31),
+        results=[RuleResult(rule_id="r1", status="bestätigt", reason="holds", value=40.0, n=120)],
+    )
+    new = Verification(
+        title="Zweite Prüfung",
+        checked_on=dt.date(2026, 3, 31),
+        results=[
+            RuleResult(
+                rule_id="r1",
+                status="widerlegt",
+                reason="fails",
+                value=61.5,
+                n=140,
+                data_until=dt.date(2026, 3, 30),
+            ),
+            RuleResult(rule_id="r2", status="ohne Beleg", reason="problem", n=3, problem=XSS),
         ],
     )
-    project = ProjectWithVerification(
-        evidence_rules=[_Rule("r1", "Abbruch beim VideoIdent unter 50 %"), _Rule("r2", XSS)],
+    project = JourneyProject(
+        goal=Goal(kpis=["Abbruchquote"]),
+        evidence_rules=[
+            EvidenceRule(id="r1", title="Abbruch beim VideoIdent unter 50 %", threshold=50, **rule),
+            EvidenceRule(id="r2", title=XSS, threshold=50, **rule),
+        ],
         verifications=[new, old],
     )
     report = build_report(project)

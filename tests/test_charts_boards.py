@@ -37,6 +37,7 @@ def test_public_api_is_curated():
             "hint_chart",
             "impact_effort_chart",
             "is_hint",
+            "journey_graph_chart",
             "journey_map_chart",
             "needs_opportunity_chart",
             "path_chart",
@@ -45,6 +46,7 @@ def test_public_api_is_curated():
             "survey_trend_chart",
             "theme",
             "touchpoint_heatmap_chart",
+            "variants_chart",
         ]
     )
 

@@ -69,7 +69,7 @@ def old_file(tmp_path: Path) -> tuple[Path, bytes]:
 def test_migrate_function_moves_fields_phases_and_emotions():
     doc, found = migrate(copy.deepcopy(SCHEMA_1))
     assert found == 1
-    assert doc["schema_version"] == SCHEMA_VERSION == 2
+    assert doc["schema_version"] == SCHEMA_VERSION == 3
     assert doc["revision"] == 7
     assert doc["snapshots"] == []
     project = doc["project"]
@@ -81,8 +81,8 @@ def test_migrate_function_moves_fields_phases_and_emotions():
 
 
 def test_current_documents_are_not_touched_by_migrate():
-    doc = {"format": "cjm-werkstatt-workbook", "schema_version": 2, "project": {}}
-    assert migrate(copy.deepcopy(doc)) == (doc, 2)
+    doc = {"format": "cjm-werkstatt-workbook", "schema_version": SCHEMA_VERSION, "project": {}}
+    assert migrate(copy.deepcopy(doc)) == (doc, SCHEMA_VERSION)
 
 
 def test_open_migrates_a_schema_1_file(old_file):
@@ -112,12 +112,12 @@ def test_the_original_is_kept_as_schema1_bak(old_file):
     assert path.read_bytes() == raw
 
 
-def test_first_save_writes_schema_2_and_the_backup_stays(old_file):
+def test_first_save_writes_the_current_schema_and_the_backup_stays(old_file):
     path, raw = old_file
     wb = Workbook.open(path)
     wb.touchpoints.update("Kasse", emotion=-1)
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == SCHEMA_VERSION
     assert doc["revision"] == 8
     assert doc["project"]["touchpoints"][0]["emotion"] == -1
     assert doc["project"]["phase_model"]["phases"][1]["name"] == "Überlegung"

@@ -494,6 +494,14 @@ MINIMAL = {
     "feedback": {"text": "F"},
     "actions": {"title": "A", "owner": "O"},
     "reviews": {"title": "R"},
+    "evidence_rules": {
+        "title": "B",
+        "claim": "kpi",
+        "target": "K",
+        "metric": "nps",
+        "threshold": 0,
+    },
+    "verifications": {"title": "V"},
 }
 
 
@@ -516,6 +524,8 @@ def test_duplicate_ids(collection):
         "feedback": "Feedback",
         "actions": "Maßnahmen",
         "reviews": "Reviews",
+        "evidence_rules": "Belegregeln",
+        "verifications": "Prüfungen",
     }[collection]
     with pytest.raises(
         CJMError,

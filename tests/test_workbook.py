@@ -47,7 +47,7 @@ from cjmlib.model import (
     Touchpoint,
     preset,
 )
-from cjmlib.workbook import Workbook, storage
+from cjmlib.workbook import SCHEMA_VERSION, Workbook, storage
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +82,7 @@ def test_open_creates_a_readable_json_file(path):
     wb = Workbook.open(path, name="Mein Projekt", industry="Bank")
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["format"] == "cjm-werkstatt-workbook"
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == SCHEMA_VERSION
     assert doc["revision"] == 1
     assert doc["project"]["name"] == "Mein Projekt"
     assert doc["project"]["industry"] == "Bank"
@@ -965,7 +965,7 @@ def test_hand_made_broken_file_without_versions(tmp_path):
     assert path.read_text(encoding="utf-8") == "{ kaputt"
 
 
-@pytest.mark.parametrize("found", [3, 99])
+@pytest.mark.parametrize("found", [SCHEMA_VERSION + 1, 99])
 def test_newer_schema_is_refused_and_left_alone(good, found):
     path, _ = good
     doc = json.loads(path.read_text(encoding="utf-8"))
@@ -975,8 +975,8 @@ def test_newer_schema_is_refused_and_left_alone(good, found):
         WorkbookError,
         match=exact(
             f"Das Arbeitsbuch „{path}“ hat das Schema {found}, diese Version von cjmlib kennt nur "
-            "bis 2. Es wurde nicht verändert. Aktualisiere cjmlib (z. B. mit `make lab` im "
-            "aktuellen Kursordner) und öffne es dann erneut."
+            f"bis {SCHEMA_VERSION}. Es wurde nicht verändert. Aktualisiere cjmlib (z. B. mit "
+            "`make lab` im aktuellen Kursordner) und öffne es dann erneut."
         ),
     ) as info:
         Workbook.open(path)
@@ -987,14 +987,14 @@ def test_newer_schema_is_refused_and_left_alone(good, found):
 def test_newer_schema_is_not_overwritten_by_an_older_open_workbook(good, wb):
     path, _ = good
     doc = json.loads(path.read_text(encoding="utf-8"))
-    doc["schema_version"] = 3
+    doc["schema_version"] = SCHEMA_VERSION + 1
     newer = break_file(path, json.dumps(doc).encode())
-    with pytest.raises(WorkbookError, match=exact("hat das Schema 3")):
+    with pytest.raises(WorkbookError, match=exact(f"hat das Schema {SCHEMA_VERSION + 1}")):
         add_tp(wb, "Noch einer")
     assert path.read_bytes() == newer
 
 
-@pytest.mark.parametrize("found", ["2", 0, -1, None, True, 1.5])
+@pytest.mark.parametrize("found", [str(SCHEMA_VERSION), 0, -1, None, True, 1.5])
 def test_unknown_schema_version(good, found):
     path, _ = good
     doc = json.loads(path.read_text(encoding="utf-8"))
@@ -1004,7 +1004,7 @@ def test_unknown_schema_version(good, found):
         WorkbookError,
         match=exact(
             f"Das Arbeitsbuch „{path}“ hat eine unbekannte Schemaversion ({found!r}). "
-            "Erwartet wird eine ganze Zahl von 1 bis 2."
+            f"Erwartet wird eine ganze Zahl von 1 bis {SCHEMA_VERSION}."
         ),
     ):
         Workbook.open(path)

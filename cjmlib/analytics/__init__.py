@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     from cjmlib.analytics.experiments import ABTestResult, ab_test, explain_sample_size, sample_size
     from cjmlib.analytics.feedback_text import count_themes, tag_feedback
     from cjmlib.analytics.funnels import funnel
+    from cjmlib.analytics.lived import (
+        compare_design,
+        directly_follows,
+        hidden_touchpoints,
+        journey_variants,
+    )
     from cjmlib.analytics.moments import find_moments_of_truth
     from cjmlib.analytics.needs import score_needs
     from cjmlib.analytics.paths import time_between_steps, top_paths, transition_matrix
@@ -47,6 +53,13 @@ if TYPE_CHECKING:
     )
     from cjmlib.analytics.switches import compare_switchers, count_switches
     from cjmlib.analytics.touches import first_last_touch
+    from cjmlib.analytics.verification import (
+        claim_statuses,
+        compare_verifications,
+        revisit_first,
+        verification_table,
+        verify_map,
+    )
 
 # Submodules load on first use: `import cjmlib.analytics` stays fast, and a script that
 # only counts events never imports scikit-learn, statsmodels or the workbook (PEP 562).
@@ -55,16 +68,20 @@ _LAZY: dict[str, str] = {
     "EventLog": "cjmlib.analytics.scan",
     "ab_test": "cjmlib.analytics.experiments",
     "build_customer_features": "cjmlib.analytics.personas",
+    "claim_statuses": "cjmlib.analytics.verification",
     "cluster_customers": "cjmlib.analytics.personas",
     "cluster_stability": "cjmlib.analytics.personas",
+    "compare_design": "cjmlib.analytics.lived",
     "compare_segments": "cjmlib.analytics.segments",
     "compare_switchers": "cjmlib.analytics.switches",
+    "compare_verifications": "cjmlib.analytics.verification",
     "compute_ces": "cjmlib.analytics.survey",
     "compute_csat": "cjmlib.analytics.survey",
     "compute_nps": "cjmlib.analytics.survey",
     "count_switches": "cjmlib.analytics.switches",
     "count_themes": "cjmlib.analytics.feedback_text",
     "describe_clusters": "cjmlib.analytics.personas",
+    "directly_follows": "cjmlib.analytics.lived",
     "draft_personas": "cjmlib.analytics.personas",
     "drop_identifiers": "cjmlib.analytics.privacy",
     "emotion_from_survey": "cjmlib.analytics.survey",
@@ -73,11 +90,14 @@ _LAZY: dict[str, str] = {
     "find_moments_of_truth": "cjmlib.analytics.moments",
     "first_last_touch": "cjmlib.analytics.touches",
     "funnel": "cjmlib.analytics.funnels",
+    "hidden_touchpoints": "cjmlib.analytics.lived",
+    "journey_variants": "cjmlib.analytics.lived",
     "load_events": "cjmlib.analytics.events",
     "make_shareable": "cjmlib.analytics.privacy",
     "map_events": "cjmlib.analytics.events",
     "pseudonymise": "cjmlib.analytics.privacy",
     "retention_by_cohort": "cjmlib.analytics.retention",
+    "revisit_first": "cjmlib.analytics.verification",
     "sample_size": "cjmlib.analytics.experiments",
     "scan_events": "cjmlib.analytics.scan",
     "score_needs": "cjmlib.analytics.needs",
@@ -89,6 +109,8 @@ _LAZY: dict[str, str] = {
     "top_paths": "cjmlib.analytics.paths",
     "transition_matrix": "cjmlib.analytics.paths",
     "validate_events": "cjmlib.analytics.events",
+    "verification_table": "cjmlib.analytics.verification",
+    "verify_map": "cjmlib.analytics.verification",
 }
 
 __all__ = [
@@ -96,16 +118,20 @@ __all__ = [
     "EventLog",
     "ab_test",
     "build_customer_features",
+    "claim_statuses",
     "cluster_customers",
     "cluster_stability",
+    "compare_design",
     "compare_segments",
     "compare_switchers",
+    "compare_verifications",
     "compute_ces",
     "compute_csat",
     "compute_nps",
     "count_switches",
     "count_themes",
     "describe_clusters",
+    "directly_follows",
     "draft_personas",
     "drop_identifiers",
     "emotion_from_survey",
@@ -114,11 +140,14 @@ __all__ = [
     "find_moments_of_truth",
     "first_last_touch",
     "funnel",
+    "hidden_touchpoints",
+    "journey_variants",
     "load_events",
     "make_shareable",
     "map_events",
     "pseudonymise",
     "retention_by_cohort",
+    "revisit_first",
     "sample_size",
     "scan_events",
     "score_needs",
@@ -130,6 +159,8 @@ __all__ = [
     "top_paths",
     "transition_matrix",
     "validate_events",
+    "verification_table",
+    "verify_map",
 ]
 
 

@@ -13,6 +13,7 @@ from cjmlib.charts.funnel import funnel_chart
 from cjmlib.charts.heatmap import touchpoint_heatmap_chart
 from cjmlib.charts.impact_effort import impact_effort_chart
 from cjmlib.charts.journey_map import journey_map_chart
+from cjmlib.charts.lived import journey_graph_chart, variants_chart
 from cjmlib.charts.needs import needs_opportunity_chart
 from cjmlib.charts.paths import path_chart
 from cjmlib.charts.segments import segment_comparison_chart
@@ -26,6 +27,7 @@ __all__ = [
     "hint_chart",
     "impact_effort_chart",
     "is_hint",
+    "journey_graph_chart",
     "journey_map_chart",
     "needs_opportunity_chart",
     "path_chart",
@@ -34,4 +36,5 @@ __all__ = [
     "survey_trend_chart",
     "theme",
     "touchpoint_heatmap_chart",
+    "variants_chart",
 ]

@@ -696,6 +696,7 @@ def journey_map_chart(
     backstage: bool = False,
     labels: tuple[str, str] | None = None,
     max_per_cell: int = 4,
+    verification: Any = None,
 ) -> alt.VConcatChart | alt.Chart:
     """The journey map of ``project`` (a Workbook or JourneyProject).
 
@@ -717,6 +718,10 @@ def journey_map_chart(
         Legend names of the two states, e.g. ``("Soll", "Ist")``.
     max_per_cell:
         Rows per phase and lane; further entries are summarised as "+k weitere".
+    verification:
+        Add the verification layer (:mod:`cjmlib.charts.verification_layer`): a mark per
+        claim, confirmed, refuted, stale or without evidence. A verification, its id or
+        title, or True for the latest one.
 
     Returns
     -------
@@ -775,6 +780,10 @@ def journey_map_chart(
     if backstage:
         back, back_lanes = _backstage_frame(proj, tps, colw)
         panels.append(_backstage_panel(back, back_lanes, names, colw, max_per_cell))
+    if verification is not None and verification is not False:
+        from cjmlib.charts.verification_layer import verification_panel
+
+        panels.append(verification_panel(proj, verification, who, names, colw, max_per_cell))
 
     subtitle = [
         t("charts.map.subtitle_persona", persona=clean(who.name, 60))

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cjmlib.datasets.industry_data import catalogue, industry_name
+from cjmlib.datasets.industry_data import catalogue, industry_name, period_keys
 from cjmlib.datasets.schema import (
     CUSTOMER_COLUMNS,
     EVENT_COLUMNS,
@@ -38,7 +38,7 @@ from cjmlib.datasets.schema import (
 )
 from cjmlib.datasets.simulate import normalise
 from cjmlib.errors import CJMError
-from cjmlib.messages import t
+from cjmlib.messages import get_language, t
 from cjmlib.model import JourneyProject
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ __all__ = [
     "industries",
     "load",
     "open_workbook",
+    "periods",
     "workbook_path",
 ]
 
@@ -114,12 +115,35 @@ def _project(industry: str) -> JourneyProject:
 
 
 @cache
-def _table(industry: str, kind: str) -> pd.DataFrame:
-    df = pd.read_parquet(DATA_DIR / f"{industry}_{kind}.parquet")
+def _table(industry: str, kind: str, period: str | None = None) -> pd.DataFrame:
+    stem = industry if period is None else f"{industry}_{period}"
+    df = pd.read_parquet(DATA_DIR / f"{stem}_{kind}.parquet")
     return normalise(kind, df)
 
 
-def load(industry: str = RUNNING_CASE, kind: str = "events") -> JourneyProject | pd.DataFrame:
+def periods(industry: str = RUNNING_CASE) -> dict[str, str]:
+    """Return the later data periods of ``industry`` as ``key -> name``.
+
+    The first period is what :func:`load` gives without ``period``; a later one is the
+    same case some months on (the map unchanged, the lived journey not).
+    """
+    from cjmlib.datasets.industry_data import load_industry
+
+    key = _check_industry(industry)
+    found = load_industry(key).periods
+    language = get_language()
+    return {p: str(getattr(found[p].name, language)) for p in period_keys(key) if p in found}
+
+
+def _check_period(industry: str, period: str | None) -> str | None:
+    if period is None:
+        return None
+    return _check_choice(period, period_keys(industry), "period", "datasets.unknown_period")
+
+
+def load(
+    industry: str = RUNNING_CASE, kind: str = "events", *, period: str | None = None
+) -> JourneyProject | pd.DataFrame:
     """Load one sample data set.
 
     Parameters
@@ -131,6 +155,10 @@ def load(industry: str = RUNNING_CASE, kind: str = "events") -> JourneyProject |
         ``"workbook"`` (a validated :class:`~cjmlib.model.JourneyProject`), or one of the
         tables ``"events"``, ``"customers"``, ``"survey"``, ``"feedback"`` (DataFrames
         with the columns of :mod:`cjmlib.datasets.schema`).
+    period:
+        A later data period (see :func:`periods`), e.g. ``"2026-h2"``: the tables of
+        the same case some months on. None = the first period. The workbook is the same
+        in every period.
 
     Returns
     -------
@@ -143,9 +171,10 @@ def load(industry: str = RUNNING_CASE, kind: str = "events") -> JourneyProject |
         If the industry or the kind is unknown (the message lists the valid choices).
     """
     industry, kind = _check_industry(industry), _check_kind(kind)
+    when = _check_period(industry, period)
     if kind == "workbook":
         return _project(industry).model_copy(deep=True)
-    df = _table(industry, kind).copy(deep=True)
+    df = _table(industry, kind, when).copy(deep=True)
     if kind == "feedback":
         df["tags"] = [list(v) for v in df["tags"]]
     return df

@@ -5,7 +5,9 @@ For every industry folder below ``cjmlib/datasets/industries`` (or the one given
 into the output folder (default: ``cjmlib/datasets/data``):
 
 - ``<industry>.cjm.json``: the ready workbook, written by :class:`cjmlib.workbook.Workbook`;
-- ``<industry>_events.parquet``, ``_customers``, ``_survey``, ``_feedback``: the tables.
+- ``<industry>_events.parquet``, ``_customers``, ``_survey``, ``_feedback``: the tables;
+- ``<industry>_<period>_events.parquet`` ...: the tables of each later data period
+  (``periods/<period>.yaml`` in the industry folder).
 
 The generation is deterministic: each industry has its own fixed seed in its
 ``simulation.yaml``, so running the script twice gives byte-identical files.
@@ -22,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from cjmlib.datasets.industry_data import INDUSTRIES_DIR, Industry, catalogue, load_industry
-from cjmlib.datasets.simulate import simulate
+from cjmlib.datasets.simulate import simulate, simulate_period
 from cjmlib.model import JourneyProject
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -64,14 +66,23 @@ def write_industry(
     data = load_industry(industry, root)
     write_workbook(data.project, out / f"{industry}.cjm.json")
     tables = build_tables(data)
+    _write_tables(tables, out, industry)
+    counts = {kind: len(df) for kind, df in tables.items()}
+    for key, period in data.periods.items():
+        lived = simulate_period(data.project, data.simulation, period, data.phrases, data.comments)
+        _write_tables(lived, out, f"{industry}_{key}")
+        counts.update({f"{key}:{kind}": len(df) for kind, df in lived.items()})
+    return counts
+
+
+def _write_tables(tables: dict[str, pd.DataFrame], out: Path, stem: str) -> None:
     for kind, df in tables.items():
         df.to_parquet(
-            out / f"{industry}_{kind}.parquet",
+            out / f"{stem}_{kind}.parquet",
             compression="zstd",
             compression_level=19,
             index=False,
         )
-    return {kind: len(df) for kind, df in tables.items()}
 
 
 def main(argv: list[str] | None = None) -> None:

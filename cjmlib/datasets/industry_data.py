@@ -8,6 +8,7 @@ is adding a folder). Its files::
     segments.yaml ...  one file per workbook collection, a list of items (cjmlib.model)
     simulation.yaml    how the simulated customers behave (SimulationSettings)
     comments.yaml      which themes customers write about (IndustryComments)
+    periods/<key>.yaml optional: a later data period of the same case (Period)
 
 The workbook content is validated by the workbook's own models (``JourneyProject``
 with ``extra="forbid"``); the other files by :mod:`cjmlib.datasets.settings`. Then the
@@ -34,7 +35,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -47,6 +48,7 @@ from cjmlib.datasets.settings import (
     ContentModel,
     IndustryComments,
     IndustryInfo,
+    Period,
     Route,
     SimulationSettings,
 )
@@ -60,6 +62,8 @@ PHRASES_FILE = Path(__file__).parent / "comment_phrases.yaml"
 
 INFO_FILE, PROJECT_FILE = "industry.yaml", "project.yaml"
 SIMULATION_FILE, COMMENTS_FILE = "simulation.yaml", "comments.yaml"
+#: optional folder of later data periods, one ``<key>.yaml`` (a :class:`Period`) each.
+PERIODS_DIR = "periods"
 #: workbook collection -> the file that holds it.
 COLLECTION_FILES: dict[str, str] = {name: f"{name}.yaml" for name in COLLECTIONS}
 #: every file an industry folder has, in reading order.
@@ -93,6 +97,8 @@ class Industry:
     simulation: SimulationSettings
     comments: IndustryComments
     phrases: CommentPhrases
+    #: period key (file name without ``.yaml``) -> a later data period of the case.
+    periods: dict[str, Period] = field(default_factory=dict)
 
 
 def industry_name(info: IndustryInfo, field: Literal["name", "case"] = "name") -> str:
@@ -200,8 +206,66 @@ def load_industry(key: str, root: Path = INDUSTRIES_DIR) -> Industry:
     assert simulation is not None and comments is not None
 
     _cross_check(docs, info, project, simulation, comments, phrases, problems)
+    periods = _read_periods(folder, project, simulation, problems)
     problems.raise_if_any()
-    return Industry(key, folder, info, project, simulation, comments, phrases)
+    return Industry(key, folder, info, project, simulation, comments, phrases, periods)
+
+
+def period_keys(key: str, root: Path = INDUSTRIES_DIR) -> list[str]:
+    """The keys of the later data periods of industry ``key`` (sorted)."""
+    return sorted(p.stem for p in (root / key / PERIODS_DIR).glob("*.yaml"))
+
+
+def _read_periods(
+    folder: Path, project: JourneyProject, sim: SimulationSettings, problems: _Problems
+) -> dict[str, Period]:
+    """Read and check ``periods/*.yaml``: every id a period names must exist."""
+    found: dict[str, Period] = {}
+    for path in sorted((folder / PERIODS_DIR).glob("*")):
+        if path.name.startswith("."):
+            continue
+        if path.suffix != ".yaml":
+            problems.add("unknown_file", path, name=path.name, allowed="<Periode>.yaml")
+            continue
+        doc = YamlFile.read(path)
+        period = _validate(Period, doc.data, problems, _in(doc))
+        if period is None:
+            continue
+        found[path.stem] = period
+        tps = {tp.id for tp in project.touchpoints}
+        phases = project.phase_model.ids
+        ids = {
+            "touchpoints": sorted(tps | set(period.unmapped)),
+            "phases": phases,
+            "routes": sorted(sim.all_routes()),
+        }
+        refs: list[tuple[Loc, str, str]] = []
+        refs += [(("touchpoints", k), "touchpoints", k) for k in period.touchpoints]
+        refs += [(("experience", k), "touchpoints", k) for k in period.experience]
+        refs += [(("routes", k), "routes", k) for k in period.routes]
+        for name, route in period.routes.items():
+            steps = [*route.steps, *route.optional, *route.after]
+            refs += [(("routes", name, "steps"), "touchpoints", s) for s in steps]
+        for uid, unmapped in period.unmapped.items():
+            refs.append((("unmapped", uid, "phase"), "phases", unmapped.phase))
+            if uid in tps:
+                problems.at(
+                    doc,
+                    ("unmapped", uid),
+                    "model_error",
+                    message=t("living_map.period.on_the_map", id=uid),
+                )
+        for loc, target, value in refs:
+            if value not in ids[target]:
+                problems.at(
+                    doc,
+                    loc,
+                    "unknown_reference",
+                    value=value,
+                    target=t(f"content_data.target.{target}"),
+                    allowed=", ".join(ids[target]),
+                )
+    return found
 
 
 @cache
@@ -217,7 +281,7 @@ def comment_phrases(path: Path = PHRASES_FILE) -> CommentPhrases:
 
 def _read_folder(folder: Path, problems: _Problems) -> dict[str, YamlFile]:
     present = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
-    for name in sorted(present - set(FILES)):
+    for name in sorted(present - set(FILES) - {PERIODS_DIR}):
         problems.add("unknown_file", folder / name, name=name, allowed=", ".join(FILES))
     docs: dict[str, YamlFile] = {}
     for name in FILES:

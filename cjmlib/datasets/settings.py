@@ -176,6 +176,70 @@ class SimulationSettings(ContentModel):
 _DEFAULT_BEHAVIOUR = TouchpointBehaviour()
 
 
+# -- periods/<key>.yaml: a later data period of the same case ---------------------------------
+
+
+class UnmappedTouchpoint(ContentModel):
+    """A touchpoint customers use in a period that the workbook's map does not show.
+
+    It appears in the period's event log (a "hidden touchpoint" to find in the data) but
+    never in the shipped workbook.
+    """
+
+    _label_key = "unmapped_touchpoint"
+    name: Name
+    phase: Name
+    channel: Name
+    online: bool = True
+    #: devices as in the workbook ("Smartphone, Desktop"), or the one offline device.
+    device: str = ""
+    #: how customers feel there (-2..+2); it shapes their survey answers and comments.
+    emotion: Annotated[int, Field(ge=-2, le=2)] = 0
+    behaviour: TouchpointBehaviour = TouchpointBehaviour()
+
+
+class Period(ContentModel):
+    """A later data period of the case: what changed against ``simulation.yaml``.
+
+    The workbook stays as shipped (the map the trainee reviews); only the lived journey
+    changes. Everything not named here is as in ``simulation.yaml``.
+    """
+
+    _label_key = "period"
+    name: Translated
+    seed: int
+    start: dt.date
+    end: dt.date
+    #: first letter(s) of the period's customer ids (other than the first period's).
+    customer_prefix: Name
+    #: number of customers; none: as in ``simulation.yaml``.
+    customers: Annotated[int, Field(gt=0)] | None = None
+    #: touchpoint id -> its behaviour in this period (replaces the first period's).
+    touchpoints: dict[str, TouchpointBehaviour] = Field(default_factory=dict)
+    #: touchpoint id -> how customers now feel there (-2..+2), instead of the map's emotion.
+    experience: dict[str, Annotated[int, Field(ge=-2, le=2)]] = Field(default_factory=dict)
+    #: route key -> the route in this period (replaces the first period's).
+    routes: dict[str, Route] = Field(default_factory=dict)
+    #: touchpoint id -> a touchpoint the data show but the map does not.
+    unmapped: dict[str, UnmappedTouchpoint] = Field(default_factory=dict)
+
+    def settings(self, base: SimulationSettings) -> SimulationSettings:
+        """The simulation settings of this period: ``base`` with the period's changes."""
+        touchpoints = {**base.touchpoints, **self.touchpoints}
+        touchpoints.update({k: u.behaviour for k, u in self.unmapped.items()})
+        return base.model_copy(
+            update={
+                "seed": self.seed,
+                "start": self.start,
+                "end": self.end,
+                "customer_prefix": self.customer_prefix,
+                "customers": self.customers or base.customers,
+                "touchpoints": touchpoints,
+                "routes": {**base.routes, **self.routes},
+            }
+        )
+
+
 # -- comments.yaml and comment_phrases.yaml ------------------------------------------------
 
 

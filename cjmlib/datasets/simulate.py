@@ -29,11 +29,12 @@ from cjmlib.datasets.schema import (
 from cjmlib.datasets.settings import (
     CommentPhrases,
     IndustryComments,
+    Period,
     SegmentBehaviour,
     SimulationSettings,
     Tones,
 )
-from cjmlib.model import JourneyProject
+from cjmlib.model import JourneyProject, Touchpoint
 from cjmlib.model.entities import Gender
 
 K = TypeVar("K", bound=str)
@@ -430,3 +431,39 @@ def simulate(
         "survey": normalise("survey", survey),
         "feedback": normalise("feedback", feedback),
     }
+
+
+def period_project(project: JourneyProject, period: Period) -> JourneyProject:
+    """The journey customers live in ``period``: the map's touchpoints with the period's
+    emotions, plus the touchpoints the map does not show (for the simulation only)."""
+    touchpoints = [
+        tp.copy_with(emotion=period.experience[tp.id]) if tp.id in period.experience else tp
+        for tp in project.touchpoints
+    ]
+    touchpoints += [
+        Touchpoint(
+            id=key,
+            name=u.name,
+            phase=u.phase,
+            channel=u.channel,
+            online=u.online,
+            device=u.device,
+            emotion=u.emotion,
+        )
+        for key, u in period.unmapped.items()
+    ]
+    lived: JourneyProject = JourneyProject.model_validate(
+        {**project.model_dump(), "touchpoints": [tp.model_dump() for tp in touchpoints]}
+    )
+    return lived
+
+
+def simulate_period(
+    project: JourneyProject,
+    sim: SimulationSettings,
+    period: Period,
+    phrases: CommentPhrases,
+    comments: IndustryComments,
+) -> dict[str, pd.DataFrame]:
+    """Return the four tables of a later data period of the same case (deterministic)."""
+    return simulate(period_project(project, period), period.settings(sim), phrases, comments)

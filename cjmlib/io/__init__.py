@@ -14,6 +14,7 @@ from cjmlib.io.tables import (
     read_table,
     table_frame,
 )
+from cjmlib.io.verification_report import save_verification_report, verification_report
 from cjmlib.io.worksheets import write_worksheets
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "save_chart",
     "save_mermaid",
     "save_report",
+    "save_verification_report",
     "table_frame",
+    "verification_report",
     "write_worksheets",
 ]

@@ -21,6 +21,7 @@ from cjmlib.model.boards import (
 )
 from cjmlib.model.common import NonEmpty, Text
 from cjmlib.model.entities import Goal, Need, Persona, Scenario, Segment, Touchpoint
+from cjmlib.model.evidence import EvidenceRule, Verification, check_rule_targets
 from cjmlib.model.phases import PhaseModel, preset
 
 #: collection name -> model class, in the order of the method's steps.
@@ -35,6 +36,8 @@ COLLECTIONS: dict[str, type[CJMModel]] = {
     "feedback": FeedbackItem,
     "actions": Action,
     "reviews": Review,
+    "evidence_rules": EvidenceRule,
+    "verifications": Verification,
 }
 
 INDUSTRIES: tuple[str, ...] = (
@@ -68,6 +71,8 @@ class JourneyProject(CJMModel):
     feedback: list[FeedbackItem] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     reviews: list[Review] = Field(default_factory=list)
+    evidence_rules: list[EvidenceRule] = Field(default_factory=list)
+    verifications: list[Verification] = Field(default_factory=list)
     progress: dict[str, ChapterProgress] = Field(default_factory=dict)
 
     # References checked across collections: (collection, field, target collection).
@@ -113,6 +118,7 @@ class JourneyProject(CJMModel):
                 for ref in refs if isinstance(refs, list) else [refs]:
                     if ref is not None and ref not in ids[target]:
                         raise self._dangling(model, item, field, ref, target)
+        check_rule_targets(self)
         return self
 
     def _dangling(

@@ -18,6 +18,7 @@ from cjmlib.widgets.boards import (
     SolutionBoard,
 )
 from cjmlib.widgets.capstone import CapstoneExport, ProgressPanel
+from cjmlib.widgets.evidence import RuleBuilder
 from cjmlib.widgets.goal import GoalBuilder, SegmentEditor
 from cjmlib.widgets.learning import Checklist, KnowledgeCheck, ProgressOverview, Question
 from cjmlib.widgets.needs import NeedsMatrix
@@ -47,6 +48,7 @@ __all__ = [
     "Question",
     "RecordEditor",
     "ReviewLog",
+    "RuleBuilder",
     "SegmentEditor",
     "SolutionBoard",
     "StatusLine",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Document = dict[str, Any]
 
@@ -40,7 +40,24 @@ def _v1_to_v2(doc: Document) -> Document:
     }
 
 
-MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2}
+def _v2_to_v3(doc: Document) -> Document:
+    """Version 3 adds the living map: evidence rules and verification records.
+
+    Both are new lists that start empty; nothing else moves. Parts that are not what a
+    version-2 file holds are left as they are (the model's validation names them).
+    """
+    projects = [doc.get("project")]
+    snapshots = doc.get("snapshots")
+    if isinstance(snapshots, list):
+        projects += [s.get("project") for s in snapshots if isinstance(s, dict)]
+    for project in projects:
+        if isinstance(project, dict):
+            project.setdefault("evidence_rules", [])
+            project.setdefault("verifications", [])
+    return {**doc, "schema_version": 3}
+
+
+MIGRATIONS: dict[int, Callable[[Document], Document]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(doc: Document) -> tuple[Document, int]:

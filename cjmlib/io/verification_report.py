@@ -1,0 +1,372 @@
+"""The verification report: what the data say about the map, what to revisit first.
+
+One report per verification, as a self-contained HTML page or as Markdown. It holds
+
+1. the verdict in one line (how many claims are refuted, stale, without evidence,
+   confirmed),
+2. "Zuerst ansehen": the claims in the order a review should take them, each with why
+   and what to do,
+3. every rule's figure with its 95 % interval and count,
+4. what changed since the verification before (status and figure per rule),
+5. the map with the verification layer (HTML, optional),
+6. how the figures and intervals are computed.
+
+Every value a trainee typed (claim names, rule titles, themes, the verification's title)
+is escaped: ``html.escape`` in HTML, :func:`~cjmlib.io.reports.md_escape` in Markdown.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from cjmlib.analytics.verification import (
+    claim_phase_name,
+    compare_verifications,
+    pick_verification,
+    revisit_first,
+    verification_table,
+)
+from cjmlib.errors import CJMError
+from cjmlib.files.oserrors import os_error
+from cjmlib.io._target import export_target
+from cjmlib.io.reports import CSS, md_escape
+from cjmlib.messages import t
+from cjmlib.model import STATUSES, JourneyProject, Verification
+from cjmlib.model.evidence import STATUS_CODE, project_of
+
+__all__ = ["save_verification_report", "verification_report"]
+
+FORMATS = ("html", "markdown")
+IMAGES = ("svg", "png", "none")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>\s*")
+STATUS_CSS = """
+.status { display: inline-block; border-radius: 4px; padding: 0 6px; font-weight: bold; }
+.st-refuted { background: #F7D9C4; color: #7A2E00; }
+.st-stale { background: #FBE9BF; color: #6B4A00; }
+.st-unevidenced { background: #E6E6E6; color: #333; }
+.st-confirmed { background: #CDEDE2; color: #00513A; }
+.verdict { font-size: 17px; margin: 8px 0 16px 0; }
+ol.revisit li { margin-bottom: 8px; } .why { color: #444; } .todo { font-style: italic; }
+"""
+
+
+def _previous(project: JourneyProject, record: Verification) -> Verification | None:
+    earlier = [
+        v
+        for v in project.verifications
+        if (v.checked_on, v.checked_at) < (record.checked_on, record.checked_at)
+    ]
+    return max(earlier, key=lambda v: (v.checked_on, v.checked_at)) if earlier else None
+
+
+def _h(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _check_choice(value: str, allowed: tuple[str, ...], arg: str) -> None:
+    if value not in allowed:
+        raise CJMError(
+            t("charts.error.unknown_value", arg=arg, value=value, allowed=", ".join(allowed)),
+            field=arg,
+            value=value,
+            allowed=", ".join(allowed),
+        )
+
+
+def _entries(
+    project: JourneyProject, record: Verification, today: dt.date | str | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int]]:
+    """(claims to revisit, claims without any rule, counts per status)."""
+    entries = revisit_first(project, record, today=today)
+    counts = {s: sum(1 for e in entries if e["status"] == s) for s in STATUSES}
+    revisit = [e for e in entries if e["status"] != "bestätigt" and e["reason"] != "no_rule"]
+    no_rule = [e for e in entries if e["reason"] == "no_rule"]
+    return revisit, no_rule, counts
+
+
+def _verdict(counts: dict[str, int]) -> str:
+    return t("living_map.report.verdict", **{STATUS_CODE[k]: v for k, v in counts.items()})
+
+
+def _meta(project: JourneyProject, record: Verification) -> str:
+    sources = "; ".join(f"{k}: {v}" for k, v in record.sources.items()) or "–"
+    return t(
+        "living_map.report.meta",
+        title=record.title,
+        date=record.checked_on.strftime("%d.%m.%Y"),
+        engine=record.engine,
+        sources=sources,
+        rules=len(record.results),
+    )
+
+
+def _why(entry: dict[str, Any]) -> str:
+    from cjmlib.analytics.verification import reason_text
+
+    pairs = list(zip(entry["rules"], entry["results"], strict=True))
+    if not pairs:
+        return t("living_map.reason.no_rule")
+    rule, result = min(pairs, key=lambda p: STATUSES.index(p[1].status))
+    return reason_text(result, rule)
+
+
+def _map_html(project: JourneyProject, record: Verification, image: str) -> str:
+    from cjmlib.charts import journey_map_chart
+    from cjmlib.io.images import chart_bytes
+
+    chart = journey_map_chart(project, verification=record)
+    alt_text = _h(t("living_map.report.map_alt", project=project.name))
+    if image == "png":
+        data = base64.b64encode(chart_bytes(chart, "png", scale=1.5)).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}" alt="{alt_text}">'
+    svg = _XML_DECL.sub("", chart_bytes(chart, "svg").decode("utf-8"))
+    return f'<figure role="img" aria-label="{alt_text}">{svg}</figure>'
+
+
+def _table_html(df: pd.DataFrame, status_column: str | None = None) -> str:
+    if df.empty:
+        return f'<p class="empty">{_h(t("living_map.report.none"))}</p>'
+    head = "".join(f"<th>{_h(c)}</th>" for c in df.columns)
+    body = []
+    for row in df.itertuples(index=False):
+        cells = []
+        for col, value in zip(df.columns, row, strict=True):
+            text = _h(value)
+            if col == status_column and value in STATUS_CODE:
+                text = f'<span class="status st-{STATUS_CODE[value]}">{text}</span>'
+            cells.append(f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _table_md(df: pd.DataFrame) -> str:
+    if df.empty:
+        return f"_{md_escape(t('living_map.report.none'))}_\n"
+    head = "| " + " | ".join(md_escape(c) for c in df.columns) + " |"
+    rule = "|" + "|".join(" --- " for _ in df.columns) + "|"
+    rows = [
+        "| " + " | ".join(md_escape(v) for v in row) + " |" for row in df.itertuples(index=False)
+    ]
+    return "\n".join([head, rule, *rows]) + "\n"
+
+
+def verification_report(
+    workbook: Any,
+    verification: Any = None,
+    *,
+    previous: Any = None,
+    format: str = "html",
+    image: str = "svg",
+    today: dt.date | str | None = None,
+) -> str:
+    """The German verification report of ``verification`` (default: the latest).
+
+    Parameters
+    ----------
+    workbook:
+        Your workbook (``wb``) or a :class:`~cjmlib.model.JourneyProject`.
+    verification:
+        A verification, its id or title; None = the latest.
+    previous:
+        The verification to compare with; None = the one before ``verification``.
+    format:
+        ``"html"`` (a self-contained page) or ``"markdown"``.
+    image:
+        HTML only: the map with the verification layer as ``"svg"`` (default), ``"png"``
+        or ``"none"``.
+    today:
+        Read confirmations older than their review interval as *veraltet* (see
+        :func:`~cjmlib.analytics.claim_statuses`); default: as on the verification day.
+
+    Returns
+    -------
+    str
+        The report; save it with :func:`save_verification_report`.
+    """
+    _check_choice(format, FORMATS, "format")
+    _check_choice(image, IMAGES, "image")
+    project = project_of(workbook)
+    record = pick_verification(project, verification)
+    if record is None:
+        raise CJMError(t("living_map.report.no_verification"), field="verification")
+    before = pick_verification(project, previous) if previous is not None else None
+    before = before or _previous(project, record)
+    revisit, no_rule, counts = _entries(project, record, today)
+    table = verification_table(project, record)
+    changes = compare_verifications(project, before, record) if before is not None else None
+    if format == "markdown":
+        return _markdown(project, record, before, revisit, no_rule, counts, table, changes)
+    return _html(project, record, before, revisit, no_rule, counts, table, changes, image)
+
+
+def _revisit_rows(project: JourneyProject, entries: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {
+            "status": e["status"],
+            "kind": t(f"living_map.claim.{e['claim'].kind}"),
+            "name": e["claim"].name,
+            "phase": claim_phase_name(project, e["claim"]),
+            "why": _why(e),
+            "todo": e["todo"],
+        }
+        for e in entries
+    ]
+
+
+def _no_rule_frame(project: JourneyProject, entries: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("living_map.table.kind"): [t(f"living_map.claim.{e['claim'].kind}") for e in entries],
+            t("living_map.table.claim"): [e["claim"].name for e in entries],
+            t("charts.common.phase"): [claim_phase_name(project, e["claim"]) for e in entries],
+        }
+    )
+
+
+def _html(
+    project: JourneyProject,
+    record: Verification,
+    before: Verification | None,
+    revisit: list[dict[str, Any]],
+    no_rule: list[dict[str, Any]],
+    counts: dict[str, int],
+    table: pd.DataFrame,
+    changes: pd.DataFrame | None,
+    image: str,
+) -> str:
+    title = t("living_map.report.title", project=project.name)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="de">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_h(title)}</title>",
+        f"<style>{CSS}{STATUS_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_h(title)}</h1>",
+        f'<p class="meta">{_h(_meta(project, record))}</p>',
+        f'<p class="verdict">{_h(_verdict(counts))}</p>',
+        f"<h2>{_h(t('living_map.report.revisit'))}</h2>",
+    ]
+    rows = _revisit_rows(project, revisit)
+    if rows:
+        items = []
+        for r in rows:
+            code = STATUS_CODE[r["status"]]
+            items.append(
+                f'<li><span class="status st-{code}">{_h(r["status"])}</span> '
+                f"<b>{_h(r['name'])}</b> ({_h(r['kind'])}, {_h(r['phase'])})<br>"
+                f'<span class="why">{_h(r["why"])}</span><br>'
+                f'<span class="todo">{_h(r["todo"])}</span></li>'
+            )
+        parts.append('<ol class="revisit">' + "".join(items) + "</ol>")
+    else:
+        parts.append(f'<p class="empty">{_h(t("living_map.report.nothing_to_revisit"))}</p>')
+    if no_rule:
+        parts.append(f"<h3>{_h(t('living_map.report.no_rule', count=len(no_rule)))}</h3>")
+        parts.append(
+            f"<p>{_h(t('living_map.todo.no_rule', kind=t('living_map.report.claims')))}</p>"
+        )
+        parts.append(_table_html(_no_rule_frame(project, no_rule)))
+    parts.append(f"<h2>{_h(t('living_map.report.figures'))}</h2>")
+    parts.append(_table_html(table, status_column=t("living_map.table.status")))
+    parts.append(f"<h2>{_h(t('living_map.report.changes'))}</h2>")
+    if changes is None or before is None:
+        parts.append(f'<p class="empty">{_h(t("living_map.report.first"))}</p>')
+    else:
+        parts.append(f"<p>{_h(changes.attrs['explanation'])}</p>")
+        parts.append(_table_html(changes, status_column=t("living_map.compare.status_after")))
+    if image != "none":
+        parts.append(f"<h2>{_h(t('living_map.report.map'))}</h2>")
+        parts.append(f'<div class="map">{_map_html(project, record, image)}</div>')
+    parts.append(f"<h2>{_h(t('living_map.report.methods_title'))}</h2>")
+    parts.append("<ul>" + "".join(f"<li>{_h(m)}</li>" for m in _methods()) + "</ul>")
+    parts.append(f"<footer>{_h(t('living_map.report.footer', date=_today()))}</footer>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _methods() -> list[str]:
+    return [t(f"living_map.report.method_{k}") for k in ("status", "share", "nps", "ces", "time")]
+
+
+def _today() -> str:
+    return dt.date.today().strftime("%d.%m.%Y")
+
+
+def _markdown(
+    project: JourneyProject,
+    record: Verification,
+    before: Verification | None,
+    revisit: list[dict[str, Any]],
+    no_rule: list[dict[str, Any]],
+    counts: dict[str, int],
+    table: pd.DataFrame,
+    changes: pd.DataFrame | None,
+) -> str:
+    out = [
+        f"# {md_escape(t('living_map.report.title', project=project.name))}",
+        "",
+        f"_{md_escape(_meta(project, record))}_",
+        "",
+        f"**{md_escape(_verdict(counts))}**",
+        "",
+        f"## {md_escape(t('living_map.report.revisit'))}",
+        "",
+    ]
+    rows = _revisit_rows(project, revisit)
+    for i, r in enumerate(rows, start=1):
+        out.append(
+            f"{i}. **{md_escape(r['status'])}:** {md_escape(r['name'])} "
+            f"({md_escape(r['kind'])}, {md_escape(r['phase'])}) – {md_escape(r['why'])} "
+            f"_{md_escape(r['todo'])}_"
+        )
+    if not rows:
+        out.append(f"_{md_escape(t('living_map.report.nothing_to_revisit'))}_")
+    out.append("")
+    if no_rule:
+        out += [
+            f"### {md_escape(t('living_map.report.no_rule', count=len(no_rule)))}",
+            "",
+            _table_md(_no_rule_frame(project, no_rule)),
+        ]
+    out += [f"## {md_escape(t('living_map.report.figures'))}", "", _table_md(table)]
+    out += [f"## {md_escape(t('living_map.report.changes'))}", ""]
+    if changes is None or before is None:
+        out += [f"_{md_escape(t('living_map.report.first'))}_", ""]
+    else:
+        out += [md_escape(changes.attrs["explanation"]), "", _table_md(changes)]
+    out += [f"## {md_escape(t('living_map.report.methods_title'))}", ""]
+    out += [f"- {md_escape(m)}" for m in _methods()]
+    out += ["", f"_{md_escape(t('living_map.report.footer', date=_today()))}_"]
+    return "\n".join(out) + "\n"
+
+
+def save_verification_report(
+    workbook: Any,
+    path: str | os.PathLike[str],
+    verification: Any = None,
+    **options: Any,
+) -> Path:
+    """Write the report to ``path`` (``.html`` or ``.md``; the folder must exist)."""
+    target = export_target(path, (".html", ".htm", ".md"), "living_map.report.unknown_suffix")
+    fmt = "markdown" if target.suffix.lower() == ".md" else "html"
+    text = verification_report(workbook, verification, format=fmt, **options)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise os_error(exc, target, "write") from None
+    return target

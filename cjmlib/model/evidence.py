@@ -1,0 +1,407 @@
+"""The living map's data model: evidence rules on the map's claims and verification records.
+
+A journey map makes claims: a touchpoint frustrates (its emotion), a touchpoint is a
+moment of truth, a pain point exists, a hypothesis holds, a KPI is on track. An
+:class:`EvidenceRule` says which figure in the data would support one claim — a metric
+on the event log, the survey or the feedback, a comparison and a threshold, optionally
+for one segment or persona — and how long a confirmation stays good (drift tolerance,
+review interval).
+
+A :class:`Verification` is one run of every rule against the data of that day: per rule
+a :class:`RuleResult` with the figure, its interval, the status and the reason. The
+workbook keeps every verification, so a later review can show what changed (see
+:func:`cjmlib.analytics.compare_verifications`).
+
+Units of the figures (and so of ``threshold`` and ``drift_tolerance``):
+
+==================  ===========================================================  =========
+metric              figure                                                       unit
+==================  ===========================================================  =========
+``drop_off``        customers who reached ``step_from`` but never ``step_to``      % (0–100)
+                    at or after it, of all who reached ``step_from``
+``switch_share``    customers whose events are both online and offline (or         % (0–100)
+                    mobile and desktop), of all customers with such events
+``time_between``    median time from the first ``step_from`` to the first          hours
+                    ``step_to`` at or after it
+``nps``             Net Promoter Score of the survey answers                       points
+                                                                                   (−100–100)
+``csat``            share of CSAT answers 4 or 5 (1–5 scale)                        % (0–100)
+``ces``             mean CES answer (1–7 scale, 7 = very easy)                     1–7
+``theme_share``     share of feedback items tagged with ``theme``                   % (0–100)
+==================  ===========================================================  =========
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
+
+from pydantic import Field, ValidationInfo, model_validator
+
+from cjmlib.errors import CJMError
+from cjmlib.messages import t
+from cjmlib.model.base import CJMModel, new_id
+from cjmlib.model.common import NonEmpty, Text
+
+if TYPE_CHECKING:
+    from cjmlib.model.project import JourneyProject
+
+ClaimKind = Literal["emotion", "moment_of_truth", "pain_point", "hypothesis", "kpi"]
+CLAIM_KINDS: tuple[str, ...] = ClaimKind.__args__  # type: ignore[attr-defined]
+MetricKind = Literal[
+    "drop_off", "switch_share", "time_between", "nps", "csat", "ces", "theme_share"
+]
+METRICS: tuple[str, ...] = MetricKind.__args__  # type: ignore[attr-defined]
+Comparison = Literal[">=", ">", "<=", "<"]
+COMPARISONS: tuple[str, ...] = Comparison.__args__  # type: ignore[attr-defined]
+StepColumn = Literal["touchpoint_id", "touchpoint", "phase", "channel"]
+SwitchKind = Literal["online", "device"]
+Status = Literal["bestätigt", "widerlegt", "veraltet", "ohne Beleg"]
+#: The statuses in the order a review should look at them (most urgent first).
+STATUSES: tuple[str, ...] = ("widerlegt", "veraltet", "ohne Beleg", "bestätigt")
+CONFIRMED: Final = "bestätigt"
+REFUTED: Final = "widerlegt"
+STALE: Final = "veraltet"
+UNEVIDENCED: Final = "ohne Beleg"
+#: An ASCII code per status (message keys, CSS classes, chart fields).
+STATUS_CODE: dict[str, str] = {
+    CONFIRMED: "confirmed",
+    REFUTED: "refuted",
+    STALE: "stale",
+    UNEVIDENCED: "unevidenced",
+}
+Reason = Literal[
+    "holds",  # the figure meets the threshold
+    "fails",  # the figure misses the threshold
+    "drift",  # meets it, but moved more than the tolerance since the last confirmation
+    "old_data",  # meets it, but the newest data behind it is older than the review interval
+    "overdue",  # the last verification is older than the review interval
+    "too_few",  # fewer than ``min_n`` answers/customers behind the figure
+    "no_data",  # nothing in the data the rule can count
+    "problem",  # the rule cannot be computed on this data (``problem`` says why)
+    "no_rule",  # the claim has no rule at all
+]
+
+#: Where a metric's figure comes from.
+METRIC_SOURCE: dict[str, str] = {
+    "drop_off": "events",
+    "switch_share": "events",
+    "time_between": "events",
+    "nps": "survey",
+    "csat": "survey",
+    "ces": "survey",
+    "theme_share": "feedback",
+}
+#: Allowed range of a metric's figure (and so of its threshold).
+METRIC_RANGE: dict[str, tuple[float, float | None]] = {
+    "drop_off": (0.0, 100.0),
+    "switch_share": (0.0, 100.0),
+    "time_between": (0.0, None),
+    "nps": (-100.0, 100.0),
+    "csat": (0.0, 100.0),
+    "ces": (1.0, 7.0),
+    "theme_share": (0.0, 100.0),
+}
+#: Metrics whose figure is a share of customers, answers or feedback items (Wilson).
+SHARE_METRICS = frozenset({"drop_off", "switch_share", "csat", "theme_share"})
+#: Fields that define what a rule measures; a changed one makes old figures incomparable.
+BASIS_FIELDS = ("metric", "by", "step_from", "step_to", "switch_kind", "touchpoint_id", "theme")
+
+
+def _rule_error(key: str, rule: EvidenceRule, field: str, **params: object) -> CJMError:
+    return CJMError(
+        t(f"living_map.rule.{key}", title=rule.title, **params),
+        field=field,
+        value=getattr(rule, field, None),
+    )
+
+
+class EvidenceRule(CJMModel):
+    """Which figure in the data would support one claim of the map.
+
+    Examples
+    --------
+    >>> EvidenceRule(                                   # doctest: +SKIP
+    ...     title="An der Kasse bricht jeder Dritte ab",
+    ...     claim="pain_point", target="pp-checkout",
+    ...     metric="drop_off", step_from="tp-warenkorb", step_to="tp-kasse",
+    ...     comparison=">=", threshold=30, drift_tolerance=5, review_days=180)
+    """
+
+    _label_key = "evidencerule"
+    id: str = Field(default_factory=lambda: new_id("rule"))
+    title: NonEmpty
+    claim: ClaimKind
+    target: NonEmpty
+    metric: MetricKind
+    by: StepColumn = "touchpoint_id"
+    step_from: Annotated[str, Field(max_length=500)] = ""
+    step_to: Annotated[str, Field(max_length=500)] = ""
+    switch_kind: SwitchKind = "online"
+    touchpoint_id: Annotated[str, Field(max_length=500)] = ""
+    theme: Annotated[str, Field(max_length=500)] = ""
+    comparison: Comparison = ">="
+    threshold: float
+    segment: Annotated[str, Field(max_length=500)] = ""
+    drift_tolerance: Annotated[float, Field(ge=0)] | None = None
+    review_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    min_n: Annotated[int, Field(ge=1, le=1_000_000)] = 30
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _check_metric(self, info: ValidationInfo) -> EvidenceRule:
+        # A form checks one field at a time on a blank rule (``model_construct``): the
+        # cross-field checks wait until the rule is whole, and on an assignment they
+        # report only a problem of the field being assigned.
+        if any(not hasattr(self, f) for f in ("title", "metric", "threshold")):
+            return self
+        problem = self._metric_problem()
+        if problem is not None and info.field_name in (None, problem.field):
+            raise problem
+        return self
+
+    def _metric_problem(self) -> CJMError | None:
+        metric = self.metric
+        name = t(f"living_map.metric.{metric}")
+        if metric in ("drop_off", "time_between"):
+            missing = [f for f in ("step_from", "step_to") if not getattr(self, f)]
+            if missing:
+                return _rule_error("steps_missing", self, missing[0], metric=name, by=self.by)
+            if self.step_from.casefold() == self.step_to.casefold():
+                return _rule_error("steps_same", self, "step_to", step=self.step_from)
+        if metric == "theme_share" and not self.theme:
+            return _rule_error("theme_missing", self, "theme")
+        lo, hi = METRIC_RANGE[metric]
+        if (
+            self.threshold != self.threshold
+            or self.threshold < lo
+            or (hi is not None and self.threshold > hi)
+        ):
+            allowed = (
+                t("living_map.rule.range", lo=_num(lo), hi=_num(hi))
+                if hi is not None
+                else t("living_map.rule.range_open", lo=_num(lo))
+            )
+            return CJMError(
+                t(
+                    "living_map.rule.threshold",
+                    title=self.title,
+                    metric=name,
+                    value=_num(self.threshold),
+                    allowed=allowed,
+                    unit=t(f"living_map.unit.{metric}"),
+                ),
+                field="threshold",
+                value=self.threshold,
+                allowed=allowed,
+            )
+        return None
+
+    @property
+    def source(self) -> str:
+        """Where the figure comes from: ``"events"``, ``"survey"`` or ``"feedback"``."""
+        return METRIC_SOURCE[self.metric]
+
+    def basis(self) -> str:
+        """A short key of what the rule measures (metric, steps, place, segment).
+
+        Two figures are comparable (for the drift check) only when their rules had the
+        same basis; a rule whose threshold changed keeps its basis.
+        """
+        data = {f: getattr(self, f) for f in BASIS_FIELDS}
+        data["segment"] = self.segment
+        raw = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha1(raw).hexdigest()[:12]
+
+    def holds(self, value: float) -> bool:
+        """Whether ``value`` meets the rule's comparison with its threshold."""
+        op = self.comparison
+        if op == ">=":
+            return value >= self.threshold
+        if op == ">":
+            return value > self.threshold
+        if op == "<=":
+            return value <= self.threshold
+        return value < self.threshold
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",").replace("-", "−")
+
+
+class RuleResult(CJMModel):
+    """The outcome of one rule in one verification."""
+
+    _label_key = "ruleresult"
+    rule_id: NonEmpty
+    status: Status
+    reason: Reason
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    n: Annotated[int, Field(ge=0)] = 0
+    data_until: dt.date | None = None
+    baseline: float | None = None
+    baseline_on: dt.date | None = None
+    basis: str = ""
+    problem: Text = ""
+
+
+class Verification(CJMModel):
+    """One run of every evidence rule against the data of one day (kept in the workbook)."""
+
+    _label_key = "verification"
+    id: str = Field(default_factory=lambda: new_id("ver"))
+    title: NonEmpty
+    checked_on: dt.date = Field(default_factory=dt.date.today)
+    checked_at: dt.datetime = Field(
+        default_factory=lambda: dt.datetime.now().replace(microsecond=0)
+    )
+    engine: Annotated[str, Field(max_length=100)] = "duckdb"
+    sources: dict[str, Annotated[str, Field(max_length=500)]] = Field(default_factory=dict)
+    results: list[RuleResult] = Field(default_factory=list)
+
+    def result(self, rule_id: str) -> RuleResult | None:
+        """The result of rule ``rule_id`` in this verification (None if it was not run)."""
+        for r in self.results:
+            if r.rule_id == rule_id:
+                return r
+        return None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim the map makes, with where it sits on the map.
+
+    ``target`` is what a rule names in :attr:`EvidenceRule.target`: the id of the
+    touchpoint, pain point, hypothesis or action, or the text of a goal KPI.
+    """
+
+    kind: str
+    target: str
+    name: str
+    phase: str | None
+    touchpoint_ids: tuple[str, ...] = ()
+
+
+def claims_of(project: JourneyProject) -> list[Claim]:
+    """Every claim of ``project``'s map, in the order of the method's steps.
+
+    Claims are: the emotion of each touchpoint whose emotion is not neutral; each moment
+    of truth; each pain point; each hypothesis; each KPI of the goal and of the action
+    plan. A touchpoint whose neutral emotion (or unmarked moment of truth) carries a rule
+    is a claim too: the rule makes it one.
+    """
+    ruled = {(r.claim, r.target) for r in project.evidence_rules}
+    tp_phase = {tp.id: tp.phase for tp in project.touchpoints}
+    order = {pid: i for i, pid in enumerate(project.phase_model.ids)}
+    out: list[Claim] = []
+    for tp in project.touchpoints:
+        if tp.emotion != 0 or ("emotion", tp.id) in ruled:
+            out.append(Claim("emotion", tp.id, tp.name, tp.phase, (tp.id,)))
+    for tp in project.touchpoints:
+        if tp.moment_of_truth or ("moment_of_truth", tp.id) in ruled:
+            out.append(Claim("moment_of_truth", tp.id, tp.name, tp.phase, (tp.id,)))
+    pain_phase: dict[str, str | None] = {}
+    for pp in project.pain_points:
+        phases = sorted(
+            {tp_phase[i] for i in pp.touchpoint_ids if i in tp_phase}, key=lambda p: order[p]
+        )
+        phase = pp.phase or (phases[0] if phases else None)
+        pain_phase[pp.id] = phase
+        out.append(Claim("pain_point", pp.id, pp.title, phase, tuple(pp.touchpoint_ids)))
+    sol_pains = {s.id: s.pain_point_ids for s in project.solutions}
+
+    def via_solution(solution_id: str | None) -> str | None:
+        found = [pain_phase.get(p) for p in sol_pains.get(solution_id or "", [])]
+        phases = sorted({p for p in found if p}, key=lambda p: order[p])
+        return phases[0] if phases else None
+
+    for hyp in project.hypotheses:
+        phase = pain_phase.get(hyp.pain_point_id or "") or via_solution(hyp.solution_id)
+        out.append(Claim("hypothesis", hyp.id, hyp.assumption, phase))
+    for kpi in project.goal.kpis:
+        out.append(Claim("kpi", kpi, kpi, None))
+    for act in project.actions:
+        if act.kpi:
+            name = f"{act.kpi} ({act.target})" if act.target else act.kpi
+            out.append(Claim("kpi", act.id, name, via_solution(act.solution_id)))
+    return out
+
+
+def project_of(obj: Any, arg: str = "workbook") -> JourneyProject:
+    """The project of a Workbook (anything with ``.project``) or a JourneyProject itself.
+
+    Raises a German :class:`CJMError` naming ``arg`` for anything else.
+    """
+    from cjmlib.model.project import JourneyProject
+
+    if isinstance(obj, JourneyProject):
+        return obj
+    inner = getattr(obj, "project", None)
+    if isinstance(inner, JourneyProject):
+        return inner
+    raise CJMError(
+        t("living_map.error.not_a_project", arg=arg, given=type(obj).__name__),
+        field=arg,
+        value=type(obj).__name__,
+        allowed="Workbook, JourneyProject",
+    )
+
+
+def claim_key(kind: str, target: str) -> tuple[str, str]:
+    """The key that ties rules to a claim (KPI texts compared case-insensitively)."""
+    return (kind, target.casefold() if kind == "kpi" else target)
+
+
+def check_rule_targets(project: JourneyProject) -> None:
+    """Raise a German error when a rule names a claim target that is not in ``project``."""
+    ids = {
+        "emotion": {tp.id: tp.name for tp in project.touchpoints},
+        "moment_of_truth": {tp.id: tp.name for tp in project.touchpoints},
+        "pain_point": {pp.id: pp.title for pp in project.pain_points},
+        "hypothesis": {h.id: h.assumption for h in project.hypotheses},
+    }
+    kpis = {k.casefold(): k for k in project.goal.kpis}
+    kpis.update({a.id: a.kpi for a in project.actions if a.kpi})
+    groups = {s.id: s.name for s in project.segments}
+    groups.update({p.id: p.name for p in project.personas})
+    for rule in project.evidence_rules:
+        if rule.segment and rule.segment not in groups:
+            allowed = ", ".join(f"{v} ({k})" for k, v in groups.items()) or t("allowed.none_yet")
+            raise CJMError(
+                t(
+                    "living_map.rule.unknown_segment",
+                    title=rule.title,
+                    value=rule.segment,
+                    allowed=allowed,
+                ),
+                field="segment",
+                value=rule.segment,
+                allowed=allowed,
+            )
+        known: dict[str, str] = kpis if rule.claim == "kpi" else ids[rule.claim]
+        key = rule.target.casefold() if rule.claim == "kpi" else rule.target
+        if key in known or (rule.claim == "kpi" and rule.target in known):
+            continue
+        shown = [f"{v} ({k})" if k != v.casefold() else v for k, v in known.items()][:20]
+        allowed = ", ".join(shown) or t("allowed.none_yet")
+        raise CJMError(
+            t(
+                "living_map.rule.dangling",
+                title=rule.title,
+                claim=t(f"living_map.claim.{rule.claim}"),
+                target=rule.target,
+                where=t(f"living_map.claim_home.{rule.claim}"),
+                allowed=allowed,
+            ),
+            field="target",
+            value=rule.target,
+            allowed=allowed,
+        )

@@ -1,0 +1,218 @@
+"""The verification layer on the map, the lived-journey charts and the German report."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from living_map_data import drop_off_log, drop_rule, journeys, project
+from test_living_map_lived import PATHS
+
+from cjmlib.analytics.lived import compare_design, directly_follows, journey_variants
+from cjmlib.analytics.verification import verify_map
+from cjmlib.charts import journey_map_chart
+from cjmlib.charts.lived import (
+    design_table,
+    hidden_table,
+    journey_graph_chart,
+    variants_chart,
+    variants_table,
+)
+from cjmlib.charts.verification_layer import STATUS_STYLE
+from cjmlib.errors import CJMError
+from cjmlib.io.verification_report import save_verification_report, verification_report
+from cjmlib.model import JourneyProject
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def verified() -> JourneyProject:
+    """Two verifications (40 % drop-off, then 46 %): one claim turns stale, one refuted."""
+    rules = [
+        drop_rule(drift_tolerance=5),
+        drop_rule(title=EVIL, claim="emotion", target="tp-kasse", comparison="<", threshold=45),
+        drop_rule(
+            title="Anzeige", claim="emotion", target="tp-warenkorb", step_from="tp-gibtsnicht"
+        ),
+    ]
+    p = project(evidence_rules=rules)
+    first = verify_map(p, events=drop_off_log(6, 4), title="Frühjahr", today="2026-04-01")
+    p = p.model_copy(update={"verifications": [first]})
+    second = verify_map(p, events=drop_off_log(27, 23), title=EVIL, today="2026-07-01")
+    return JourneyProject.model_validate(
+        {**p.model_dump(), "verifications": [first.model_dump(), second.model_dump()]}
+    )
+
+
+def layer_of(chart) -> dict:
+    spec = chart.to_dict()
+    return spec["vconcat"][-1]
+
+
+def marks_of(layer: dict) -> list[dict]:
+    point = next(lay for lay in layer["layer"] if lay["mark"].get("type") == "point")
+    return layer_data(layer, point)
+
+
+def layer_data(layer: dict, sub: dict) -> list[dict]:
+    name = sub["data"]["name"]
+    return layer["datasets"][name] if "datasets" in layer else []
+
+
+def test_the_map_gets_a_layer_with_one_mark_per_claim(verified):
+    chart = journey_map_chart(verified, verification=True)
+    spec = chart.to_dict()
+    assert len(spec["vconcat"]) == 4  # touchpoints, emotions, pains, evidence
+    layer = spec["vconcat"][-1]
+    lanes = layer["layer"][0]
+    assert lanes["title"]["text"].startswith("Belege: ‹img src=x onerror=alert(1)› (01.07.2026)")
+    assert lanes["title"]["subtitle"][0] == "1 widerlegt · 1 veraltet · 4 ohne Beleg · 0 bestätigt"
+    assert lanes["title"]["subtitle"][1] == (
+        "2 Aussagen ohne Phase (z. B. KPIs des Ziels) stehen im Prüfbericht."
+    )
+    point = next(lay for lay in layer["layer"] if lay.get("mark", {}).get("type") == "point")
+    rows = spec["datasets"][point["data"]["name"]]
+    got = {(r["lane"], r["name"]): r["status"] for r in rows}
+    assert got == {
+        ("Emotion", "Beratung"): "ohne Beleg",  # no rule
+        ("Emotion", "Warenkorb"): "ohne Beleg",  # its rule names a step not in the data
+        ("Emotion", "Kasse"): "widerlegt",  # 46 % is not below 45 %
+        ("Moment der Wahrheit", "Kasse"): "ohne Beleg",
+        ("Pain Point", "Kasse bricht ab"): "veraltet",  # 40 % -> 46 %, tolerance 5
+        ("Hypothese", "Ein Gastzugang senkt Abbrüche"): "ohne Beleg",
+    }
+    kasse = next(r for r in rows if r["name"] == "Kasse" and r["lane"] == "Emotion")
+    assert kasse["why"] == "Der Wert 46,0 % verfehlt die Schwelle."
+    assert "‹img src=x" not in kasse["figures"]  # the rule text, not its title
+    assert kasse["figures"] == "Abbruch von „Warenkorb“ bis „Kasse“ unter 45,0 %: 46,0 %"
+
+
+def test_layer_encodes_status_by_colour_and_shape(verified):
+    layer = layer_of(journey_map_chart(verified, verification=True))
+    point = next(lay for lay in layer["layer"] if lay.get("mark", {}).get("type") == "point")
+    color, shape = point["encoding"]["color"], point["encoding"]["shape"]
+    assert color["scale"]["domain"] == ["widerlegt", "veraltet", "ohne Beleg", "bestätigt"]
+    assert color["scale"]["range"] == [STATUS_STYLE[s][0] for s in color["scale"]["domain"]]
+    assert len(set(shape["scale"]["range"])) == 4  # readable without colour
+    assert color["legend"]["title"] == "Beleg" == shape["legend"]["title"]
+    tooltip_titles = [tt["title"] for tt in point["encoding"]["tooltip"]]
+    assert tooltip_titles == [
+        "Art der Aussage",
+        "Aussage",
+        "Phase",
+        "Status",
+        "Begründung",
+        "Regeln und Werte",
+        "Geprüft am",
+    ]
+
+
+def test_map_without_a_verification_shows_every_claim_without_evidence():
+    p = project(evidence_rules=[drop_rule()])
+    spec = journey_map_chart(p, verification=True).to_dict()
+    title = spec["vconcat"][-1]["layer"][0]["title"]
+    assert title["text"] == "Belege: noch keine Prüfung"
+    assert title["subtitle"][0] == "0 widerlegt · 0 veraltet · 6 ohne Beleg · 0 bestätigt"
+    assert len(journey_map_chart(p).to_dict()["vconcat"]) == 3  # no layer unless asked
+
+
+def test_unknown_verification_is_named(verified):
+    with pytest.raises(CJMError, match="Eine Prüfung „Herbst“ gibt es in deinem Arbeitsbuch nicht"):
+        journey_map_chart(verified, verification="Herbst")
+
+
+def test_journey_graph_and_variants_charts():
+    log = journeys(PATHS)
+    dfg = directly_follows(log, by="touchpoint_id", project=project())
+    spec = journey_graph_chart(dfg, top=5, project=project()).to_dict()
+    assert spec["usermeta"] == {"cjm_chart": "journey_graph"}
+    assert spec["title"]["text"] == "Gelebte Journey: die häufigsten Übergänge"
+    inner = int((~dfg["kind"].isin(["start", "end"])).sum())
+    assert spec["title"]["subtitle"][:2] == [
+        f"Die 5 häufigsten von {inner} Übergängen zwischen Schritten; Breite = Häufigkeit; "
+        "oben vorwärts, unten zurück, Pfeil = Richtung.",
+        f"{inner - 5} seltenere sind nicht gezeichnet (mehr mit `top=`).",
+    ]
+    legends = [lay["encoding"].get("color", {}).get("legend") for lay in spec["layer"]]
+    titles = {lg["title"] for lg in legends if lg}
+    assert titles == {"Übergang", "Schritt"}
+    variants = journey_variants(log, by="phase", project=project())
+    vspec = variants_chart(variants).to_dict()
+    assert vspec["usermeta"] == {"cjm_chart": "journey_variants"}
+    rows = next(iter(vspec["datasets"].values()))
+    assert rows[0]["row"] == "✗ 1. 28,6 % (2)" and rows[0]["label"] == "Bewusstsein"
+    empty = journey_graph_chart(dfg.iloc[0:0])
+    assert "keine Schritte" in str(empty.to_dict())
+
+
+def test_german_tables_of_the_lived_journey():
+    log = journeys(PATHS)
+    table = variants_table(journey_variants(log, by="phase", project=project()))
+    assert list(table.columns) == [
+        "Rang",
+        "Verlauf",
+        "Schritte",
+        "Kunden",
+        "Anteil",
+        "Anteil kumuliert",
+        "Folgt dem Design",
+    ]
+    assert table.iloc[0].tolist() == [1, "Bewusstsein → Kauf", 2, "2", "28,6 %", "28,6 %", "nein"]
+    comparison = compare_design(log, project())
+    design = design_table(comparison)
+    assert design.iloc[0].tolist() == [
+        "Alle",
+        "7",
+        "5 (71,4 %)",
+        "2 (28,6 %)",
+        "3 (42,9 %)",
+        "2 (28,6 %)",
+    ]
+    hidden = hidden_table(comparison.hidden)
+    assert hidden.iloc[0].tolist()[:3] == ["nur in den Daten", "Touchpoint", "tp-insta-shop"]
+
+
+# -- the report --------------------------------------------------------------------------------
+
+
+def test_html_report_lists_what_to_revisit_first_and_escapes(verified, tmp_path):
+    html = verification_report(verified, image="none")
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    first = html.index("Zuerst ansehen")
+    refuted = html.index('st-refuted">widerlegt', first)
+    stale = html.index('st-stale">veraltet', first)
+    assert refuted < stale  # refuted claims come first
+    assert "Ergebnis: 1 Aussagen widerlegt, 1 veraltet, 6 ohne Beleg, 0 bestätigt." in html
+    assert "Was sich seit der letzten Prüfung geändert hat" in html
+    assert "jetzt veraltet" in html
+    assert "Rocks (2016)" in html and "Wilson" in html
+    path = save_verification_report(verified, tmp_path / "bericht.html", image="none")
+    assert path.read_text(encoding="utf-8") == html
+
+
+def test_markdown_report_escapes_and_compares(verified, tmp_path):
+    md = verification_report(verified, format="markdown")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert "<img" not in md
+    assert md.startswith("# Prüfbericht: Testladen\n")
+    assert "## Zuerst ansehen" in md and "| Aussage | Art | Belegregel | Messung |" in md
+    first_md = verification_report(verified, "Frühjahr", format="markdown")
+    assert "Dies ist die erste Prüfung" in first_md
+    path = save_verification_report(verified, tmp_path / "bericht.md")
+    assert path.read_text(encoding="utf-8").startswith("# Prüfbericht")
+    with pytest.raises(CJMError, match=re.escape("nicht als „.pdf“")):
+        save_verification_report(verified, tmp_path / "bericht.pdf")
+
+
+def test_report_with_the_map_as_svg(verified):
+    html = verification_report(verified, image="svg")
+    assert "<svg" in html and "Die Karte mit ihren Belegen" in html
+    assert "onerror=alert(1)>" not in html
+
+
+def test_report_needs_a_verification():
+    with pytest.raises(CJMError, match="Dein Arbeitsbuch enthält noch keine Prüfung"):
+        verification_report(project(evidence_rules=[drop_rule()]))
+    with pytest.raises(CJMError, match="`format` "):
+        verification_report(project(), format="pdf")

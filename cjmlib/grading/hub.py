@@ -77,6 +77,8 @@ DEMO_NAMES = ("cjm-lehrkraft", "cjm-lena", "cjm-jonas", "cjm-aylin")
 # get everything; students the assignment list and the Validate button; self-learners
 # (``make lab``) none, because they have no instructor and no exchange.
 SERVER_EXTENSIONS = ("formgrader", "course_list", "assignment_list", "validate_assignment")
+# JupyterLab asks every new user whether to fetch news from the internet: not in class.
+QUIET_PLUGINS = ("@jupyterlab/apputils-extension:announcements",)
 LAB_PLUGINS = (
     "menu",
     "formgrader",
@@ -262,6 +264,7 @@ def write_role_config(
     enabled = ENABLED[role]
     server = {f"nbgrader.server_extensions.{n}": n in enabled for n in SERVER_EXTENSIONS}
     lab = {f"@jupyter/nbgrader:{n}": n not in enabled for n in LAB_PLUGINS}
+    lab.update(dict.fromkeys(QUIET_PLUGINS, True))
     (folder / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
     (folder / "labconfig").mkdir(parents=True, exist_ok=True)
     (folder / "jupyter_server_config.d" / "cjm-werkstatt-rolle.json").write_text(
@@ -340,6 +343,11 @@ def _end(pids: list[int], timeout: float = 10) -> None:
                 pass
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            for pid in pids:
+                try:  # reap it if it is our child (the hub), so it leaves no zombie
+                    os.waitpid(pid, os.WNOHANG)
+                except ChildProcessError:
+                    pass
             pids = [p for p in pids if Path(f"/proc/{p}").exists() and not _zombie(p)]
             if not pids:
                 return

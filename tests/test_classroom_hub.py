@@ -26,8 +26,11 @@ import csv
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
+import signal
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -218,7 +221,12 @@ def open_feedback(page, shot: Path | None) -> str:
 
 
 @pytest.fixture(scope="module")
-def record():
+def shared_env():
+    """The course and JupyterHub installed once for every account (``pip install .``).
+
+    ``CJM_HUB_ENV`` names a folder to keep between runs (it is rebuilt when the sources
+    changed); otherwise a temporary one is made and removed at the end.
+    """
     if os.geteuid() != 0:
         pytest.skip(
             "The hub test creates real Unix accounts and starts JupyterHub as root; "
@@ -226,11 +234,23 @@ def record():
         )
     if not Path(CHROMIUM).exists() or shutil.which("npm") is None:
         pytest.skip("Debian's chromium and npm are needed (`make test` as root installs them)")
-    started = time.monotonic()
     SHOTS.mkdir(parents=True, exist_ok=True)
+    keep = os.environ.get("CJM_HUB_ENV")
+    env = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="cjm-umgebung-", dir="/tmp"))
+    started = time.monotonic()
+    hub.install_environment(env, REPO)
+    (SHOTS / "timings_install.txt").write_text(f"{time.monotonic() - started:.1f}\n")
+    yield env
+    if not keep:
+        shutil.rmtree(env, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def record(shared_env):
+    started = time.monotonic()
     root = Path(tempfile.mkdtemp(prefix="cjm-klasse-", dir="/tmp"))
     root.chmod(0o755)
-    env = Path(os.environ.get("CJM_HUB_ENV") or root / "env")
+    env = shared_env
     tag = secrets.token_hex(2)
     roles = {"lehrkraft": True, "voll": False, "leer": False, "angriff": False}
     accounts = tuple(
@@ -241,8 +261,6 @@ def record():
     rec = Record(room=room, names={role: a.name for role, a in zip(roles, accounts, strict=True)})
     uids: list[int] = []
     try:
-        hub.install_environment(env, REPO)
-        rec.lap("install_environment")
         room.setup(REPO)
         uids = [pwd.getpwnam(a.name).pw_uid for a in accounts]
         room.start(REPO / "course" / "hub" / "jupyterhub_config.py")
@@ -473,3 +491,112 @@ def test_does_the_class_leave_no_accounts_processes_or_folders(record):
         "hub": False,
         "root": False,
     }
+
+
+# -- make classroom, as the guide says ----------------------------------------------------------
+
+ACCOUNT_LINE = re.compile(r"Benutzername: (\S+)\s+Passwort: (\S+)")
+
+
+class MakeClassroom:
+    """``make classroom`` in its own process group, as in a terminal (Ctrl-C reaches it)."""
+
+    def __init__(self, env: Path, root: Path) -> None:
+        self.root = root
+        self.proc = subprocess.Popen(
+            [
+                "make",
+                "--no-print-directory",
+                "classroom",
+                f"CLASSROOM_ENV={env}",
+                f"CLASSROOM_ROOT={root}",
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+
+    def wait_until_ready(self) -> tuple[str, dict[str, str]]:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            if "Strg+C" in line:
+                break
+        text = "".join(self.lines)
+        url = re.search(r"öffne (http://127\.0\.0\.1:\d+) im Browser", text)
+        assert url, text
+        return url.group(1), dict(ACCOUNT_LINE.findall(text))
+
+    def rest(self) -> str:
+        assert self.proc.stdout is not None
+        self.lines.extend(self.proc.stdout)
+        self.proc.wait(timeout=300)
+        return "".join(self.lines)
+
+
+def _gone(names: list[str], root: Path) -> bool:
+    """Wait (a generous while) until the class is torn down; True when it is."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if not root.exists() and not [n for n in names if hub._entry(n)]:
+            return True
+        time.sleep(1)
+    return False
+
+
+@pytest.fixture(scope="module")
+def make_classroom_runs(shared_env):
+    """`make classroom` twice: once ended with Ctrl-C, once with `make classroom-stop`."""
+    runs = {}
+    for ending in ("ctrl_c", "classroom_stop"):
+        root = Path(tempfile.mkdtemp(prefix="cjm-demo-", dir="/tmp")) / "klasse"
+        demo = MakeClassroom(shared_env, root)
+        try:
+            url, accounts = demo.wait_until_ready()
+            student = next(n for n in accounts if n != "cjm-lehrkraft")
+            with chromium() as browser:
+                room = hub.Classroom(root=root, env=shared_env, accounts=())
+                room.port = int(url.rsplit(":", 1)[1])
+                context, page = log_in(browser, room, hub.Account(student, accounts[student]))
+                landed = page.url
+                context.close()
+            course = Path(pwd.getpwnam("cjm-lehrkraft").pw_dir) / "cjm-werkstatt"
+            has_course = (course / "nbgrader_config.py").exists()
+        finally:
+            if ending == "ctrl_c":
+                os.killpg(demo.proc.pid, signal.SIGINT)
+                stopper = ""
+            else:
+                stop = subprocess.run(
+                    ["make", "--no-print-directory", "classroom-stop", f"CLASSROOM_ROOT={root}"],
+                    cwd=REPO,
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                )
+                stopper = stop.stdout + stop.stderr
+            output = demo.rest()
+        runs[ending] = {
+            "accounts": accounts,
+            "landed": landed,
+            "has_course": has_course,
+            "output": output,
+            "stopper": stopper,
+            "gone": _gone(list(accounts), root),
+        }
+        shutil.rmtree(root.parent, ignore_errors=True)
+    return runs
+
+
+def test_does_make_classroom_print_a_working_class_and_remove_it_again(make_classroom_runs):
+    for ending, run in make_classroom_runs.items():
+        assert set(run["accounts"]) == set(hub.DEMO_NAMES), run["output"]
+        assert all(len(pw) >= 12 for pw in run["accounts"].values())
+        assert "/user/cjm-" in run["landed"] and "/lab" in run["landed"], run["landed"]
+        assert run["has_course"], "the instructor has the course in ~/cjm-werkstatt"
+        assert "Die Klasse ist beendet" in run["output"] + run["stopper"], (ending, run["output"])
+        assert run["gone"], f"{ending}: accounts or class folder left behind"
+    (SHOTS / "make_classroom.txt").write_text(make_classroom_runs["ctrl_c"]["output"])

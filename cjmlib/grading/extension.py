@@ -18,7 +18,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook, MissingEntry  # type: ignore[import-untyped]
 
 from cjmlib.errors import CJMError
 from cjmlib.grading.build import ensure_tools_on_path

@@ -24,8 +24,8 @@ from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
-from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.plugins import ExportPlugin
+from nbgrader.api import Gradebook, MissingEntry  # type: ignore[import-untyped]
+from nbgrader.plugins import ExportPlugin  # type: ignore[import-untyped]
 
 from cjmlib.charts.theme import COLORS
 from cjmlib.io.images import save_chart
@@ -75,6 +75,7 @@ def read_grades(
         for student in gradebook.students:
             if wanted_s and student.id not in wanted_s:
                 continue
+            status: Status
             try:
                 submission = gradebook.find_submission(assignment.name, student.id)
             except MissingEntry:
@@ -160,11 +161,12 @@ def write_xlsx(grades: list[Grade], path: str | os.PathLike[str]) -> Path:
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     frame = overview(grades)
     target = export_table(frame, path, sheet_name=t("classroom.grades.sheet"))
     book = load_workbook(target)
-    sheet = book.active
+    sheet = book[t("classroom.grades.sheet")]
     header = [cell.value for cell in sheet[1]]
     row_of = {sheet.cell(row=r, column=1).value: r for r in range(2, sheet.max_row + 1)}
     notes = {
@@ -183,7 +185,7 @@ def write_xlsx(grades: list[Grade], path: str | os.PathLike[str]) -> Path:
         cell.comment = Comment(note, t("classroom.grades.author"))
     # Printed (or as PDF): landscape, all columns on one page wide.
     sheet.page_setup.orientation = "landscape"
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     legend = book.create_sheet(t("classroom.grades.legend_sheet"))
     legend.append([t("classroom.grades.legend_title")])
@@ -244,9 +246,10 @@ def overview_chart(grades: list[Grade]) -> alt.FacetChart:
         )
         .properties(width=420, height=110)
     )
-    return bars.facet(
+    chart: alt.FacetChart = bars.facet(
         row=alt.Row("assignment:N").title(t("classroom.grades.axis_assignment"))
     ).properties(title=t("classroom.grades.chart_title"))
+    return chart
 
 
 # -- nbgrader export plugins --------------------------------------------------------------

@@ -5,6 +5,10 @@ tables whose columns follow :mod:`cjmlib.datasets.schema`: an event log, custome
 survey answers and feedback items. The running case of the course is ``"einzelhandel"``
 (Gipfelglück Outdoor).
 
+The files are generated (``python -m cjmlib.datasets.generate``) from one folder of data
+files per industry below ``cjmlib/datasets/industries`` (see
+:mod:`cjmlib.datasets.industry_data`).
+
 Examples
 --------
 >>> from cjmlib import datasets
@@ -16,16 +20,18 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from cjmlib.datasets.industry_data import catalogue, industry_name
 from cjmlib.datasets.schema import (
     CUSTOMER_COLUMNS,
     EVENT_COLUMNS,
     FEEDBACK_COLUMNS,
-    INDUSTRIES,
     KINDS,
     RUNNING_CASE,
     SURVEY_COLUMNS,
@@ -34,6 +40,9 @@ from cjmlib.datasets.simulate import normalise
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import JourneyProject
+
+if TYPE_CHECKING:
+    from cjmlib.workbook import Workbook
 
 __all__ = [
     "CUSTOMER_COLUMNS",
@@ -53,42 +62,40 @@ __all__ = [
 
 DATA_DIR = Path(__file__).parent / "data"
 
+#: key -> German name of every industry folder, in the catalogue's order.
+INDUSTRIES: dict[str, str] = {key: info.name.de for key, info in catalogue().items()}
+
 
 def industries() -> dict[str, str]:
     """Return the sample industries as ``key -> name`` (German by default: ``"bank" -> "Bank"``)."""
-    return {key: t(f"datasets.industry.{key}") for key in INDUSTRIES}
+    return {key: industry_name(info) for key, info in catalogue().items()}
 
 
 def describe(industry: str | None = None) -> dict[str, str]:
     """Return ``key -> one-line description`` of the cases (or of one industry)."""
-    keys = [_check_industry(industry)] if industry is not None else list(INDUSTRIES)
-    return {key: t(f"datasets.case.{key}") for key in keys}
+    infos = catalogue()
+    keys = [_check_industry(industry)] if industry is not None else list(infos)
+    return {key: industry_name(infos[key], "case") for key in keys}
+
+
+def _check_choice(value: str, choices: Iterable[str], field: str, message: str) -> str:
+    """Return ``value`` trimmed and in lower case if it is one of ``choices``, else explain."""
+    key = value.strip().lower() if isinstance(value, str) else value
+    allowed = list(choices)
+    if key not in allowed:
+        listed = ", ".join(allowed)
+        raise CJMError(
+            t(message, value=value, allowed=listed), field=field, value=value, allowed=listed
+        )
+    return key
 
 
 def _check_industry(industry: str) -> str:
-    key = industry.strip().lower() if isinstance(industry, str) else industry
-    if key not in INDUSTRIES:
-        allowed = ", ".join(INDUSTRIES)
-        raise CJMError(
-            t("datasets.unknown_industry", value=industry, allowed=allowed),
-            field="industry",
-            value=industry,
-            allowed=allowed,
-        )
-    return key
+    return _check_choice(industry, INDUSTRIES, "industry", "datasets.unknown_industry")
 
 
 def _check_kind(kind: str) -> str:
-    key = kind.strip().lower() if isinstance(kind, str) else kind
-    if key not in KINDS:
-        allowed = ", ".join(KINDS)
-        raise CJMError(
-            t("datasets.unknown_kind", value=kind, allowed=allowed),
-            field="kind",
-            value=kind,
-            allowed=allowed,
-        )
-    return key
+    return _check_choice(kind, KINDS, "kind", "datasets.unknown_kind")
 
 
 def workbook_path(industry: str) -> Path:
@@ -102,7 +109,8 @@ def _project(industry: str) -> JourneyProject:
 
     doc = json.loads(workbook_path(industry).read_text(encoding="utf-8"))
     doc, _ = migrate(doc)
-    return JourneyProject.model_validate(doc["project"])
+    project: JourneyProject = JourneyProject.model_validate(doc["project"])
+    return project
 
 
 @cache
@@ -143,7 +151,7 @@ def load(industry: str = RUNNING_CASE, kind: str = "events") -> JourneyProject |
     return df
 
 
-def open_workbook(industry: str, path: str | os.PathLike[str]):
+def open_workbook(industry: str, path: str | os.PathLike[str]) -> Workbook:
     """Open the workbook at ``path``, created from the sample of ``industry`` if missing.
 
     An existing file at ``path`` is opened as it is (your edits are kept).

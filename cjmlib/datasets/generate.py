@@ -1,48 +1,42 @@
 """Generate the shipped sample data: ``python -m cjmlib.datasets.generate [--out DIR]``.
 
-For every industry (or the one given with ``--industry``) this writes into the output
-folder (default: ``cjmlib/datasets/data``):
+For every industry folder below ``cjmlib/datasets/industries`` (or the one given with
+``--industry``; another folder of industry folders with ``--industries``) this writes
+into the output folder (default: ``cjmlib/datasets/data``):
 
 - ``<industry>.cjm.json``: the ready workbook, written by :class:`cjmlib.workbook.Workbook`;
 - ``<industry>_events.parquet``, ``_customers``, ``_survey``, ``_feedback``: the tables.
 
-The generation is deterministic: each industry has its own fixed seed in its content
-module, so running the script twice gives equal tables and an equal project.
+The generation is deterministic: each industry has its own fixed seed in its
+``simulation.yaml``, so running the script twice gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from cjmlib.datasets.schema import INDUSTRIES
+from cjmlib.datasets.industry_data import INDUSTRIES_DIR, Industry, catalogue, load_industry
 from cjmlib.datasets.simulate import simulate
 from cjmlib.model import JourneyProject
 
 DATA_DIR = Path(__file__).parent / "data"
-TABLES = ("events", "customers", "survey", "feedback")
 
 
-def content(industry: str) -> Any:
-    """Return the content module of ``industry`` (``PROJECT`` and ``SIM``)."""
-    return importlib.import_module(f"cjmlib.datasets.content_{industry}")
-
-
-def build_project(industry: str) -> JourneyProject:
+def build_project(industry: str, root: Path = INDUSTRIES_DIR) -> JourneyProject:
     """Return the validated sample workbook project of ``industry``."""
-    return JourneyProject.model_validate(content(industry).PROJECT)
+    return load_industry(industry, root).project
 
 
-def build_tables(industry: str) -> dict[str, pd.DataFrame]:
+def build_tables(industry: str | Industry, root: Path = INDUSTRIES_DIR) -> dict[str, pd.DataFrame]:
     """Return the simulated tables of ``industry`` (deterministic)."""
-    return simulate(build_project(industry), content(industry).SIM)
+    data = industry if isinstance(industry, Industry) else load_industry(industry, root)
+    return simulate(data.project, data.simulation, data.phrases, data.comments)
 
 
 def write_workbook(project: JourneyProject, target: Path) -> None:
@@ -59,12 +53,17 @@ def write_workbook(project: JourneyProject, target: Path) -> None:
     shutil.rmtree(target.with_name(target.name + ".versionen"), ignore_errors=True)
 
 
-def write_industry(industry: str, out: Path = DATA_DIR) -> dict[str, int]:
-    """Generate all files of ``industry`` into ``out``; return row counts."""
+def write_industry(
+    industry: str, out: Path = DATA_DIR, root: Path = INDUSTRIES_DIR
+) -> dict[str, int]:
+    """Generate all files of ``industry`` (the folder ``root/industry``) into ``out``.
+
+    Returns the row count of each table.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    project = build_project(industry)
-    write_workbook(project, out / f"{industry}.cjm.json")
-    tables = simulate(project, content(industry).SIM)
+    data = load_industry(industry, root)
+    write_workbook(data.project, out / f"{industry}.cjm.json")
+    tables = build_tables(data)
     for kind, df in tables.items():
         df.to_parquet(
             out / f"{industry}_{kind}.parquet",
@@ -76,12 +75,14 @@ def write_industry(industry: str, out: Path = DATA_DIR) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", type=Path, default=DATA_DIR)
-    parser.add_argument("--industry", choices=list(INDUSTRIES), default=None)
+    parser.add_argument("--industries", type=Path, default=INDUSTRIES_DIR)
+    parser.add_argument("--industry", default=None)
     args = parser.parse_args(argv)
-    for industry in [args.industry] if args.industry else list(INDUSTRIES):
-        counts = write_industry(industry, args.out)
+    keys = [args.industry] if args.industry else list(catalogue(args.industries))
+    for industry in keys:
+        counts = write_industry(industry, args.out, args.industries)
         print(industry, counts)
 
 

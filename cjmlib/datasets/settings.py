@@ -1,0 +1,217 @@
+"""Typed models of an industry's data files beside the workbook content.
+
+The workbook content (``project.yaml``, ``touchpoints.yaml`` ...) is validated by the
+workbook's own models (:mod:`cjmlib.model`). The files here describe what the workbook
+does not hold: the industry's entry in the catalogue (``industry.yaml``), how simulated
+customers behave (``simulation.yaml``) and which comment texts they write
+(``comments.yaml`` plus the shared ``comment_phrases.yaml``).
+
+Every default is a visible field, and an unknown key is an error (``extra="forbid"``),
+so a misspelled setting cannot be silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cjmlib.datasets.schema import AgeBand, CitySize, OnlineDevice, Region
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+Weight = Annotated[float, Field(ge=0)]
+Name = Annotated[str, Field(min_length=1)]
+
+#: Regions of customers when an industry gives none (order matters: it is drawn from).
+DEFAULT_REGIONS: dict[Region, float] = {"Süd": 0.34, "West": 0.30, "Nord": 0.20, "Ost": 0.16}
+
+
+class ContentModel(BaseModel):
+    """Base of the data-file models: strict keys, no changes after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    #: key of the model's German name in ``content_data.model.*`` (for error messages).
+    _label_key: ClassVar[str]
+
+
+# -- industry.yaml ---------------------------------------------------------------------
+
+
+class Translated(ContentModel):
+    """A short text in every language of the message catalogue."""
+
+    _label_key = "translated"
+    de: Name
+    en: Name
+
+
+class IndustryInfo(ContentModel):
+    """The industry's entry in the catalogue of sample data."""
+
+    _label_key = "industry"
+    #: position in lists of industries (the running case comes first).
+    order: int
+    #: name of the industry, e.g. "Einzelhandel"; the German one is the workbook's ``industry``.
+    name: Translated
+    #: one line about the case company and its journey.
+    case: Translated
+    #: phase id where the case story loses the largest share of customers (tests check it).
+    biggest_leak: Name
+
+
+# -- simulation.yaml -------------------------------------------------------------------
+
+
+class PurchaseValue(ContentModel):
+    """Revenue of one purchase: log-normal, ``exp(log_mean)`` is the median in EUR."""
+
+    _label_key = "purchase_value"
+    log_mean: float
+    log_sd: Annotated[float, Field(ge=0)]
+
+
+class SegmentBehaviour(ContentModel):
+    """How the customers of one workbook segment behave."""
+
+    _label_key = "segment_behaviour"
+    #: relative number of customers in the segment.
+    share: Weight
+    #: device a customer starts on (weights).
+    devices: dict[OnlineDevice, Weight] = Field(min_length=1)
+    #: chance to go on from each phase to the next (one value per step between phases).
+    advance: list[Probability] = Field(min_length=1)
+    #: purchase route (a key of ``routes``) -> weight.
+    routes: dict[str, Weight] = Field(min_length=1)
+    purchase_value: PurchaseValue
+    #: chance to buy again after a first purchase (before touchpoint ``repeat_boost``).
+    repeat: Probability
+    #: mean number of extra touchpoint visits per phase (Poisson), beside the first one.
+    extra_visits: Annotated[float, Field(ge=0)]
+    #: shift of survey answers and comments: above 0 happier, below 0 more critical.
+    mood: float
+    age_bands: dict[AgeBand, Weight] = Field(min_length=1)
+    city_sizes: dict[CitySize, Weight] = Field(min_length=1)
+
+
+class TouchpointBehaviour(ContentModel):
+    """How often a touchpoint is visited and what a visit changes."""
+
+    _label_key = "touchpoint_behaviour"
+    #: visit weight within its phase; 0 means "only as a step of a purchase route".
+    weight: Weight = 1.0
+    #: raises (or lowers) the chance to go on to the next phase after a visit.
+    advance_boost: float = 0.0
+    #: added to the chance to buy again when the customer visited this touchpoint.
+    repeat_boost: float = 0.0
+    #: share of visits that are followed by a survey answer.
+    survey_rate: Probability = 0.075
+    #: touchpoint id that always follows a visit right away (e.g. the waiting loop).
+    followed_by: str | None = None
+
+
+class Route(ContentModel):
+    """A purchase route: touchpoints in order; the last step is the purchase."""
+
+    _label_key = "route"
+    steps: list[Name] = Field(min_length=1)
+    #: chance that the purchase step is reached once the route is started.
+    complete: Probability
+    #: touchpoint id -> chance that it is visited before the purchase.
+    optional: dict[str, Probability] = Field(default_factory=dict)
+    #: device -> chance that an online purchase happens on it instead.
+    purchase_device: dict[OnlineDevice, Probability] = Field(default_factory=dict)
+    #: touchpoints of the next phase that follow a completed purchase.
+    after: list[Name] = Field(default_factory=list)
+    #: revenue of the purchase; none: the segment's ``purchase_value``.
+    purchase_value: PurchaseValue | None = None
+
+
+class RepeatPurchases(ContentModel):
+    """How customers come back after their first purchase."""
+
+    _label_key = "repeat_purchases"
+    #: mean days between two purchases.
+    gap_days: Annotated[float, Field(gt=0)]
+    #: phase whose touchpoints a returning customer may visit first (none: straight to buying).
+    browse_phase: str | None = None
+    #: route -> weight for repeat purchases; empty: the segment's own ``routes``.
+    routes: dict[str, Weight] = Field(default_factory=dict)
+    #: routes that only returning customers take (e.g. opening a savings account).
+    extra_routes: dict[str, Route] = Field(default_factory=dict)
+
+
+class SimulationSettings(ContentModel):
+    """Everything the simulation of one industry's customers needs beside the workbook."""
+
+    _label_key = "simulation"
+    #: seed of the random generator: the same seed gives the same tables.
+    seed: int
+    customers: Annotated[int, Field(gt=0)]
+    start: dt.date
+    end: dt.date
+    #: first letter(s) of customer ids, e.g. "G" -> "G000001".
+    customer_prefix: Name
+    #: phase of the purchase routes (its touchpoints are visited only on routes).
+    purchase_phase: Name
+    regions: dict[Region, Weight] = Field(default_factory=lambda: dict(DEFAULT_REGIONS))
+    #: workbook segment id -> behaviour (every segment of the workbook, no other).
+    segments: dict[str, SegmentBehaviour] = Field(min_length=1)
+    #: touchpoint id -> behaviour; a touchpoint not listed gets the defaults.
+    touchpoints: dict[str, TouchpointBehaviour] = Field(default_factory=dict)
+    routes: dict[str, Route] = Field(min_length=1)
+    #: phase id -> mean hours between two events in that phase (every phase).
+    gap_hours: dict[str, Annotated[float, Field(gt=0)]]
+    repeat: RepeatPurchases
+
+    def behaviour(self, touchpoint_id: str) -> TouchpointBehaviour:
+        """Return the behaviour of ``touchpoint_id`` (the defaults when it is not listed)."""
+        return self.touchpoints.get(touchpoint_id, _DEFAULT_BEHAVIOUR)
+
+    def all_routes(self) -> dict[str, Route]:
+        """Return the purchase routes and the routes only returning customers take."""
+        return {**self.routes, **self.repeat.extra_routes}
+
+
+_DEFAULT_BEHAVIOUR = TouchpointBehaviour()
+
+
+# -- comments.yaml and comment_phrases.yaml ------------------------------------------------
+
+
+class Tones(ContentModel):
+    """Texts by tone of the comment: positive, negative, mixed."""
+
+    _label_key = "tones"
+    pos: list[str] = Field(min_length=1)
+    neg: list[str] = Field(min_length=1)
+    mix: list[str] = Field(min_length=1)
+
+    def of(self, tone: str) -> list[str]:
+        """Return the texts of ``tone`` ("pos", "neg" or "mix")."""
+        texts: list[str] = getattr(self, tone)
+        return texts
+
+
+class CommentPhrases(ContentModel):
+    """The shared phrases of survey comments and feedback (``comment_phrases.yaml``)."""
+
+    _label_key = "comment_phrases"
+    #: put before the theme phrase ("" for none).
+    openers: Tones
+    #: put after the theme phrase ("" for none).
+    closers: Tones
+    #: theme -> phrases by tone, e.g. "Wartezeit".
+    themes: dict[str, Tones] = Field(min_length=1)
+
+
+class IndustryComments(ContentModel):
+    """Which themes customers of one industry write about (``comments.yaml``)."""
+
+    _label_key = "comments"
+    #: themes of touchpoints not listed in ``touchpoint_themes``.
+    default_themes: list[Name] = Field(min_length=1)
+    #: touchpoint id -> themes; feedback items are drawn only from these touchpoints.
+    touchpoint_themes: dict[str, Annotated[list[Name], Field(min_length=1)]] = Field(min_length=1)
+    #: the industry's own themes (beside the shared ones; the same name replaces a shared one).
+    themes: dict[str, Tones] = Field(default_factory=dict)

@@ -54,6 +54,7 @@ __all__ = [
     "MARKER",
     "Account",
     "Classroom",
+    "HubError",
     "create_account",
     "install_environment",
     "main",

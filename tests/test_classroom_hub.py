@@ -64,18 +64,18 @@ kurse = {os.path.abspath(os.path.join(os.getcwd(), "..", "..", ".."))}
 kurse.update(glob.glob("/home/*/cjm-werkstatt"))
 for kurs in sorted(kurse):
     for pfad in glob.glob(os.path.join(kurs, "submitted", "*", "*", "*.ipynb")):
-        print("Abgabe gefunden:", pfad)
+        print("FUND" + ":ABGABE", pfad)
     for pfad in glob.glob(os.path.join(kurs, "source", "*", "*.ipynb")):
-        geheim = [z for z in open(pfad, encoding="utf-8") if "BEGIN" in z or "Musterantwort" in z]
-        print("Quelle gelesen:", pfad, geheim[:5])
+        geheim = [z for z in open(pfad, encoding="utf-8") if "BEGIN" in z or "Muster" in z]
+        print("FUND" + ":QUELLE", pfad, geheim[:5])
     if os.path.exists(os.path.join(kurs, "gradebook.db")):
         con = sqlite3.connect(os.path.join(kurs, "gradebook.db"))
-        print("Notenbuch:", con.execute("select id from student").fetchall())
+        print("FUND" + ":NOTENBUCH", con.execute("select id from student").fetchall())
     try:
         with open(os.path.join(kurs, "GEHACKT.txt"), "w") as datei:
             datei.write("Hier war ein Angriff")
     except OSError as fehler:
-        print("Schreiben verweigert:", fehler)
+        print("SCHREIBEN" + ":VERWEIGERT", fehler)
 """
 HOSTILE_REFLECTION = "Ich habe die Aufgabe nicht verstanden."
 
@@ -97,6 +97,7 @@ class Record:
     refused: dict[str, dict[str, str]] = field(default_factory=dict)
     scores: dict[str, tuple[float, bool]] = field(default_factory=dict)
     reflection: tuple[float | None, str | None] = (None, None)
+    reference_reflection: str = ""
     formgrader: str = ""
     stock_export: list[dict[str, str]] = field(default_factory=list)
     csv_text: str = ""
@@ -312,6 +313,7 @@ def _run_class(rec: Record) -> None:
     reflection = next(
         grade_id(c) for c in release.cells if grade_id(c) in reference and c.cell_type == "markdown"
     )
+    rec.reference_reflection = reference[reflection].splitlines()[0]
     plans = {
         "voll": reference,
         "leer": {},
@@ -386,6 +388,7 @@ def _run_class(rec: Record) -> None:
             context, page = log_in(browser, room, room.account(rec.names[role]))
             shot = SHOTS / f"schueler_feedback_{role}.png"
             rec.feedback[role] = open_feedback(page, shot)
+            (SHOTS / f"schueler_feedback_{role}.txt").write_text(rec.feedback[role])
             context.close()
         rec.lap("students_read_feedback")
 
@@ -479,8 +482,10 @@ def test_are_students_kept_out_of_instructor_tools_and_others_files(record):
 def test_is_the_attacking_student_contained_by_the_grader(record):
     assert not record.hacked, "the attack wrote into the course folder"
     text = record.feedback["angriff"]
+    for found in ("FUND:ABGABE", "FUND:QUELLE", "FUND:NOTENBUCH"):
+        assert found not in text, f"{found}: the attack read the course and showed it"
     assert record.names["voll"] not in text, "the attacker saw another student's submission"
-    assert "Musterantwort" not in text and "BEGIN SOLUTION" not in text, "solutions leaked"
+    assert record.reference_reflection not in text, "the model answer leaked"
 
 
 def test_does_the_class_leave_no_accounts_processes_or_folders(record):

@@ -72,3 +72,15 @@ def test_does_the_shared_python_run_for_every_account():
     python = hub.shared_python()
     assert hub._world_usable(python)
     assert not str(python.resolve()).startswith("/root/")
+
+
+def test_does_the_proxy_lock_pin_the_version_and_record_no_download_address():
+    folder = Path(__file__).resolve().parents[1] / "course" / "hub"
+    wanted = json.loads((folder / "package.json").read_text())["dependencies"]
+    lock = json.loads((folder / "package-lock.json").read_text())
+    packages = lock["packages"]
+    assert packages[""]["dependencies"] == wanted
+    proxy = packages["node_modules/configurable-http-proxy"]["version"]
+    assert proxy == wanted["configurable-http-proxy"], "an exact version, the same in CI"
+    assert not [name for name, pkg in packages.items() if "resolved" in pkg]
+    assert all(pkg.get("integrity") for name, pkg in packages.items() if name)

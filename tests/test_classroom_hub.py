@@ -269,7 +269,9 @@ def record(shared_env):
         rec.lap("setup_and_start_hub")
         _run_class(rec)
     except Exception as error:
-        raise RuntimeError(f"{error}\n--- hub log ---\n{room.log_tail()}") from error
+        raise RuntimeError(
+            f"{error}\n--- hub log ---\n{room.log_tail()}\n--- error again ---\n{error}"
+        ) from error
     finally:
         hub_pid = room.hub_pid
         rec.leftovers["problems"] = room.teardown()
@@ -321,77 +323,84 @@ def _run_class(rec: Record) -> None:
         "angriff": {first_answer: ATTACK, reflection: HOSTILE_REFLECTION},
     }
     with chromium() as browser:
-        for role, answers in plans.items():
-            account = room.account(rec.names[role])
-            context, page = log_in(browser, room, account)
-            rec.menus[role] = nbgrader_menu(page)
-            shot = SHOTS / "schueler_assignments.png" if role == "voll" else None
-            rec.released[role], rec.submitted[role] = fetch_work_submit(
-                page, room, release, answers, shot
-            )
-            probes = {
-                "instructor_lab": f"{room.url}/user/{teacher.name}/lab",
-                "instructor_formgrader": f"{room.url}/user/{teacher.name}/formgrader",
-                "own_formgrader": f"{room.url}/user/{account.name}/formgrader/manage_assignments",
-            }
-            rec.forbidden[role] = {k: page.request.get(u).status for k, u in probes.items()}
+        try:
+            for role, answers in plans.items():
+                account = room.account(rec.names[role])
+                context, page = log_in(browser, room, account)
+                rec.menus[role] = nbgrader_menu(page)
+                shot = SHOTS / "schueler_assignments.png" if role == "voll" else None
+                rec.released[role], rec.submitted[role] = fetch_work_submit(
+                    page, room, release, answers, shot
+                )
+                probes = {
+                    "instructor_lab": f"{room.url}/user/{teacher.name}/lab",
+                    "instructor_formgrader": f"{room.url}/user/{teacher.name}/formgrader",
+                    "own_formgrader": f"{room.url}/user/{account.name}/formgrader/gradebook",
+                }
+                rec.forbidden[role] = {k: page.request.get(u).status for k, u in probes.items()}
+                context.close()
+                home = room.home(account)
+                rec.saved[role] = nbformat.read(home / A / f"{A}.ipynb", as_version=4)
+                paths = {
+                    "course": course,
+                    "inbound": room.exchange / room.course_id / "inbound",
+                    "classmate": room.home(
+                        room.account(rec.names["voll" if role != "voll" else "leer"])
+                    ),
+                }
+                rec.refused[role] = {
+                    k: room.run_as(account, ["ls", str(p)]).stderr for k, p in paths.items()
+                }
+                rec.lap(f"student_{role}")
+
+            instructor("collect", A)
+            rec.autograde_log = instructor("autograde", A)
+            rec.lap("collect_and_autograde")
+
+            context, page = log_in(browser, room, teacher)
+            rec.menus["lehrkraft"] = nbgrader_menu(page)
+            with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+                sub_id = gb.find_submission_notebook(A, A, rec.names["voll"]).id
+            base = f"{room.url}/user/{teacher.name}/formgrader"
+            page.goto(f"{base}/gradebook/{A}/{A}", wait_until="domcontentloaded")
+            page.locator('a[href*="/formgrader/submissions/"]').first.wait_for()
+            rec.formgrader = page.locator("body").inner_text()
+            page.goto(f"{base}/submissions/{sub_id}/", wait_until="domcontentloaded")
+            score = page.locator(f"input#{reflection}")
+            score.scroll_into_view_if_needed()
+            score.fill(str(REFLECTION_SCORE))
+            score.press("Tab")
+            comment = page.locator(f"#{reflection}-comment")
+            comment.fill(REFLECTION_COMMENT)
+            comment.press("Tab")
+            page.wait_for_timeout(1500)  # the formgrader saves on change; let the request land
+            page.screenshot(path=str(SHOTS / "formgrader_reflexion.png"))
             context.close()
-            home = room.home(account)
-            rec.saved[role] = nbformat.read(home / A / f"{A}.ipynb", as_version=4)
-            paths = {
-                "course": course,
-                "inbound": room.exchange / room.course_id / "inbound",
-                "classmate": room.home(
-                    room.account(rec.names["voll" if role != "voll" else "leer"])
-                ),
-            }
-            rec.refused[role] = {
-                k: room.run_as(account, ["ls", str(p)]).stderr for k, p in paths.items()
-            }
-            rec.lap(f"student_{role}")
+            rec.lap("formgrader")
 
-        instructor("collect", A)
-        rec.autograde_log = instructor("autograde", A)
-        rec.lap("collect_and_autograde")
+            instructor("generate_feedback", A)
+            instructor("release_feedback", A)
+            instructor("export")
+            exporters = {"GermanCsvExport": "noten.csv", "ExcelExport": "noten.xlsx"}
+            for exporter, name in exporters.items():
+                instructor(
+                    "export", f"--exporter=cjmlib.grading.grades_export.{exporter}", f"--to={name}"
+                )
+            rec.lap("feedback_and_export")
 
-        context, page = log_in(browser, room, teacher)
-        rec.menus["lehrkraft"] = nbgrader_menu(page)
-        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-            sub_id = gb.find_submission_notebook(A, A, rec.names["voll"]).id
-        base = f"{room.url}/user/{teacher.name}/formgrader"
-        page.goto(f"{base}/gradebook/{A}/{A}", wait_until="domcontentloaded")
-        page.locator('a[href*="/formgrader/submissions/"]').first.wait_for()
-        rec.formgrader = page.locator("body").inner_text()
-        page.goto(f"{base}/submissions/{sub_id}/", wait_until="domcontentloaded")
-        score = page.locator(f"input#{reflection}")
-        score.scroll_into_view_if_needed()
-        score.fill(str(REFLECTION_SCORE))
-        score.press("Tab")
-        comment = page.locator(f"#{reflection}-comment")
-        comment.fill(REFLECTION_COMMENT)
-        comment.press("Tab")
-        page.wait_for_timeout(1500)  # the formgrader saves on change; let the request land
-        page.screenshot(path=str(SHOTS / "formgrader_reflexion.png"))
-        context.close()
-        rec.lap("formgrader")
+            for role in plans:
+                context, page = log_in(browser, room, room.account(rec.names[role]))
+                shot = SHOTS / f"schueler_feedback_{role}.png"
+                rec.feedback[role] = open_feedback(page, shot)
+                (SHOTS / f"schueler_feedback_{role}.txt").write_text(rec.feedback[role])
+                context.close()
+            rec.lap("students_read_feedback")
 
-        instructor("generate_feedback", A)
-        instructor("release_feedback", A)
-        instructor("export")
-        exporters = {"GermanCsvExport": "noten.csv", "ExcelExport": "noten.xlsx"}
-        for exporter, name in exporters.items():
-            instructor(
-                "export", f"--exporter=cjmlib.grading.grades_export.{exporter}", f"--to={name}"
-            )
-        rec.lap("feedback_and_export")
-
-        for role in plans:
-            context, page = log_in(browser, room, room.account(rec.names[role]))
-            shot = SHOTS / f"schueler_feedback_{role}.png"
-            rec.feedback[role] = open_feedback(page, shot)
-            (SHOTS / f"schueler_feedback_{role}.txt").write_text(rec.feedback[role])
-            context.close()
-        rec.lap("students_read_feedback")
+        except Exception:
+            for number, context in enumerate(browser.contexts):  # what the person saw
+                for page in context.pages:
+                    page.screenshot(path=str(SHOTS / f"fehler_{number}.png"))
+            raise
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for role in plans:

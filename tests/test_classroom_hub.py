@@ -79,6 +79,11 @@ for kurs in sorted(kurse):
         print("SCHREIBEN" + ":VERWEIGERT", fehler)
 """
 HOSTILE_REFLECTION = "Ich habe die Aufgabe nicht verstanden."
+STEP = {"now": ""}  # what the test was doing, for the message when something fails
+
+
+def step(text: str) -> None:
+    STEP["now"] = text
 
 
 @dataclass
@@ -142,6 +147,7 @@ def grade_id(cell: nbformat.NotebookNode) -> str | None:
 
 
 def log_in(browser, room: hub.Classroom, account: hub.Account):
+    step(f"{account.name} logs in")
     context = browser.new_context(viewport={"width": 1366, "height": 800})
     page = context.new_page()
     page.set_default_timeout(120_000)
@@ -178,8 +184,22 @@ def type_into_cell(page, index: int, text: str, markdown: bool) -> None:
     page.keyboard.press("Escape")
 
 
+def save_notebook(page) -> None:
+    """Save with the notebook's toolbar button; once more if the tab still shows changes."""
+    dirty = page.locator(".lm-TabBar-tab.jp-mod-dirty")
+    for attempt in range(2):
+        page.locator('.jp-NotebookPanel:visible [data-command="docmanager:save"]').click()
+        try:
+            dirty.wait_for(state="detached", timeout=60_000)
+            return
+        except Exception:
+            if attempt:
+                raise
+
+
 def fetch_work_submit(page, room, release, answers: dict[str, str], shot: Path | None):
     """Fetch in the Assignments tab, type ``answers`` (grade_id -> text), save, submit."""
+    step("fetch in the Assignments tab")
     open_assignments(page)
     released = page.locator("#released_assignments_list > .list_item").first
     released.wait_for()
@@ -187,15 +207,18 @@ def fetch_work_submit(page, room, release, answers: dict[str, str], shot: Path |
     released.locator(".item_status button").click()  # "Fetch"
     page.locator("#fetched_assignments_list > .list_item").first.wait_for()
     if answers:
+        step("open the fetched notebook")
         page.locator("#fetched_assignments_list a.assignment-notebooks-link").first.click()
         page.locator(f'#nbgrader-{room.course_id}-{A} a:text-is("{A}")').click()
         page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell").first.wait_for()
         for index, cell in enumerate(release.cells):
             if grade_id(cell) in answers:
+                step(f"type into cell {index}")
                 type_into_cell(page, index, answers[grade_id(cell)], cell.cell_type == "markdown")
-        page.keyboard.press("Control+s")
-        page.locator(".lm-TabBar-tab.jp-mod-dirty").wait_for(state="detached")
+        step("save the notebook")
+        save_notebook(page)
         page.locator('.lm-TabBar-tab:has-text("Assignments")').click()
+    step("submit")
     page.locator('#fetched_assignments_list .item_status button:text("Submit")').click()
     page.locator("#submitted_assignments_list > .list_item").first.wait_for()
     if shot:
@@ -204,6 +227,7 @@ def fetch_work_submit(page, room, release, answers: dict[str, str], shot: Path |
 
 
 def open_feedback(page, shot: Path | None) -> str:
+    step("fetch and open the feedback")
     open_assignments(page)
     submitted = page.locator("#submitted_assignments_list > .list_item").first
     submitted.wait_for()
@@ -270,7 +294,8 @@ def record(shared_env):
         _run_class(rec)
     except Exception as error:
         raise RuntimeError(
-            f"{error}\n--- hub log ---\n{room.log_tail()}\n--- error again ---\n{error}"
+            f"{STEP['now']}: {error}\n--- hub log ---\n{room.log_tail()}\n"
+            f"--- while: {STEP['now']} ---\n{error}"
         ) from error
     finally:
         hub_pid = room.hub_pid
@@ -291,6 +316,7 @@ def _run_class(rec: Record) -> None:
     course = room.course_dir
 
     def instructor(*args: str) -> str:
+        step(f"instructor: nbgrader {' '.join(args)}")
         out = room.run_as(teacher, ["nbgrader", *args], cwd=course)
         assert out.returncode == 0, f"nbgrader {args}:\n{out.stdout[-3000:]}{out.stderr[-3000:]}"
         return out.stdout + out.stderr
@@ -361,6 +387,7 @@ def _run_class(rec: Record) -> None:
             rec.menus["lehrkraft"] = nbgrader_menu(page)
             with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
                 sub_id = gb.find_submission_notebook(A, A, rec.names["voll"]).id
+            step("instructor: grade the reflection in the formgrader")
             base = f"{room.url}/user/{teacher.name}/formgrader"
             page.goto(f"{base}/gradebook/{A}/{A}", wait_until="domcontentloaded")
             page.locator('a[href*="/formgrader/submissions/"]').first.wait_for()

@@ -104,6 +104,8 @@ class Record:
     scores: dict[str, tuple[float, bool]] = field(default_factory=dict)
     reflection: tuple[float | None, str | None] = (None, None)
     reference_reflection: str = ""
+    solution_in_env: list[str] = field(default_factory=list)
+    release_text: str = ""
     formgrader: str = ""
     stock_export: list[dict[str, str]] = field(default_factory=list)
     csv_text: str = ""
@@ -343,6 +345,16 @@ def _run_class(rec: Record) -> None:
         grade_id(c) for c in release.cells if grade_id(c) in reference and c.cell_type == "markdown"
     )
     rec.reference_reflection = reference[reflection].splitlines()[0]
+    # What a student's kernel can import: the course package in the shared environment.
+    answer_line = max(reference[first_answer].splitlines(), key=len).strip()
+    packages = list((room.env / "venv" / "lib").glob("python3*/site-packages/cjmlib"))
+    rec.solution_in_env = [
+        str(path)
+        for folder in packages
+        for path in folder.rglob("*.py")
+        if answer_line in path.read_text(errors="replace")
+    ]
+    rec.release_text = "".join(cell.source for cell in release.cells)
     plans = {
         "voll": reference,
         "leer": {},
@@ -523,6 +535,17 @@ def test_is_the_attacking_student_contained_by_the_grader(record):
         assert found not in text, f"{found}: the attack read the course and showed it"
     assert record.names["voll"] not in text, "the attacker saw another student's submission"
     assert record.reference_reflection not in text, "the model answer leaked"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="today the release offers solution() and cjmlib ships _solutions.py (issue 11)",
+)
+def test_do_students_receive_the_graded_edition_without_answers(record):
+    assert "solution()" not in record.release_text, "the release points to the model solution"
+    assert not record.solution_in_env, (
+        f"reference answers in the students' package: {record.solution_in_env}"
+    )
 
 
 def test_does_the_class_leave_no_accounts_processes_or_folders(record):

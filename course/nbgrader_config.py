@@ -39,11 +39,12 @@ c.GenerateAssignment.preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
-# Exchange for release/collect on one machine. Change to a shared folder (for example
-# /srv/nbgrader/exchange) when trainees work on a JupyterHub.
-c.Exchange.root = os.environ.get(
-    "CJM_EXCHANGE", os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
-)
+# The exchange for release/fetch/submit/collect is the hub's, set for everybody in a
+# global config (/etc/jupyter/nbgrader_config.py; nbgrader's default is
+# /srv/nbgrader/exchange). Not set here, so instructor and students always agree;
+# CJM_EXCHANGE overrides it for a try-out on one machine (make lab-lehrende, tests).
+if os.environ.get("CJM_EXCHANGE"):
+    c.Exchange.root = os.environ["CJM_EXCHANGE"]
 
 # German stubs for the parts a trainee fills in.
 c.ClearSolutions.code_stub = {"python": "# DEIN CODE HIER"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from cjmlib.grading import classroom
 from tests._browser import CHROMIUM, chromium, running_lab
 
 SHOTS = Path("/tmp/grading_review")
+REPO = Path(__file__).resolve().parents[1]
 NAMES = ["03_beduerfnisse", "08_loesungen"]
 
 pytestmark = pytest.mark.browser
@@ -30,10 +32,13 @@ def lab(tmp_path_factory):
     exchange = course.parent / "exchange"
     exchange.mkdir()
     exchange.chmod(0o777)  # nbgrader wants a world-writable exchange
+    roles = course.parent / "rollen"  # as `make lab-lehrende`: the instructor's role
+    subprocess.run([sys.executable, "-m", "cjmlib.grading.hub", "roles", str(roles)], check=True)
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "JUPYTER_CONFIG_DIR": str(course.parent / "jupyter_config"),
+        "JUPYTER_CONFIG_PATH": str(roles / "lehrende"),
         "CJM_EXCHANGE": str(exchange),
     }
     with running_lab(course, token, course.parent / "jupyter.log", env) as base:

@@ -123,8 +123,7 @@ def test_events_are_mapped_to_workbook_touchpoints(csv_path):
     assert events["mapped"].tolist() == [True, True, False, True]
     assert events.attrs["unmatched"] == 1
     assert (
-        "1 Ereignis passt zu keinem Touchpoint deines Arbeitsbuchs"
-        in events.attrs["explanation"]
+        "1 Ereignis passt zu keinem Touchpoint deines Arbeitsbuchs" in events.attrs["explanation"]
         and "Häufigste: Suche" in events.attrs["explanation"]
     )
     again = map_events(events, project)

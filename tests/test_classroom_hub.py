@@ -41,6 +41,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cjmlib.grading import hub
 from tests._browser import CHROMIUM, chromium
@@ -162,15 +163,34 @@ def log_in(browser, room: hub.Classroom, account: hub.Account):
     return context, page
 
 
+def open_nbgrader_menu(page) -> None:
+    """Open the "Nbgrader" menu; click again if a busy page swallowed the first click (a
+    menu bar that is still active after Escape closes the menu on the next click)."""
+    label = page.locator('#jp-menu-panel div.lm-MenuBar-itemLabel:text("Nbgrader")')
+    menu = page.locator("#jp-mainmenu-nbgrader")
+    for attempt in range(4):
+        label.click()
+        try:
+            menu.wait_for(state="visible", timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")
+            page.locator("#jp-main-dock-panel").click(position={"x": 600, "y": 400})
+
+
 def nbgrader_menu(page) -> list[str]:
-    page.locator('#jp-menu-panel div.lm-MenuBar-itemLabel:text("Nbgrader")').click()
+    open_nbgrader_menu(page)
     items = page.locator("#jp-mainmenu-nbgrader li.lm-Menu-item:visible").all_inner_texts()
     page.keyboard.press("Escape")
+    page.locator("#jp-menu-panel").wait_for()
+    page.locator("#jp-mainmenu-nbgrader").wait_for(state="hidden")
     return [item.strip() for item in items if item.strip()]
 
 
 def open_assignments(page) -> None:
-    page.locator('#jp-menu-panel div.lm-MenuBar-itemLabel:text("Nbgrader")').click()
+    open_nbgrader_menu(page)
     page.locator('#jp-mainmenu-nbgrader li[data-command="nbgrader:open-assignment-list"]').click()
     page.locator("#released_assignments_list").wait_for()
 
@@ -524,10 +544,6 @@ def test_are_students_kept_out_of_instructor_tools_and_others_files(record):
             assert "Permission denied" in error, (role, what, error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="today the grading kernel runs as the instructor with no sandbox (issue 11)",
-)
 def test_is_the_attacking_student_contained_by_the_grader(record):
     assert not record.hacked, "the attack wrote into the course folder"
     text = record.feedback["angriff"]
@@ -537,10 +553,6 @@ def test_is_the_attacking_student_contained_by_the_grader(record):
     assert record.reference_reflection not in text, "the model answer leaked"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="today the release offers solution() and cjmlib ships _solutions.py (issue 11)",
-)
 def test_do_students_receive_the_graded_edition_without_answers(record):
     assert "solution()" not in record.release_text, "the release points to the model solution"
     assert not record.solution_in_env, (

@@ -304,11 +304,11 @@ def progress_chart(progress: list[Progress]) -> alt.Chart:
             .scale(
                 domain=order,
                 range=[
-                    COLORS["neutral"],
-                    "#9ecae1",
-                    "#4292c6",
-                    COLORS["highlight"],
+                    COLORS["neutral"],  # nothing handed in
+                    "#56B4E9",  # sky blue (Okabe-Ito, as the theme): on its way to you
                     COLORS["main"],
+                    COLORS["highlight"],  # your turn
+                    COLORS["solution"],  # done: green, as in the workbook
                 ],
             ),
             order=alt.Order("order:Q"),
@@ -365,7 +365,7 @@ def _colour_states(target: Path) -> None:
     os.replace(tmp, target)
 
 
-class ProgressExport(_OverviewExport):  # type: ignore[misc]  # nbgrader ships no types
+class ProgressExport(_OverviewExport):
     """``nbgrader export`` as the class's progress overview (default ``fortschritt.xlsx``)."""
 
     default_name = "fortschritt.xlsx"

@@ -99,6 +99,7 @@ class Record:
     released: dict[str, str] = field(default_factory=dict)
     submitted: dict[str, str] = field(default_factory=dict)
     saved: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
+    fetched_files: dict[str, list[str]] = field(default_factory=dict)
     feedback: dict[str, str] = field(default_factory=dict)
     forbidden: dict[str, dict[str, int]] = field(default_factory=dict)
     refused: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -163,29 +164,45 @@ def log_in(browser, room: hub.Classroom, account: hub.Account):
     return context, page
 
 
+NBGRADER_LABEL = '#jp-menu-panel div.lm-MenuBar-itemLabel:text("Nbgrader")'
+NBGRADER_MENU = "#jp-mainmenu-nbgrader"
+
+
 def open_nbgrader_menu(page) -> None:
-    """Open the "Nbgrader" menu; click again if a busy page swallowed the first click (a
-    menu bar that is still active after Escape closes the menu on the next click)."""
-    label = page.locator('#jp-menu-panel div.lm-MenuBar-itemLabel:text("Nbgrader")')
-    menu = page.locator("#jp-mainmenu-nbgrader")
+    """Open the "Nbgrader" menu (a click on its label toggles it: only click when closed)."""
+    menu = page.locator(NBGRADER_MENU)
     for attempt in range(4):
-        label.click()
+        if menu.is_visible():
+            return
+        page.locator(NBGRADER_LABEL).click()
         try:
             menu.wait_for(state="visible", timeout=15_000)
             return
         except PlaywrightTimeout:
             if attempt == 3:
                 raise
-            page.keyboard.press("Escape")
-            page.locator("#jp-main-dock-panel").click(position={"x": 600, "y": 400})
+
+
+def close_nbgrader_menu(page) -> None:
+    """Close the menu. Escape does not, when the keyboard focus is not in the menu (seen
+    in JupyterLab 4 under load); a second click on its label does."""
+    menu = page.locator(NBGRADER_MENU)
+    for attempt in range(4):
+        if not menu.is_visible():
+            return
+        page.locator(NBGRADER_LABEL).click()
+        try:
+            menu.wait_for(state="hidden", timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 3:
+                raise
 
 
 def nbgrader_menu(page) -> list[str]:
     open_nbgrader_menu(page)
-    items = page.locator("#jp-mainmenu-nbgrader li.lm-Menu-item:visible").all_inner_texts()
-    page.keyboard.press("Escape")
-    page.locator("#jp-menu-panel").wait_for()
-    page.locator("#jp-mainmenu-nbgrader").wait_for(state="hidden")
+    items = page.locator(f"{NBGRADER_MENU} li.lm-Menu-item:visible").all_inner_texts()
+    close_nbgrader_menu(page)
     return [item.strip() for item in items if item.strip()]
 
 
@@ -399,6 +416,7 @@ def _run_class(rec: Record) -> None:
                 context.close()
                 home = room.home(account)
                 rec.saved[role] = nbformat.read(home / A / f"{A}.ipynb", as_version=4)
+                rec.fetched_files[role] = sorted(p.name for p in (home / A).iterdir())
                 paths = {
                     "course": course,
                     "inbound": room.exchange / room.course_id / "inbound",
@@ -546,7 +564,9 @@ def test_are_students_kept_out_of_instructor_tools_and_others_files(record):
 
 def test_is_the_attacking_student_contained_by_the_grader(record):
     assert not record.hacked, "the attack wrote into the course folder"
+    assert "OHNE Sandbox" not in record.autograde_log, "graded without the sandbox"
     text = record.feedback["angriff"]
+    assert "SCHREIBEN:VERWEIGERT" in text, "the attack ran in the grader and was refused"
     for found in ("FUND:ABGABE", "FUND:QUELLE", "FUND:NOTENBUCH"):
         assert found not in text, f"{found}: the attack read the course and showed it"
     assert record.names["voll"] not in text, "the attacker saw another student's submission"
@@ -555,6 +575,9 @@ def test_is_the_attacking_student_contained_by_the_grader(record):
 
 def test_do_students_receive_the_graded_edition_without_answers(record):
     assert "solution()" not in record.release_text, "the release points to the model solution"
+    for role in ("voll", "leer", "angriff"):
+        files = record.fetched_files[role]
+        assert "judges.py" not in files and "tasks.py" in files, (role, files)
     assert not record.solution_in_env, (
         f"reference answers in the students' package: {record.solution_in_env}"
     )

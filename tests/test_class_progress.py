@@ -125,6 +125,8 @@ def test_does_the_xlsx_hold_three_german_sheets_with_coloured_states(progress, t
         class_progress.FILLS["graded"]
     )
     assert book["Stand je Person"].max_row == 1 + len(EXPECTED)
+    for each in book.worksheets:  # printed: landscape, one page wide
+        assert each.page_setup.orientation == "landscape" and each.page_setup.fitToWidth == 1
     csv_table, _ = class_progress.write_progress(progress, tmp_path / "fortschritt.csv")
     assert csv_table.read_bytes().startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(csv_table, sep=";", decimal=",", encoding="utf-8-sig")

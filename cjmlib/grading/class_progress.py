@@ -350,6 +350,7 @@ def _colour_states(target: Path) -> None:
     """Colour each state in the overview sheet (grey, blue, yellow, green)."""
     from openpyxl import load_workbook  # type: ignore[import-untyped]
     from openpyxl.styles import PatternFill  # type: ignore[import-untyped]
+    from openpyxl.worksheet.properties import PageSetupProperties  # type: ignore[import-untyped]
 
     book = load_workbook(target)
     sheet = book[t("classroom.progress.sheet_class")]
@@ -359,7 +360,11 @@ def _colour_states(target: Path) -> None:
             if cell.value in fill_of:
                 colour = fill_of[cell.value]
                 cell.fill = PatternFill("solid", start_color=colour, end_color=colour)
-    sheet.page_setup.orientation = "landscape"
+    # Printed (or as PDF): every sheet landscape, all columns on one page wide.
+    for each in book.worksheets:
+        each.page_setup.orientation = "landscape"
+        each.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        each.page_setup.fitToWidth, each.page_setup.fitToHeight = 1, 0
     tmp = target.with_name(target.name + ".tmp.xlsx")
     book.save(tmp)
     os.replace(tmp, target)

@@ -91,7 +91,6 @@ PATCH_BUILTINS = (
     "import builtins\n"
     "builtins.sum = lambda *args, **kwargs: 0  # every difference becomes 0\n"
     "builtins.abs = lambda x: 0\n"
-    "builtins.isinstance = lambda *args: True\n"
     "def len(x):\n    return 3\n"
 )
 PATCH_PANDAS = (
@@ -99,7 +98,6 @@ PATCH_PANDAS = (
     "pd.DataFrame.equals = lambda self, other: True\n"
     "pd.Series.equals = lambda self, other: True\n"
     "pd.Series.sum = lambda self, *args, **kwargs: 0.0\n"
-    "pd.Series.tolist = lambda self: [0.0] * 8\n"
     "np.isclose = lambda *args, **kwargs: True\n"
     "np.allclose = lambda *args, **kwargs: True\n"
     "pd.testing.assert_frame_equal = lambda *args, **kwargs: None\n"

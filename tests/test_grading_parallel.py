@@ -4,7 +4,8 @@ A re-run skips unchanged submissions and never puts a hand-graded reflection bac
 to-do list; ``force`` and ``students`` choose what is graded; a new submission is graded
 again and goes back to the human. A student who kills its worker process (possible only
 with the sandbox switched off) costs that one submission, not the run. The command line
-has a German ``--help`` and reports per student.
+has a German ``--help``, reports per student and, like stock autograde, names every
+tampered or deleted test cell in one German line.
 """
 
 from __future__ import annotations

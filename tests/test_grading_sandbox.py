@@ -242,6 +242,48 @@ def test_does_the_jail_hold_for_a_grader_without_root():
     assert seen["links"] == ["lo"] and not seen["course"] and seen["unshare"] != 0
 
 
+def test_does_a_read_only_path_under_tmp_stay_visible_beside_the_jails_own_tmp():
+    """A Python environment under /tmp (e.g. a venv made there) must not be hidden by the
+    jail's private /tmp: the kernel would die before it starts."""
+    base = Path(tempfile.mkdtemp(prefix="cjm-unter-tmp-", dir="/tmp"))
+    shared = base / "umgebung" / "bin"
+    shared.mkdir(parents=True)
+    (shared / "zeichen.txt").write_text("sichtbar")
+    scratch = base / "s"
+    for name in ("home", "tmp", "run", "home/abgabe"):
+        (scratch / name).mkdir(parents=True)
+    identity_files(scratch / "etc", os.getuid())
+    code = (
+        "import json, os\n"
+        f"seen = open({str(shared / 'zeichen.txt')!r}).read()\n"
+        "open('/tmp/eigen.txt', 'w').write('x')\n"
+        "print(json.dumps({'seen': seen, 'own': sorted(os.listdir('/tmp'))}))"
+    )
+    jail = Jail(
+        home=scratch / "home",
+        tmp=scratch / "tmp",
+        run=scratch / "run",
+        etc=scratch / "etc",
+        workdir=f"{HOME}/abgabe",
+        read_only=(base / "umgebung",),
+        env=kernel_environment(home=HOME, tmp="/tmp", python="/usr/bin/python3"),
+        uid=None,
+    )
+    try:
+        out = subprocess.run(
+            jail.command(["/usr/bin/python3", "-c", code]),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        written = (scratch / "tmp" / "eigen.txt").exists()
+    finally:
+        shutil.rmtree(base)
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["seen"] == "sichtbar" and "eigen.txt" in seen["own"] and written
+
+
 # -- no sandbox: stop with a German message, or grade with a warning if opted out ----------
 
 

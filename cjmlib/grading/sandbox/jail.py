@@ -103,14 +103,17 @@ class Jail:
         args += _system_mounts()
         args += ["--proc", "/proc", "--dev", "/dev"]
         args += ["--perms", "1777", "--size", str(self.shm_mb * 1024 * 1024), "--tmpfs", "/dev/shm"]
-        targets = [*self.read_only, Path(HOME), Path(TMP), Path(RUN)]
-        args += _parent_dirs(targets)
+        # The writable folders first: a read-only path below one of them (a Python
+        # environment under /tmp, say) is then mounted on top and stays visible, instead of
+        # being hidden by the jail's own /tmp (the kernel would die before it starts).
+        args += _parent_dirs([Path(HOME), Path(TMP), Path(RUN)])
+        args += ["--bind", str(self.home), HOME, "--bind", str(self.tmp), TMP]
+        args += ["--bind", str(self.run), RUN]
+        args += _parent_dirs(self.read_only)
         for path in self.read_only:
             args += ["--ro-bind", str(path), str(path)]
         for name in ("passwd", "group", "hosts"):
             args += ["--ro-bind", str(self.etc / name), f"/etc/{name}"]
-        args += ["--bind", str(self.home), HOME, "--bind", str(self.tmp), TMP]
-        args += ["--bind", str(self.run), RUN]
         args += [*self.extra_flags, "--remount-ro", "/", "--chdir", self.workdir, "--"]
         if self.uid is not None:
             args += drop_to(self.uid)

@@ -9,6 +9,7 @@ many). With ``collapse_repeats`` the same step several times in a row counts onc
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 from cjmlib.analytics._common import (
@@ -63,9 +64,8 @@ def sequence_sql(
 
 
 def _check_int(value: object, name: str, minimum: int) -> int:
-    import numpy as np
-
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+    # numbers.Integral covers numpy's integers too, without importing numpy before the query.
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
         key = "analytics.error.path_length" if name == "length" else "engine.error.top_n"
         raise CJMError(t(key, value=value), field=name, value=value)
     return int(value)
@@ -103,9 +103,6 @@ def top_paths(
         (customers / all customers with a step in the log, 0..1). Ties are ordered by
         ``path``.
     """
-    import numpy as np
-    import pandas as pd
-
     length = _check_int(length, "length", 2)
     n = _check_int(n, "n", 1)
     with open_events(events, need=("customer_id", "timestamp")) as ev:
@@ -132,6 +129,9 @@ def top_paths(
             f"SELECT count(DISTINCT CASE WHEN {step} IS NOT NULL THEN {ev.q('customer_id')} END)"
             f" AS total, count(*) - count({step}) AS ignored FROM {ev.rel}"
         )
+    import numpy as np
+    import pandas as pd
+
     n_people = int(counts["total"].iloc[0])
     ignored = int(counts["ignored"].iloc[0])
     steps = [tuple(str(row[f"s{j}"]) for j in range(1, length + 1)) for _, row in found.iterrows()]

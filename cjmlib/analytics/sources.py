@@ -68,12 +68,14 @@ def check_timestamp_format(fmt: object) -> str | None:
 
 def check_encoding(encoding: object) -> str | None:
     """Return ``encoding`` when it is None or a codec name Python knows (German error)."""
+    if encoding is None:
+        return None
     import codecs
 
     from cjmlib.files.sniff import ENCODINGS
 
     try:
-        if encoding is None or codecs.lookup(encoding):  # type: ignore[arg-type]
+        if codecs.lookup(encoding):  # type: ignore[arg-type]
             return encoding  # type: ignore[return-value]
     except (LookupError, TypeError, ValueError):
         pass

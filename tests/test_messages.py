@@ -363,7 +363,7 @@ def test_compiled_catalogue_with_the_right_fingerprint_is_what_is_read(
     assert t("diff.added") == "aus der kompilierten Datei"
 
 
-def test_compile_command_writes_beside_the_package(tmp_path):
+def test_compile_command_writes_one_file_per_language(tmp_path):
     import subprocess
 
     proc = subprocess.run(

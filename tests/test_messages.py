@@ -3,8 +3,10 @@ correct umlauts, and the trainee addressed as "du"."""
 
 from __future__ import annotations
 
+import json
 import re
 import string
+import sys
 import tomllib
 from pathlib import Path
 
@@ -306,3 +308,69 @@ def test_p_values_never_read_zero(p, text):
     """An A/B test explanation says "p < 0,001", never "p = 0,0000"."""
     message = t("analytics.ab.significant", p=p, alpha="0,05", b="B", a="A", direction="besser")
     assert text in message and "0,0000" not in message
+
+
+# -- the compiled catalogue (read instead of the TOML files when it is up to date) ----------
+
+
+def _fresh_catalogue(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    monkeypatch.setattr(messages, "COMPILED", folder)
+    messages.catalogue.cache_clear()
+
+
+@pytest.fixture
+def clean_cache():
+    messages.catalogue.cache_clear()
+    yield
+    messages.catalogue.cache_clear()
+
+
+def test_compiled_catalogue_holds_exactly_the_toml_texts_and_spares_the_parsing(
+    tmp_path, monkeypatch, clean_cache
+):
+    expected = {lang: messages.parse_catalogue(lang) for lang in messages.LANGUAGES}
+    written = messages.compile_catalogues(tmp_path)
+    assert sorted(p.name for p in written) == ["de.json", "en.json"]
+    _fresh_catalogue(monkeypatch, tmp_path)
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # any TOML parsing now fails
+    for lang in messages.LANGUAGES:
+        assert messages.catalogue(lang) == expected[lang]
+    assert t("diff.added") == "hinzugefügt"
+
+
+def test_stale_or_broken_compiled_catalogue_is_ignored(tmp_path, monkeypatch, clean_cache):
+    messages.compile_catalogues(tmp_path)
+    stale = json.loads((tmp_path / "de.json").read_text(encoding="utf-8"))
+    stale["messages"]["diff.added"] = "veraltet"
+    stale["fingerprint"] = "0" * len(stale["fingerprint"])
+    (tmp_path / "de.json").write_text(json.dumps(stale), encoding="utf-8")
+    (tmp_path / "en.json").write_text("{kaputt", encoding="utf-8")
+    _fresh_catalogue(monkeypatch, tmp_path)
+    assert t("diff.added") == "hinzugefügt"
+    assert messages.catalogue("en") == messages.parse_catalogue("en")
+
+
+def test_compiled_catalogue_with_the_right_fingerprint_is_what_is_read(
+    tmp_path, monkeypatch, clean_cache
+):
+    """The fingerprint is what decides: a compiled file with the TOML files' fingerprint is
+    used as it is (so the check above cannot pass by always parsing TOML)."""
+    messages.compile_catalogues(tmp_path)
+    data = json.loads((tmp_path / "de.json").read_text(encoding="utf-8"))
+    data["messages"]["diff.added"] = "aus der kompilierten Datei"
+    (tmp_path / "de.json").write_text(json.dumps(data), encoding="utf-8")
+    _fresh_catalogue(monkeypatch, tmp_path)
+    assert t("diff.added") == "aus der kompilierten Datei"
+
+
+def test_compile_command_writes_one_file_per_language(tmp_path):
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "cjmlib.messages", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["de.json", "en.json"]

@@ -34,6 +34,13 @@ import pandas as pd
 
 from cjmlib.analytics._common import fmt_int
 from cjmlib.analytics.schema import CATEGORICAL, LOCAL_TIME_ZONE
+from cjmlib.analytics.sources import (
+    PARQUET_SUFFIXES,
+    check_encoding,
+    check_sep,
+    check_timestamp_format,
+    source_path,
+)
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
 
@@ -49,8 +56,6 @@ GERMAN_FORMATS = (
 TRUE_WORDS = {"true", "1", "ja", "yes", "wahr", "online", "x"}
 FALSE_WORDS = {"false", "0", "nein", "no", "falsch", "offline", ""}
 MAX_EXAMPLES = 5
-PARQUET_SUFFIXES = (".parquet", ".pq")
-TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 _EPOCH_TEXT = re.compile(r"-?\d{9,13}(\.\d+)?")
 _OFFSET = re.compile(r"(?:Z|z|[+-]\d\d:?\d\d)$")
 # Epoch numbers we believe: seconds and milliseconds for 1973..2199.
@@ -59,73 +64,6 @@ _EPOCH_MS = (1e11, 7.25e12)
 
 
 # -- parameters ---------------------------------------------------------------------------
-def source_path(source: str | Path) -> Path:
-    """Return ``source`` as a path to an existing file of a kind we read (German errors)."""
-    path = Path(source)
-    try:
-        exists, is_dir = path.exists(), path.is_dir()
-    except (OSError, ValueError):
-        exists, is_dir = False, False
-    if not exists:
-        raise ImportProblem(
-            t("analytics.error.file_missing", path=str(path)), field="source", value=str(path)
-        )
-    allowed = ", ".join((*TEXT_SUFFIXES, *PARQUET_SUFFIXES))
-    if is_dir or path.suffix.casefold() not in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES):
-        raise CJMError(
-            t("analytics.error.file_kind", path=path.name, allowed=allowed),
-            field="source",
-            value=path.name,
-            allowed=allowed,
-        )
-    return path
-
-
-def check_timestamp_format(fmt: object) -> str | None:
-    """Return ``fmt`` when it is None, ``"%s"`` or a date format pandas understands."""
-    if fmt is None or fmt == "%s":
-        return fmt
-    bad = CJMError(
-        t("engine.error.timestamp_format", value=fmt), field="timestamp_format", value=fmt
-    )
-    if not isinstance(fmt, str) or "%" not in fmt:
-        raise bad
-    try:
-        sample = pd.Timestamp(2024, 3, 15, 14, 30, 5).strftime(fmt)
-        pd.to_datetime(pd.Series([sample]), format=fmt, errors="coerce")
-    except (ValueError, TypeError, OverflowError):
-        raise bad from None
-    return fmt
-
-
-def check_encoding(encoding: object) -> str | None:
-    """Return ``encoding`` when it is None or a codec name Python knows (German error)."""
-    import codecs
-
-    from cjmlib.files.sniff import ENCODINGS
-
-    try:
-        if encoding is None or codecs.lookup(encoding):  # type: ignore[arg-type]
-            return encoding  # type: ignore[return-value]
-    except (LookupError, TypeError, ValueError):
-        pass
-    allowed = ", ".join(ENCODINGS)
-    raise CJMError(
-        t("files.unknown_encoding", value=encoding, allowed=allowed),
-        field="encoding",
-        value=encoding,
-        allowed=allowed,
-    )
-
-
-def _check_sep(sep: object) -> str | None:
-    if sep is None:
-        return None
-    if not isinstance(sep, str) or len(sep) != 1 or sep in '\r\n"':
-        raise CJMError(t("engine.error.sep", value=sep), field="sep", value=sep)
-    return sep
-
-
 # -- reading --------------------------------------------------------------------------------
 def _read_parquet(path: Path) -> pd.DataFrame:
     import pyarrow.parquet as pq
@@ -498,7 +436,7 @@ def load_events(
     """
     from cjmlib.analytics.scan import resolve_mapping
 
-    sep = _check_sep(sep)
+    sep = check_sep(sep)
     timestamp_format = check_timestamp_format(timestamp_format)
     encoding = check_encoding(encoding)
     if project is not None and not hasattr(getattr(project, "project", project), "touchpoints"):

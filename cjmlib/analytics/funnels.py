@@ -58,10 +58,10 @@ STARTS = ("best", "first")
 
 def window_us(window: object) -> int | None:
     """Return a conversion window as int microseconds (None = no window)."""
-    import pandas as pd
-
     if window is None:
         return None
+    import pandas as pd
+
     try:
         delta = pd.Timedelta(window)  # type: ignore[arg-type]
     except (ValueError, TypeError, OverflowError):
@@ -286,8 +286,8 @@ def funnel(
         dict (``step, label, from_label, drop_off, drop_off_rate``) or None;
         ``attrs["explanation"]`` says in German what the numbers mean.
     """
-    import pandas as pd
-
+    # pandas is imported only after the query: on a file, DuckDB reads while pandas loads
+    # in a background thread (engine._warm_up).
     win = window_us(window)
     if start not in STARTS:
         raise CJMError(
@@ -307,6 +307,8 @@ def funnel(
             if resolved != wanted:
                 wanted = resolved
                 counts, _ = _counts(ev, col, wanted, closed, win, start)
+    import pandas as pd
+
     shown = [str((labels or {}).get(nm, nm)) for nm in wanted]
     out = frame_from_counts(counts, shown)
     out.attrs["by"] = col

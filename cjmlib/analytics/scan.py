@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from cjmlib.analytics.dialect import DUCKDB
 from cjmlib.analytics.schema import EVENT_ANY, EVENT_COLUMNS, REQUIRED
+from cjmlib.analytics.sources import PARQUET_SUFFIXES as PARQUET
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
 
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["EventLog", "scan_events"]
 
-PARQUET = (".parquet", ".pq")
-TEXT = (".csv", ".txt", ".tsv")
 GERMAN_SQL_FORMATS = (
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
@@ -413,16 +412,16 @@ def scan_events(
         ``explanation`` count them (and duplicates) on demand.
     """
     from cjmlib.analytics.engine import _kind_of_duck_type, shared_connection
-    from cjmlib.analytics.events import (
-        _check_sep,
+    from cjmlib.analytics.sources import (
         check_encoding,
+        check_sep,
         check_timestamp_format,
         source_path,
     )
 
     path = source_path(source)
     check_timestamp_format(timestamp_format)
-    sep = _check_sep(sep)
+    sep = check_sep(sep)
     encoding = check_encoding(encoding)
     suffix = path.suffix.casefold()
     tmpdir: str | None = None

@@ -8,14 +8,18 @@ language is one more folder. A key may be defined in one file only.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import string
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("de", "en")
 _HERE = Path(__file__).parent
+#: Where ``python -m cjmlib.messages`` puts the compiled catalogues (not in git; ``make``
+#: writes them). Reading one JSON file takes ~2 ms, parsing the TOML files ~45 ms.
+COMPILED = _HERE / "_compiled"
 _state = {"language": "de"}
 
 
@@ -30,18 +34,69 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-@cache
-def catalogue(language: str) -> dict[str, str]:
-    """Return the flat ``key -> text`` mapping of one language."""
+def _sources(language: str) -> list[tuple[str, bytes]]:
+    return [(p.name, p.read_bytes()) for p in sorted((_HERE / language).glob("*.toml"))]
+
+
+def _fingerprint(sources: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    for name, data in sources:
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _parse(sources: list[tuple[str, bytes]]) -> dict[str, str]:
+    import tomllib
+
     merged: dict[str, str] = {}
-    for path in sorted((_HERE / language).glob("*.toml")):
-        with open(path, "rb") as fh:
-            flat = _flatten(tomllib.load(fh))
+    for name, data in sources:
+        flat = _flatten(tomllib.loads(data.decode("utf-8")))
         clash = sorted(set(flat) & set(merged))
         if clash:
-            raise RuntimeError(f"message keys defined twice ({path.name}): {clash[:5]}")
+            raise RuntimeError(f"message keys defined twice ({name}): {clash[:5]}")
         merged.update(flat)
     return merged
+
+
+def parse_catalogue(language: str) -> dict[str, str]:
+    """The flat ``key -> text`` mapping of one language, parsed from its TOML files."""
+    return _parse(_sources(language))
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    """Return the flat ``key -> text`` mapping of one language.
+
+    Read from the compiled file when its fingerprint (a hash of the TOML files' names and
+    bytes) matches the TOML files as they are now; otherwise parsed from them, so an
+    outdated or missing compiled file costs time, never a wrong text.
+    """
+    sources = _sources(language)
+    fingerprint = _fingerprint(sources)
+    try:
+        data = json.loads((COMPILED / f"{language}.json").read_bytes())
+        if data["fingerprint"] == fingerprint and isinstance(data["messages"], dict):
+            texts: dict[str, str] = data["messages"]
+            return texts
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # missing, unreadable or not ours: the TOML files are the truth
+    return _parse(sources)
+
+
+def compile_catalogues(folder: Path | None = None) -> list[Path]:
+    """Write ``<language>.json`` per language to ``folder`` (default :data:`COMPILED`)."""
+    from cjmlib.files.atomic import atomic_write
+
+    target = COMPILED if folder is None else Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for language in LANGUAGES:
+        sources = _sources(language)
+        data = {"fingerprint": _fingerprint(sources), "messages": _parse(sources)}
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0)
+        written.append(atomic_write(target / f"{language}.json", text.encode("utf-8")))
+    return written
 
 
 def set_language(language: str) -> None:

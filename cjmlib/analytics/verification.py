@@ -63,6 +63,7 @@ __all__ = [
     "describe_rule",
     "format_value",
     "revisit_first",
+    "revisit_table",
     "verification_table",
     "verify_map",
 ]
@@ -583,3 +584,58 @@ def revisit_first(
 def claim_phase_name(project: JourneyProject, claim: Claim) -> str:
     """The name of the phase a claim sits in, or "–" when it has none."""
     return project.phase_model.name_of(claim.phase) if claim.phase else "–"
+
+
+def claim_reason(entry: dict[str, Any]) -> str:
+    """Why a claim of :func:`claim_statuses` has its status: the text of its most urgent rule."""
+    pairs = list(zip(entry["rules"], entry["results"], strict=True))
+    if not pairs:
+        return t("living_map.reason.no_rule")
+    rule, result = min(pairs, key=lambda p: STATUSES.index(p[1].status))
+    return reason_text(result, rule)
+
+
+REVISIT_KEYS = ("status", "kind", "claim", "phase", "why", "todo")
+
+
+def revisit_table(
+    workbook: Any,
+    verification: Any = None,
+    *,
+    today: dt.date | str | None = None,
+    with_unruled: bool = False,
+) -> pd.DataFrame:
+    """The claims in the order a review takes them, as a German table (see :func:`revisit_first`).
+
+    One row per claim: status, kind of claim, the claim, its phase, why it has its status
+    and what to do. Claims without any rule are left out unless ``with_unruled``: a map has
+    many of them, and the report lists them apart.
+    """
+    project = project_of(workbook)
+    record = pick_verification(project, verification)
+    entries = [
+        e
+        for e in revisit_first(project, record, today=today)
+        if with_unruled or e["reason"] != "no_rule"
+    ]
+    frame = pd.DataFrame(
+        [
+            {
+                "status": e["status"],
+                "kind": t(f"living_map.claim.{e['claim'].kind}"),
+                "claim": e["claim"].name,
+                "phase": claim_phase_name(project, e["claim"]),
+                "why": claim_reason(e),
+                "todo": e["todo"],
+            }
+            for e in entries
+        ],
+        columns=list(REVISIT_KEYS),
+    )
+    frame = frame.rename(columns={k: t(f"living_review.revisit.{k}") for k in REVISIT_KEYS})
+    counts = {s: sum(1 for e in entries if e["status"] == s) for s in STATUSES}
+    title = record.title if record is not None else "–"
+    frame.attrs["explanation"] = t(
+        "living_map.table.summary", title=title, **{STATUS_CODE[k]: v for k, v in counts.items()}
+    )
+    return frame

@@ -29,6 +29,7 @@ import pandas as pd
 
 from cjmlib.analytics.verification import (
     claim_phase_name,
+    claim_reason,
     compare_verifications,
     pick_verification,
     revisit_first,
@@ -106,16 +107,6 @@ def _meta(project: JourneyProject, record: Verification) -> str:
         sources=sources,
         rules=len(record.results),
     )
-
-
-def _why(entry: dict[str, Any]) -> str:
-    from cjmlib.analytics.verification import reason_text
-
-    pairs = list(zip(entry["rules"], entry["results"], strict=True))
-    if not pairs:
-        return t("living_map.reason.no_rule")
-    rule, result = min(pairs, key=lambda p: STATUSES.index(p[1].status))
-    return reason_text(result, rule)
 
 
 def _map_html(project: JourneyProject, record: Verification, image: str) -> str:
@@ -214,7 +205,7 @@ def _revisit_rows(project: JourneyProject, entries: list[dict[str, Any]]) -> lis
             "kind": t(f"living_map.claim.{e['claim'].kind}"),
             "name": e["claim"].name,
             "phase": claim_phase_name(project, e["claim"]),
-            "why": _why(e),
+            "why": claim_reason(e),
             "todo": e["todo"],
         }
         for e in entries

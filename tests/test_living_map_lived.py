@@ -235,7 +235,6 @@ def test_a_log_the_trainee_loads(tmp_path):
     ] == (2, 2, "forward")
 
 
-
 def test_the_chapter_5_export_shows_the_touchpoint_the_map_lacks():
     """The trainee's own export (chapter 5) through the designed-vs-lived views.
 

@@ -159,9 +159,8 @@ def verification_panel(
     ]
     domain = list(LEGEND_ORDER)
     base = alt.Chart(shown).encode(x=x, y=y)
-    text: dict[str, Any] = dict(
-        align="left", baseline="middle", xOffset=jm.LABEL_X, fontSize=jm.LABEL_FONT
-    )
+    # Names wrap on two lines within their phase column, as the map's touchpoints do.
+    text: dict[str, Any] = jm._label_style()
     layers: list[alt.Chart] = [
         base_lanes,
         base.mark_point(

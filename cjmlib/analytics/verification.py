@@ -598,6 +598,22 @@ def claim_reason(entry: dict[str, Any]) -> str:
 REVISIT_KEYS = ("status", "kind", "claim", "phase", "why", "todo")
 
 
+def revisit_rows(project: JourneyProject, entries: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Entries of :func:`revisit_first` as plain German texts: status, kind, claim, phase,
+    why and what to do (the rows of :func:`revisit_table` and of the report)."""
+    return [
+        {
+            "status": e["status"],
+            "kind": t(f"living_map.claim.{e['claim'].kind}"),
+            "claim": e["claim"].name,
+            "phase": claim_phase_name(project, e["claim"]),
+            "why": claim_reason(e),
+            "todo": e["todo"],
+        }
+        for e in entries
+    ]
+
+
 def revisit_table(
     workbook: Any,
     verification: Any = None,
@@ -618,20 +634,7 @@ def revisit_table(
         for e in revisit_first(project, record, today=today)
         if with_unruled or e["reason"] != "no_rule"
     ]
-    frame = pd.DataFrame(
-        [
-            {
-                "status": e["status"],
-                "kind": t(f"living_map.claim.{e['claim'].kind}"),
-                "claim": e["claim"].name,
-                "phase": claim_phase_name(project, e["claim"]),
-                "why": claim_reason(e),
-                "todo": e["todo"],
-            }
-            for e in entries
-        ],
-        columns=list(REVISIT_KEYS),
-    )
+    frame = pd.DataFrame(revisit_rows(project, entries), columns=list(REVISIT_KEYS))
     frame = frame.rename(columns={k: t(f"living_review.revisit.{k}") for k in REVISIT_KEYS})
     counts = {s: sum(1 for e in entries if e["status"] == s) for s in STATUSES}
     title = record.title if record is not None else "–"

@@ -322,6 +322,26 @@ def test_a_claim_takes_its_most_urgent_rule():
 # -- in the workbook: history, table, comparison -----------------------------------------------
 
 
+def test_a_past_verification_shows_its_rules_as_they_were_checked():
+    """A review turns a refuted rule around after the verification; the table and the
+    comparison of that verification still show the rule it checked (a report saved later
+    showed "below 10 %" next to "widerlegt" for a figure of 5,6 %)."""
+    rule = drop_rule()  # at least 30 %
+    first = verify([rule], events=drop_off_log(19, 1))  # 5 %: refuted
+    turned = rule.copy_with(comparison="<", threshold=10)
+    p = project(evidence_rules=[turned], verifications=[first])
+    row = verification_table(p, first).iloc[0]
+    assert row["Messung"] == "Abbruch von „Warenkorb“ bis „Kasse“ ≥ 30,0 %"
+    assert row["Status"] == "widerlegt"
+    second = verify([turned], events=drop_off_log(19, 1), history=[first], today="2026-04-02")
+    p = project(evidence_rules=[turned], verifications=[first, second])
+    assert verification_table(p, second).iloc[0]["Messung"] == (
+        "Abbruch von „Warenkorb“ bis „Kasse“ unter 10,0 %"
+    )
+    changes = compare_verifications(p, first, second)
+    assert changes.iloc[0]["Regel"] == "Abbruch von „Warenkorb“ bis „Kasse“ unter 10,0 %"
+
+
 def test_verifications_are_kept_and_compared(tmp_path):
     wb = Workbook.open(tmp_path / "karte.cjm.json", template=project())
     rule = wb.evidence_rules.add(drop_rule(drift_tolerance=5))

@@ -203,7 +203,12 @@ def verify_map(
         project, rules, events=events, survey=survey, feedback=feedback, customers=customers
     )
     history = list(project.verifications)
-    results = [decide_status(rule, figures[rule.id], history, day) for rule in rules]
+    results = [
+        decide_status(rule, figures[rule.id], history, day).copy_with(
+            rule_text=describe_rule(project, rule)
+        )
+        for rule in rules
+    ]
     sources = {
         name: _describe_source(obj)
         for name, obj in (("events", events), ("survey", survey), ("feedback", feedback))
@@ -449,7 +454,7 @@ def verification_table(workbook: Any, verification: Any = None) -> pd.DataFrame:
                 "claim": _claim_name(project, rule),
                 "kind": t(f"living_map.claim.{rule.claim}"),
                 "title": rule.title,
-                "rule": describe_rule(project, rule),
+                "rule": result.rule_text or describe_rule(project, rule),
                 "value": format_value(rule.metric, result.value),
                 "interval": format_interval(rule.metric, result.low, result.high),
                 "n": fmt_int(result.n),
@@ -529,7 +534,8 @@ def compare_verifications(workbook: Any, before: Any, after: Any = None) -> pd.D
         rows.append(
             {
                 "claim": _claim_name(project, rule) if rule else rule_id,
-                "rule": describe_rule(project, rule) if rule else "–",
+                "rule": (b.rule_text if b else "")
+                or (describe_rule(project, rule) if rule else "–"),
                 "status_before": sa,
                 "status_after": sb,
                 "value_before": format_value(metric, va),

@@ -82,7 +82,8 @@ def _claim_frame(
         rules = entry["rules"]
         results = entry["results"]
         figures = "; ".join(
-            f"{describe_rule(project, rule)}: {format_value(rule.metric, res.value)}"
+            f"{res.rule_text or describe_rule(project, rule)}: "
+            f"{format_value(rule.metric, res.value)}"
             for rule, res in zip(rules, results, strict=True)
         )
         why = t("living_map.reason.no_rule")

@@ -257,6 +257,8 @@ class RuleResult(CJMModel):
     baseline_on: dt.date | None = None
     basis: str = ""
     problem: Text = ""
+    #: The rule in words as it was checked (a later review may change the rule).
+    rule_text: Text = ""
 
 
 class Verification(CJMModel):

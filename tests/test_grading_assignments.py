@@ -63,10 +63,9 @@ WRONG: dict[str, dict[str, str]] = {
         "if a.due and a.due < stichtag)"
     },
     "12_iterationen": {
-        "a2_loesung": 'diff = wb.compare("Iteration 1", "Iteration 2")\n'
-        'zusammenfassung = {"hinzugefügt": len(diff.added), '
-        '"geändert": len(diff.changes), '
-        '"entfernt": len(diff.removed)}'
+        "a3_loesung": 'widerlegt = ["Checkout auf dem Smartphone bricht ab", '
+        '"Wartezeit in der Hotline", "Fachberatung in der Filiale"]\n'
+        'veraltet = ["Warenkorb und Checkout"]'
     },
 }
 

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from cjmlib.grading import ____, uebung
-from cjmlib.grading.checks import Placeholder
+from cjmlib.grading.checks import Incorrect, Placeholder, same_mapping
 from cjmlib.grading.exercise import load_exercise, reference_solutions
 from cjmlib.grading.feedback import strip_hidden
 from cjmlib.messages import t
@@ -136,12 +136,31 @@ def test_does_strip_hidden_replace_the_hidden_region_with_one_note():
     assert strip_hidden("assert True") == ("assert True", False)
 
 
-def test_does_a_wrong_value_in_a_dictionary_name_the_key_instead_of_crashing(monkeypatch):
+def test_does_a_wrong_value_in_a_dictionary_name_the_key_instead_of_crashing():
+    want = {"hinzugefügt": 1, "geändert": 2, "entfernt": 1}
+    with pytest.raises(Incorrect) as info:
+        same_mapping({"hinzugefügt": 1, "geändert": 99, "entfernt": 1}, want, "zusammenfassung")
+    assert str(info.value) == "In `zusammenfassung` stimmt der Wert für „geändert“ noch nicht."
+
+
+def test_does_the_map_review_tell_a_stale_claim_from_a_refuted_one(monkeypatch):
+    """Exercise 12: a stale claim put among the refuted ones is named as wrong, in German."""
     ns = _notebook("12_iterationen", SOURCE / "12_iterationen", monkeypatch)
-    ns["zusammenfassung"] = {"hinzugefügt": 1, "geändert": 99, "entfernt": 1}
-    verdict = ns["pruefe"].a2.verdict()
+    solutions = reference_solutions(SOURCE / "12_iterationen" / "12_iterationen.ipynb")
+    for task in ("a1", "a2"):
+        exec(solutions[task], ns)
+    ns["widerlegt"] = [
+        "Checkout auf dem Smartphone bricht ab",
+        "Wartezeit in der Hotline",
+        "Fachberatung in der Filiale",
+    ]
+    ns["veraltet"] = ["Warenkorb und Checkout"]
+    verdict = ns["pruefe"].a3.verdict()
     assert verdict.kind == "incorrect"
-    assert verdict.message == "In `zusammenfassung` stimmt der Wert für „geändert“ noch nicht."
+    assert verdict.message == "`widerlegt` hat 3 Einträge, erwartet sind 2."
+    ns["januar"] = ns["juli"]  # the first verification given as the second
+    verdict = ns["pruefe"].a2.verdict()
+    assert verdict.kind == "incorrect" and "Export Januar 2027" in verdict.message
 
 
 @pytest.mark.parametrize(

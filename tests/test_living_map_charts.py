@@ -108,6 +108,31 @@ def test_layer_encodes_status_by_colour_and_shape(verified):
     ]
 
 
+def test_layer_names_wrap_within_their_phase_column():
+    """Claim names on the layer were drawn on one line and ran into the next column (seen
+    in chapter 12 at 1366 px); they wrap on two lines like the map's touchpoints."""
+    from cjmlib import datasets
+    from cjmlib.charts._common import text_width
+    from cjmlib.charts.journey_map import LINE_BREAK, _column_width
+
+    p = datasets.load("einzelhandel", "workbook")
+    record = verify_map(
+        p,
+        **{k: datasets.load("einzelhandel", k) for k in ("events", "survey", "feedback")},
+        today="2026-08-05",
+    )
+    p = p.model_copy(update={"verifications": [record]})
+    layer = layer_of(journey_map_chart(p, verification=True))
+    texts = [lay for lay in layer["layer"] if lay.get("mark", {}).get("type") == "text"]
+    assert texts and all(lay["mark"].get("lineBreak") == LINE_BREAK for lay in texts)
+    spec = journey_map_chart(p, verification=True).to_dict()
+    rows = layer_data({"datasets": spec["datasets"]}, texts[0])
+    colw = _column_width(len(p.phase_model.phases))
+    long = [r["label"] for r in rows if LINE_BREAK in r["label"]]
+    assert long, "some claim names need two lines at this column width"
+    assert all(text_width(line, 11) <= colw for r in rows for line in r["label"].split(LINE_BREAK))
+
+
 def test_map_without_a_verification_shows_every_claim_without_evidence():
     p = project(evidence_rules=[drop_rule()])
     spec = journey_map_chart(p, verification=True).to_dict()
@@ -144,6 +169,20 @@ def test_journey_graph_and_variants_charts():
     assert rows[0]["row"] == "✗ 1. 28,6 % (2)" and rows[0]["label"] == "Bewusstsein"
     empty = journey_graph_chart(dfg.iloc[0:0])
     assert "keine Schritte" in str(empty.to_dict())
+
+
+def test_a_wide_journey_graph_fits_the_notebook_column():
+    """The sample's touchpoint graph (about two dozen steps) was drawn 960 px wide and cut
+    off at a 1366 px screen; the graph and its labels stay within the notebook column."""
+    from cjmlib import datasets
+    from cjmlib.charts.theme import NOTEBOOK_WIDTH
+
+    p = datasets.load("einzelhandel", "workbook")
+    dfg = directly_follows(datasets.load("einzelhandel", "events"), project=p)
+    spec = journey_graph_chart(dfg, top=20, project=p).to_dict()
+    # the plot plus the labels' overhang on the left (rotated names) and the padding
+    assert spec["width"] <= NOTEBOOK_WIDTH - 40
+    assert journey_graph_chart(dfg, top=20, project=p, width=700).to_dict()["width"] == 700
 
 
 def test_german_tables_of_the_lived_journey():

@@ -233,3 +233,42 @@ def test_a_log_the_trainee_loads(tmp_path):
     assert edges(directly_follows(events, by="phase", project=project()))[
         ("Bewusstsein", "Überlegung")
     ] == (2, 2, "forward")
+
+
+def test_the_chapter_5_export_shows_the_touchpoint_the_map_lacks():
+    """The trainee's own export (chapter 5) through the designed-vs-lived views.
+
+    The export names touchpoints, not ids; ``load_events(project=...)`` maps the names it
+    knows. "Gutscheinfenster im Shop" is on no map: it must come out as a hidden
+    touchpoint found in the data, and the views must work on the 26 rows.
+    """
+    from pathlib import Path
+
+    from cjmlib.charts.lived import journey_graph_chart, variants_table
+
+    p = datasets.load("einzelhandel", "workbook")
+    export = load_events(
+        Path(__file__).resolve().parents[1] / "chapters" / "daten" / "gipfelglueck_export.csv",
+        columns={
+            "customer_id": "Kundennummer",
+            "timestamp": "Zeitpunkt",
+            "touchpoint": "Kontaktpunkt",
+            "channel": "Kanal",
+            "device": "Gerät",
+            "value": "Umsatz",
+        },
+        project=p,
+    )
+    hidden = hidden_touchpoints(export, p)
+    found = hidden[hidden["finding"] == "data_only"]
+    assert found[["kind", "name", "channel", "customers"]].values.tolist() == [
+        ["touchpoint", "Gutscheinfenster im Shop", "Online-Shop", 1]
+    ]
+    result = compare_design(export, p)
+    assert result.summary.iloc[0]["customers"] == export["customer_id"].nunique() == 7
+    dfg = directly_follows(export, by="touchpoint", project=p)
+    assert "Gutscheinfenster im Shop" in set(dfg["source"]) | set(dfg["target"])
+    assert journey_graph_chart(dfg, project=p).to_dict()
+    variants = journey_variants(export, by="phase", project=p)
+    assert variants["customers"].sum() == 7
+    assert list(variants_table(variants).columns)[:2] == ["Rang", "Verlauf"]

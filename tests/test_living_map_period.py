@@ -98,3 +98,30 @@ def test_a_period_file_naming_a_missing_touchpoint_is_explained(tmp_path: Path):
     path.write_text(text.replace("tp-gibtsnicht", "tp-filiale-beratung"), encoding="utf-8")
     with pytest.raises(CJMError, match=re.escape("notiz.txt")):
         load_industry("einzelhandel", root)
+
+
+def test_the_review_table_lists_refuted_then_stale_claims_in_german():
+    """What chapter 12 shows: the claims to revisit first, as a German table."""
+    from cjmlib.analytics import revisit_table
+
+    p = datasets.load("einzelhandel", "workbook")
+    first = verify_map(p, **data(), title="Export Juli 2026", today="2026-08-05")
+    p = p.model_copy(update={"verifications": [first]})
+    later = verify_map(p, **data(LATER), title="Export Januar 2027", today="2027-02-05")
+    p = p.model_copy(update={"verifications": [first, later]})
+    table = revisit_table(p, "Export Januar 2027")
+    assert list(table.columns) == ["Status", "Art", "Aussage", "Phase", "Begründung", "Was tun"]
+    top = table.head(3)
+    assert top["Status"].tolist() == ["widerlegt", "widerlegt", "veraltet"]
+    assert set(top["Aussage"]) == {
+        "Checkout auf dem Smartphone bricht ab",
+        "Wartezeit in der Hotline",
+        "Fachberatung in der Filiale",
+    }
+    stale = top[top["Status"] == "veraltet"].iloc[0]
+    assert "Toleranz" in stale["Begründung"] and stale["Was tun"].startswith("Die Aussage")
+    assert table.attrs["explanation"].startswith("Export Januar 2027")
+    # only claims with a rule unless asked: the map's other claims stay in the report
+    assert set(table["Status"]) <= {"widerlegt", "veraltet", "bestätigt"}
+    everything = revisit_table(p, later, with_unruled=True)
+    assert "ohne Beleg" in set(everything["Status"]) and len(everything) > len(table)

@@ -261,6 +261,20 @@ def test_drift_needs_the_same_basis_and_a_tolerance():
     assert result.status == "bestätigt" and result.baseline is None
 
 
+def test_turning_the_claim_around_starts_a_new_baseline():
+    """A review that turns a refuted claim around ("at least 30 %" -> "below 10 %") makes a
+    new claim: the old confirmation is no baseline for it, so it is not stale by drift."""
+    rule = drop_rule(drift_tolerance=5)
+    first = verify([rule], events=drop_off_log(6, 4))  # 40 % >= 30: confirmed
+    turned = rule.copy_with(comparison="<", threshold=10)
+    assert turned.basis() != rule.basis()
+    assert rule.copy_with(threshold=35).basis() == rule.basis()  # a new threshold keeps it
+    assert rule.copy_with(comparison=">").basis() == rule.basis()  # so does the same direction
+    low = drop_off_log(19, 1)  # 1 of 20 = 5 %
+    result = verify([turned], events=low, history=[first], today="2026-04-02").results[0]
+    assert (result.status, result.reason, result.baseline) == ("bestätigt", "holds", None)
+
+
 def test_review_interval_on_the_data():
     rule = drop_rule(review_days=30)
     log = drop_off_log(6, 4)  # newest event on 2026-03-08
@@ -306,6 +320,26 @@ def test_a_claim_takes_its_most_urgent_rule():
 
 
 # -- in the workbook: history, table, comparison -----------------------------------------------
+
+
+def test_a_past_verification_shows_its_rules_as_they_were_checked():
+    """A review turns a refuted rule around after the verification; the table and the
+    comparison of that verification still show the rule it checked (a report saved later
+    showed "below 10 %" next to "widerlegt" for a figure of 5,6 %)."""
+    rule = drop_rule()  # at least 30 %
+    first = verify([rule], events=drop_off_log(19, 1))  # 5 %: refuted
+    turned = rule.copy_with(comparison="<", threshold=10)
+    p = project(evidence_rules=[turned], verifications=[first])
+    row = verification_table(p, first).iloc[0]
+    assert row["Messung"] == "Abbruch von „Warenkorb“ bis „Kasse“ ≥ 30,0 %"
+    assert row["Status"] == "widerlegt"
+    second = verify([turned], events=drop_off_log(19, 1), history=[first], today="2026-04-02")
+    p = project(evidence_rules=[turned], verifications=[first, second])
+    assert verification_table(p, second).iloc[0]["Messung"] == (
+        "Abbruch von „Warenkorb“ bis „Kasse“ unter 10,0 %"
+    )
+    changes = compare_verifications(p, first, second)
+    assert changes.iloc[0]["Regel"] == "Abbruch von „Warenkorb“ bis „Kasse“ unter 10,0 %"
 
 
 def test_verifications_are_kept_and_compared(tmp_path):

@@ -116,6 +116,25 @@ def test_verify_button_runs_every_rule_and_shows_the_result(wb):
     assert "&lt;img src=x" in builder.results.value and "<img src=x" not in builder.results.value
 
 
+def test_verify_counts_for_the_day_the_builder_is_given(wb):
+    """A course's sample data are from 2026: the chapter tells the builder the day of the
+    export, so "Karte prüfen" does not call every claim stale a year later."""
+    import datetime as dt
+
+    builder = RuleBuilder(wb, events=drop_off_log(6, 4), show_map=False, today="2026-04-02")
+    fill_drop_off(builder, title="Kasse bricht ab")
+    builder.form["review_days"].value = "30"
+    builder.save_button.click()
+    builder.verify_button.click()
+    record = Workbook.open(wb.path).verifications[builder.verification_id]
+    assert record.checked_on == dt.date(2026, 4, 2)
+    assert record.results[0].status == "bestätigt"
+    late = RuleBuilder(wb, events=drop_off_log(6, 4), show_map=False, today="2027-04-02")
+    late.verify_button.click()
+    again = Workbook.open(wb.path).verifications[late.verification_id]
+    assert (again.results[0].status, again.results[0].reason) == ("veraltet", "old_data")
+
+
 def test_verify_without_rules_or_data_says_what_to_do(wb):
     builder = RuleBuilder(wb, show_map=False)
     builder.verify_button.click()

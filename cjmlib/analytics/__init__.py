@@ -57,6 +57,7 @@ if TYPE_CHECKING:
         claim_statuses,
         compare_verifications,
         revisit_first,
+        revisit_table,
         verification_table,
         verify_map,
     )
@@ -98,6 +99,7 @@ _LAZY: dict[str, str] = {
     "pseudonymise": "cjmlib.analytics.privacy",
     "retention_by_cohort": "cjmlib.analytics.retention",
     "revisit_first": "cjmlib.analytics.verification",
+    "revisit_table": "cjmlib.analytics.verification",
     "sample_size": "cjmlib.analytics.experiments",
     "scan_events": "cjmlib.analytics.scan",
     "score_needs": "cjmlib.analytics.needs",
@@ -148,6 +150,7 @@ __all__ = [
     "pseudonymise",
     "retention_by_cohort",
     "revisit_first",
+    "revisit_table",
     "sample_size",
     "scan_events",
     "score_needs",

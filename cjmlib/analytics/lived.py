@@ -688,6 +688,10 @@ def hidden_touchpoints(events: Any, project: Any) -> pd.DataFrame:
         parts = []
         if key is not None:
             k = step_expr(ev, key)
+            if key == "touchpoint_id" and ev.has("touchpoint"):
+                # A loaded export maps the names it knows to ids (load_events(project=));
+                # a contact the map lacks keeps no id, only its name: count it by name.
+                k = f"coalesce({k}, {step_expr(ev, 'touchpoint')})"
             name = (
                 step_expr(ev, "touchpoint") if ev.has("touchpoint") and key != "touchpoint" else k
             )

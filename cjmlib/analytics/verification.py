@@ -63,6 +63,7 @@ __all__ = [
     "describe_rule",
     "format_value",
     "revisit_first",
+    "revisit_table",
     "verification_table",
     "verify_map",
 ]
@@ -202,7 +203,12 @@ def verify_map(
         project, rules, events=events, survey=survey, feedback=feedback, customers=customers
     )
     history = list(project.verifications)
-    results = [decide_status(rule, figures[rule.id], history, day) for rule in rules]
+    results = [
+        decide_status(rule, figures[rule.id], history, day).copy_with(
+            rule_text=describe_rule(project, rule)
+        )
+        for rule in rules
+    ]
     sources = {
         name: _describe_source(obj)
         for name, obj in (("events", events), ("survey", survey), ("feedback", feedback))
@@ -448,7 +454,7 @@ def verification_table(workbook: Any, verification: Any = None) -> pd.DataFrame:
                 "claim": _claim_name(project, rule),
                 "kind": t(f"living_map.claim.{rule.claim}"),
                 "title": rule.title,
-                "rule": describe_rule(project, rule),
+                "rule": result.rule_text or describe_rule(project, rule),
                 "value": format_value(rule.metric, result.value),
                 "interval": format_interval(rule.metric, result.low, result.high),
                 "n": fmt_int(result.n),
@@ -528,7 +534,8 @@ def compare_verifications(workbook: Any, before: Any, after: Any = None) -> pd.D
         rows.append(
             {
                 "claim": _claim_name(project, rule) if rule else rule_id,
-                "rule": describe_rule(project, rule) if rule else "–",
+                "rule": (b.rule_text if b else "")
+                or (describe_rule(project, rule) if rule else "–"),
                 "status_before": sa,
                 "status_after": sb,
                 "value_before": format_value(metric, va),
@@ -583,3 +590,61 @@ def revisit_first(
 def claim_phase_name(project: JourneyProject, claim: Claim) -> str:
     """The name of the phase a claim sits in, or "–" when it has none."""
     return project.phase_model.name_of(claim.phase) if claim.phase else "–"
+
+
+def claim_reason(entry: dict[str, Any]) -> str:
+    """Why a claim of :func:`claim_statuses` has its status: the text of its most urgent rule."""
+    pairs = list(zip(entry["rules"], entry["results"], strict=True))
+    if not pairs:
+        return t("living_map.reason.no_rule")
+    rule, result = min(pairs, key=lambda p: STATUSES.index(p[1].status))
+    return reason_text(result, rule)
+
+
+REVISIT_KEYS = ("status", "kind", "claim", "phase", "why", "todo")
+
+
+def revisit_rows(project: JourneyProject, entries: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Entries of :func:`revisit_first` as plain German texts: status, kind, claim, phase,
+    why and what to do (the rows of :func:`revisit_table` and of the report)."""
+    return [
+        {
+            "status": e["status"],
+            "kind": t(f"living_map.claim.{e['claim'].kind}"),
+            "claim": e["claim"].name,
+            "phase": claim_phase_name(project, e["claim"]),
+            "why": claim_reason(e),
+            "todo": e["todo"],
+        }
+        for e in entries
+    ]
+
+
+def revisit_table(
+    workbook: Any,
+    verification: Any = None,
+    *,
+    today: dt.date | str | None = None,
+    with_unruled: bool = False,
+) -> pd.DataFrame:
+    """The claims in the order a review takes them, as a German table (see :func:`revisit_first`).
+
+    One row per claim: status, kind of claim, the claim, its phase, why it has its status
+    and what to do. Claims without any rule are left out unless ``with_unruled``: a map has
+    many of them, and the report lists them apart.
+    """
+    project = project_of(workbook)
+    record = pick_verification(project, verification)
+    entries = [
+        e
+        for e in revisit_first(project, record, today=today)
+        if with_unruled or e["reason"] != "no_rule"
+    ]
+    frame = pd.DataFrame(revisit_rows(project, entries), columns=list(REVISIT_KEYS))
+    frame = frame.rename(columns={k: t(f"living_review.revisit.{k}") for k in REVISIT_KEYS})
+    counts = {s: sum(1 for e in entries if e["status"] == s) for s in STATUSES}
+    title = record.title if record is not None else "–"
+    frame.attrs["explanation"] = t(
+        "living_map.table.summary", title=title, **{STATUS_CODE[k]: v for k, v in counts.items()}
+    )
+    return frame

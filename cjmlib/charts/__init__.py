@@ -13,7 +13,13 @@ from cjmlib.charts.funnel import funnel_chart
 from cjmlib.charts.heatmap import touchpoint_heatmap_chart
 from cjmlib.charts.impact_effort import impact_effort_chart
 from cjmlib.charts.journey_map import journey_map_chart
-from cjmlib.charts.lived import journey_graph_chart, variants_chart
+from cjmlib.charts.lived import (
+    design_table,
+    hidden_table,
+    journey_graph_chart,
+    variants_chart,
+    variants_table,
+)
 from cjmlib.charts.needs import needs_opportunity_chart
 from cjmlib.charts.paths import path_chart
 from cjmlib.charts.segments import segment_comparison_chart
@@ -22,8 +28,10 @@ from cjmlib.charts.survey import survey_distribution_chart, survey_trend_chart
 theme.enable()
 
 __all__ = [
+    "design_table",
     "emotion_curve_chart",
     "funnel_chart",
+    "hidden_table",
     "hint_chart",
     "impact_effort_chart",
     "is_hint",
@@ -37,4 +45,5 @@ __all__ = [
     "theme",
     "touchpoint_heatmap_chart",
     "variants_chart",
+    "variants_table",
 ]

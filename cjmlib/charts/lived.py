@@ -22,7 +22,7 @@ import pandas as pd
 from cjmlib.analytics._common import fmt_int, fmt_pct
 from cjmlib.charts._common import as_frame, clean, fit_text, text_width
 from cjmlib.charts.empty import hint_chart
-from cjmlib.charts.theme import A4_WIDTH, PALETTE
+from cjmlib.charts.theme import NOTEBOOK_WIDTH, PALETTE
 from cjmlib.messages import t
 
 __all__ = [
@@ -160,8 +160,11 @@ def journey_graph_chart(
         text_width(fit_text(clean(lab, 60), 150, 11), 11, bold=True) for _n, lab, _p in order
     )
     upright = n * (widest + 16)
-    rotated = upright > A4_WIDTH
-    width = width or int(min(A4_WIDTH, max(420, 64 * n if rotated else upright)))
+    # The plot, the rotated names' overhang on the left and vega's padding fit the notebook
+    # column (NOTEBOOK_WIDTH); a wider graph was cut off at a 1366 px screen.
+    room = NOTEBOOK_WIDTH - 40
+    rotated = upright > room
+    width = width or int(min(room, max(420, 64 * n if rotated else upright)))
     max_n = float(edges["transitions"].max())
     arcs: list[dict[str, Any]] = []
     heads: list[dict[str, Any]] = []
@@ -377,7 +380,8 @@ def variants_chart(
         return hint_chart(title, [t("living_map.graph.empty")], key="variants.empty")
     names = frame["variant"].str.split(" → ")
     longest = int(frame["steps"].map(len).max())
-    cell = int(max(70, min(130, (A4_WIDTH - 200) // max(longest, 1))))
+    # Row labels (up to 220 px) and the cells together fit the notebook column.
+    cell = int(max(60, min(130, (NOTEBOOK_WIDTH - 240) // max(longest, 1))))
     rows = []
     follows = frame["follows_design"] if "follows_design" in frame.columns else None
     for i, rec in enumerate(frame.to_dict("records")):

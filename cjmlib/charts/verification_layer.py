@@ -82,7 +82,8 @@ def _claim_frame(
         rules = entry["rules"]
         results = entry["results"]
         figures = "; ".join(
-            f"{describe_rule(project, rule)}: {format_value(rule.metric, res.value)}"
+            f"{res.rule_text or describe_rule(project, rule)}: "
+            f"{format_value(rule.metric, res.value)}"
             for rule, res in zip(rules, results, strict=True)
         )
         why = t("living_map.reason.no_rule")
@@ -159,9 +160,8 @@ def verification_panel(
     ]
     domain = list(LEGEND_ORDER)
     base = alt.Chart(shown).encode(x=x, y=y)
-    text: dict[str, Any] = dict(
-        align="left", baseline="middle", xOffset=jm.LABEL_X, fontSize=jm.LABEL_FONT
-    )
+    # Names wrap on two lines within their phase column, as the map's touchpoints do.
+    text: dict[str, Any] = jm._label_style()
     layers: list[alt.Chart] = [
         base_lanes,
         base.mark_point(

@@ -32,6 +32,7 @@ from cjmlib.analytics.verification import (
     compare_verifications,
     pick_verification,
     revisit_first,
+    revisit_rows,
     verification_table,
 )
 from cjmlib.errors import CJMError
@@ -106,16 +107,6 @@ def _meta(project: JourneyProject, record: Verification) -> str:
         sources=sources,
         rules=len(record.results),
     )
-
-
-def _why(entry: dict[str, Any]) -> str:
-    from cjmlib.analytics.verification import reason_text
-
-    pairs = list(zip(entry["rules"], entry["results"], strict=True))
-    if not pairs:
-        return t("living_map.reason.no_rule")
-    rule, result = min(pairs, key=lambda p: STATUSES.index(p[1].status))
-    return reason_text(result, rule)
 
 
 def _map_html(project: JourneyProject, record: Verification, image: str) -> str:
@@ -207,20 +198,6 @@ def verification_report(
     return _html(project, record, before, revisit, no_rule, counts, table, changes, image)
 
 
-def _revisit_rows(project: JourneyProject, entries: list[dict[str, Any]]) -> list[dict[str, str]]:
-    return [
-        {
-            "status": e["status"],
-            "kind": t(f"living_map.claim.{e['claim'].kind}"),
-            "name": e["claim"].name,
-            "phase": claim_phase_name(project, e["claim"]),
-            "why": _why(e),
-            "todo": e["todo"],
-        }
-        for e in entries
-    ]
-
-
 def _no_rule_frame(project: JourneyProject, entries: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -258,14 +235,14 @@ def _html(
         f'<p class="verdict">{_h(_verdict(counts))}</p>',
         f"<h2>{_h(t('living_map.report.revisit'))}</h2>",
     ]
-    rows = _revisit_rows(project, revisit)
+    rows = revisit_rows(project, revisit)
     if rows:
         items = []
         for r in rows:
             code = STATUS_CODE[r["status"]]
             items.append(
                 f'<li><span class="status st-{code}">{_h(r["status"])}</span> '
-                f"<b>{_h(r['name'])}</b> ({_h(r['kind'])}, {_h(r['phase'])})<br>"
+                f"<b>{_h(r['claim'])}</b> ({_h(r['kind'])}, {_h(r['phase'])})<br>"
                 f'<span class="why">{_h(r["why"])}</span><br>'
                 f'<span class="todo">{_h(r["todo"])}</span></li>'
             )
@@ -324,10 +301,10 @@ def _markdown(
         f"## {md_escape(t('living_map.report.revisit'))}",
         "",
     ]
-    rows = _revisit_rows(project, revisit)
+    rows = revisit_rows(project, revisit)
     for i, r in enumerate(rows, start=1):
         out.append(
-            f"{i}. **{md_escape(r['status'])}:** {md_escape(r['name'])} "
+            f"{i}. **{md_escape(r['status'])}:** {md_escape(r['claim'])} "
             f"({md_escape(r['kind'])}, {md_escape(r['phase'])}) – {md_escape(r['why'])} "
             f"_{md_escape(r['todo'])}_"
         )

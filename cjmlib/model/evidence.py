@@ -209,10 +209,16 @@ class EvidenceRule(CJMModel):
         """A short key of what the rule measures (metric, steps, place, segment).
 
         Two figures are comparable (for the drift check) only when their rules had the
-        same basis; a rule whose threshold changed keeps its basis.
+        same basis; a rule whose threshold changed keeps its basis, a rule whose comparison
+        turned around (``>=`` to ``<``) gets a new one.
         """
         data = {f: getattr(self, f) for f in BASIS_FIELDS}
         data["segment"] = self.segment
+        # A claim turned around in a review ("at least" -> "below") is a new claim: its
+        # old confirmations are no baseline. Only the downward direction is written, so
+        # the basis of an upward rule is the one it had before this distinction.
+        if self.comparison in ("<", "<="):
+            data["direction"] = "down"
         raw = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha1(raw).hexdigest()[:12]
 
@@ -251,6 +257,8 @@ class RuleResult(CJMModel):
     baseline_on: dt.date | None = None
     basis: str = ""
     problem: Text = ""
+    #: The rule in words as it was checked (a later review may change the rule).
+    rule_text: Text = ""
 
 
 class Verification(CJMModel):

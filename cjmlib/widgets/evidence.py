@@ -1,6 +1,6 @@
 """The rule builder: attach evidence rules to the map's claims, then verify them in one click.
 
-``RuleBuilder(wb, events=..., survey=..., feedback=...)`` shows a form for one evidence
+``RuleBuilder(wb, events=..., survey=..., feedback=..., today=...)`` shows a form for one evidence
 rule: which claim (kind and entry of the map), which figure (metric and its details),
 the comparison and threshold, optionally a segment or persona, the drift tolerance and
 the review interval. The form shows only the details the chosen metric needs. Saving
@@ -101,11 +101,15 @@ class RuleBuilder(RecordEditor):
         survey: Any = None,
         feedback: Any = None,
         customers: Any = None,
+        today: Any = None,
         show_map: bool = True,
         **kwargs: Any,
     ) -> None:
         self.data = {"events": events, "survey": survey, "feedback": feedback}
         self.customers = customers
+        # The day a verification counts for (the review interval is measured back from
+        # it); a course's sample export names its own day, else today.
+        self.today = today
         self.show_map = show_map
         self.claim = _dropdown([(t(f"living_map.claim.{k}"), k) for k in CLAIM_KINDS])
         self.target = _dropdown([])
@@ -324,7 +328,7 @@ class RuleBuilder(RecordEditor):
         from cjmlib.analytics.verification import verification_table, verify_map
 
         try:
-            record = verify_map(self.wb, customers=self.customers, **self.data)
+            record = verify_map(self.wb, customers=self.customers, today=self.today, **self.data)
         except CJMError as exc:
             self.verify_error = exc.message
             self.verify_status.value = STYLE + f'<div class="cjm-fail">⚠ {esc(exc.message)}</div>'

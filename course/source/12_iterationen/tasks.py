@@ -1,58 +1,85 @@
-"""Übung 12 · Iterationen: what each task fills in, its visible checks and hints (released)."""
+"""Übung 12 · Das Review der Map: what each task fills in, its checks and hints (released)."""
 
 from typing import Any
 
 from cjmlib.grading import Task
 from cjmlib.grading.answers import Answers
 from cjmlib.grading.checks import expect
+from cjmlib.model import EvidenceRule, Verification
 
 Data = dict[str, Any]
 
 
 def check_a1(answers: Answers, data: Data) -> None:
-    value = answers["iterationen"]
-    expect(isinstance(value, list), "`iterationen` soll eine Liste sein.")
-    expect("Iteration 2" in value, "Speichere den neuen Stand als Snapshot „Iteration 2“.")
+    value = answers["neue_regeln"]
+    expect(isinstance(value, list), "`neue_regeln` soll eine Liste sein.")
+    expect(len(value) == 3, "Hefte alle drei Regeln aus `regeln_neu` an: drei Einträge.")
+    expect(
+        all(isinstance(r, EvidenceRule) for r in value),
+        "In `neue_regeln` gehört, was `wb.evidence_rules.add(...)` zurückgibt.",
+    )
 
 
 def check_a2(answers: Answers, data: Data) -> None:
-    value = answers["zusammenfassung"]
-    expect(isinstance(value, dict), "`zusammenfassung` soll ein Dictionary sein.")
+    for name in ("juli", "januar"):
+        expect(
+            isinstance(answers[name], Verification),
+            f"`{name}` soll das Ergebnis von `verify_map(...)` sein.",
+        )
     expect(
-        set(value) == {"hinzugefügt", "geändert", "entfernt"},
-        "Schlüssel: hinzugefügt, geändert, entfernt.",
+        answers["januar"].title == "Export Januar 2027",
+        "Gib der zweiten Prüfung den Titel „Export Januar 2027“.",
     )
 
 
 def check_a3(answers: Answers, data: Data) -> None:
+    for name in ("widerlegt", "veraltet"):
+        expect(isinstance(answers[name], list), f"`{name}` soll eine Liste sein.")
+        expect(
+            all(isinstance(v, str) for v in answers[name]),
+            f"In `{name}` stehen die Aussagen als Text, so wie in der Spalte „Aussage“.",
+        )
+
+
+def check_a4(answers: Answers, data: Data) -> None:
+    expect(isinstance(answers["zuerst"], str), "`zuerst` soll der Text einer Aussage sein.")
+    value = answers["geaendert"]
     expect(
-        isinstance(answers["emotion_delta"], int | float), "`emotion_delta` soll eine Zahl sein."
+        isinstance(value, int) and not isinstance(value, bool), "`geaendert` soll eine Zahl sein."
     )
 
 
 TASKS = {
     "a1": Task(
-        answers=("iterationen",),
+        answers=("neue_regeln",),
         check=check_a1,
         hints=(
-            "`wb.touchpoints.update(name, emotion=wert)`, "
-            '`wb.touchpoints.add(**aenderungen["neu"])`, `wb.touchpoints.remove(...)`, dann '
-            '`wb.snapshot("Iteration 2")`.',
+            "Suche in der Tabelle `aussagen` die Zeile mit der passenden Art und Aussage und "
+            'nimm ihre Kennung: `wb.evidence_rules.add(regeln_neu["hotline"], target="tp-…")`.',
+            "Eine Emotion gehört zu einem Touchpoint (Kennung `tp-…`), ein Pain Point hat eine "
+            "Kennung `pp-…`.",
         ),
     ),
     "a2": Task(
-        answers=("zusammenfassung",),
+        answers=("juli", "januar"),
         check=check_a2,
         hints=(
-            "Der Vergleich hat die Listen `added`, `changed` und `removed`; zähle sie mit `len`.",
+            "Wie in Kapitel 12: `verify_map(wb, events=..., survey=..., feedback=..., "
+            'title="...", today="...")`.',
+            "Ohne `today=` zählt der heutige Tag – dann sind die Beispieldaten zu alt.",
         ),
     ),
     "a3": Task(
-        answers=("emotion_delta",),
+        answers=("widerlegt", "veraltet"),
         check=check_a3,
+        hints=("Lies die Spalten „Aussage“ und „Status“ der Tabelle zur Prüfung vom Januar.",),
+    ),
+    "a4": Task(
+        answers=("zuerst", "geaendert"),
+        check=check_a4,
         hints=(
-            '`wb.snapshot_project("Iteration 1").touchpoints` liefert die Touchpoints eines '
-            "Stands; bilde jeweils den Mittelwert der Emotion.",
+            "Die Tabelle „Was zuerst drankommt“ ist schon sortiert; `geaendert` steht im Satz "
+            "über dem Vergleich.",
         ),
     ),
 }

@@ -320,6 +320,26 @@ def test_does_the_opt_out_grade_with_a_warning_for_every_submission(small_course
         assert {s.id for s in gb.students} == {"komplett", "leer"}
 
 
+@pytest.mark.slow
+def test_is_no_scratch_copy_left_behind_even_when_kernels_die_at_start(small_course, tmp_path):
+    """Every kernel's scratch copy (the submission's files, its /tmp) is deleted afterwards,
+    also when the kernel cannot even start (here: far too little memory for Python)."""
+    scratch = tmp_path / "kratzer"
+    scratch.mkdir()
+    scratch.chmod(0o755)
+    for extra in ([], ["--SandboxKernelManager.memory_limit_mb=40"]):
+        out = nbgrader(
+            small_course,
+            "autograde",
+            A,
+            "--force",
+            f"--SandboxKernelManager.scratch_dir={scratch}",
+            "--Execute.startup_timeout=60",
+            *extra,
+        )
+        assert sorted(p.name for p in scratch.iterdir()) == [], (extra, out.stderr[-2000:])
+
+
 # -- the per-cell hook: values out of the jailed kernel, judged in the grader ---------------
 
 

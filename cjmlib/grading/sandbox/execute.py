@@ -65,6 +65,7 @@ class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type h
         self.raise_on_iopub_timeout = True
         self._stopped: str | None = None
         self._verdicts: Verdicts | None = None
+        self._managers: list[SandboxKernelManager] = []
 
     def preprocess(
         self, nb: NotebookNode, resources: Any = None, km: Any = None
@@ -76,7 +77,20 @@ class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type h
         settings.check_sandbox()
         if not settings.use_sandbox:
             self.log.warning(t("sandbox.unconfined"))
-        return super().preprocess(nb, resources, km)  # type: ignore[no-any-return]
+        try:
+            return super().preprocess(nb, resources, km)  # type: ignore[no-any-return]
+        finally:
+            # A kernel that died while starting is never shut down by nbclient: delete
+            # the scratch copies of every kernel this notebook started here.
+            for manager in self._managers:
+                manager.discard_scratch()
+            self._managers.clear()
+
+    def create_kernel_manager(self) -> Any:
+        manager = super().create_kernel_manager()
+        if isinstance(manager, SandboxKernelManager):
+            self._managers.append(manager)
+        return manager
 
     async def async_start_new_kernel_client(self) -> Any:
         kc = await super().async_start_new_kernel_client()

@@ -262,13 +262,24 @@ class SandboxKernelManager(AsyncKernelManager):
         paths = minimal_cover([*python_paths(python), package_path(cjmlib.__file__)])
         return [p for p in paths if not any(p == Path(s) or Path(s) in p.parents for s in _SYSTEM)]
 
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart=restart)
-        if not restart and self._watchdog is not None:
+    def discard_scratch(self) -> None:
+        """Stop the watchdog and delete the scratch area now; safe to call more than once.
+
+        Also for a kernel that never started: nbclient then has no kernel to shut down,
+        and the submission's copy would otherwise stay in the temp folder.
+        """
+        if self._watchdog is not None:
             self._watchdog.stop()  # keeps .tripped for the report; the thread is over
-        if not restart and self._scratch is not None:
-            self._scratch.remove()
-            self._scratch = None
+        if self._scratch is not None:
+            scratch, self._scratch = self._scratch, None
+            scratch.remove()
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        try:
+            await super()._async_cleanup_resources(restart=restart)
+        finally:
+            if not restart:
+                self.discard_scratch()
 
 
 def stop_without_sandbox(**_: Any) -> None:

@@ -220,6 +220,8 @@ class Case:
     industry: str
     #: German name of the industry, e.g. "Bank".
     industry_name: str
+    #: one line about the case company and its journey (``industry.yaml``'s ``case``).
+    summary: str
     project: JourneyProject
     track: CaseTrack
 
@@ -236,21 +238,43 @@ class Case:
     def text(self, key: str, **params: Any) -> str:
         """The message ``key`` with the case's names filled in (``{firma}``, ``{persona1}`` ...)."""
         names = {f"persona{i}": name for i, name in enumerate(self.personas, start=1)}
-        return t(key, firma=self.company, branche=self.industry_name, **names, **params)
+        return t(
+            key,
+            firma=self.company,
+            branche=self.industry_name,
+            fall=self.summary,
+            **names,
+            **params,
+        )
 
     def show(self, key: str, **params: Any) -> None:
         """Show :meth:`text` as Markdown in a notebook (printed elsewhere)."""
         _markdown(self.text(key, **params))
 
 
-def my_case(industry: str | None = None) -> Case:
-    """The case of ``industry`` (default: the trainee's track, :func:`my_industry`)."""
+def my_case(industry: str | None = None, *, note: bool = True) -> Case:
+    """The case of ``industry`` (default: the trainee's track, :func:`my_industry`).
+
+    With ``note`` a chapter shows one line naming the example it follows. While some
+    explanatory texts still tell the running case's story, the line says so for the other
+    industries (``track.chapter_note_texts``).
+    """
     from cjmlib import datasets
     from cjmlib.datasets.industry_data import catalogue
 
     key = datasets.check_industry(industry) if industry else my_industry()
     info = catalogue()[key]
-    return Case(key, datasets.industries()[key], datasets.load(key, "workbook"), info.track)
+    case = Case(
+        key,
+        datasets.industries()[key],
+        datasets.describe(key)[key],
+        datasets.load(key, "workbook"),
+        info.track,
+    )
+    if note:
+        own = key == datasets.RUNNING_CASE
+        _notice(case.text("track.chapter_note" if own else "track.chapter_note_texts"), warn=False)
+    return case
 
 
 def industry_picker() -> IndustryPicker:

@@ -115,7 +115,11 @@ def my_workbook(chapter: int | None = None, *, quiet: bool = False) -> Workbook:
             t("course.missing_step", collection=t(f"collection.{c}"), chapter=FILLED_IN[c])
             for c in missing
         )
-        _notice(t("course.missing", chapter=chapter, steps=steps, path=own.path), warn=True)
+        company = _company(my_industry())
+        _notice(
+            t("course.missing", chapter=chapter, steps=steps, path=own.path, firma=company),
+            warn=True,
+        )
     _notice(f"{opened}\n{t('course.reload_tip')}", warn=False)
     return own
 
@@ -285,6 +289,12 @@ def industry_picker() -> IndustryPicker:
     cases = datasets.describe()
     choices = {key: (name, cases[key]) for key, name in datasets.industries().items()}
     return IndustryPicker(choices, my_industry(), save=choose_industry)
+
+
+def _company(industry: str) -> str:
+    from cjmlib.datasets.industry_data import catalogue
+
+    return catalogue()[industry].track.company
 
 
 def _markdown(text: str) -> None:

@@ -245,7 +245,7 @@ def test_every_chapter_runs_in_the_track_without_other_names(industry, tmp_path,
             for hit in pattern.findall(text)
         }
     )
-    assert leaks == []
+    assert leaks == [], leaks
     own = names_of(industry)
     shown = "\n".join(t for cell in nb.cells for t in output_texts(cell))
     assert catalogue()[industry].track.company in shown

@@ -281,6 +281,15 @@ def my_case(industry: str | None = None, *, note: bool = True) -> Case:
     return case
 
 
+def case_names(industry: str) -> set[str]:
+    """Words that name ``industry``'s case: company, persona names and its track words.
+
+    The tests look for them in the chapters' outputs of every other industry.
+    """
+    case = my_case(industry, note=False)
+    return {case.company, *case.personas, *case.track.words}
+
+
 def industry_picker() -> IndustryPicker:
     """The start page's picker: every industry with its case, saving the trainee's choice."""
     from cjmlib import datasets

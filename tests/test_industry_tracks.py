@@ -149,11 +149,7 @@ def test_generated_exports_are_current():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def names_of(industry: str) -> set[str]:
-    """Words that name ``industry``'s case: company, persona names, its track words."""
-    track = catalogue()[industry].track
-    personas = {p.name for p in datasets.load(industry, "workbook").personas}
-    return {track.company, *personas, *track.words}
+names_of = course.case_names
 
 
 @pytest.mark.parametrize("industry", list(datasets.industries()))
@@ -205,24 +201,56 @@ def track_notebook(industry: str, folder: Path) -> tuple[nbformat.NotebookNode, 
     return combined, chapter_of
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("industry", OTHER_INDUSTRIES)
-def test_every_chapter_runs_in_the_track_without_other_names(industry, tmp_path, request):
+def run_track(industry: str) -> tuple[nbformat.NotebookNode, list[str], float]:
+    """Run every chapter for ``industry`` in one fresh kernel (in a copy of ``chapters/``)."""
+    import tempfile
+
     from nbclient import NotebookClient
 
-    folder = tmp_path / "chapters"
-    shutil.copytree(CHAPTERS, folder, ignore=shutil.ignore_patterns("arbeitsbuch", ".ipynb*"))
-    nb, chapter_of = track_notebook(industry, tmp_path)
-    client = NotebookClient(
-        nb,
-        timeout=180,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(folder)}},
+    with tempfile.TemporaryDirectory(prefix=f"cjm-track-{industry}-") as tmp:
+        folder = Path(tmp) / "chapters"
+        shutil.copytree(CHAPTERS, folder, ignore=shutil.ignore_patterns("arbeitsbuch", ".ipynb*"))
+        nb, chapter_of = track_notebook(industry, Path(tmp))
+        client = NotebookClient(
+            nb,
+            timeout=180,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(folder)}},
+        )
+        start = time.perf_counter()
+        client.execute()
+        return nb, chapter_of, time.perf_counter() - start
+
+
+@pytest.fixture(scope="module")
+def tracks() -> dict[str, tuple[nbformat.NotebookNode, list[str], float]]:
+    """The four other industries' runs, two at a time (one kernel per core)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return dict(zip(OTHER_INDUSTRIES, pool.map(run_track, OTHER_INDUSTRIES), strict=True))
+
+
+def leaks_in(nb: nbformat.NotebookNode, chapter_of: list[str], industry: str) -> list[tuple]:
+    """Outputs that name another industry's case (cells tagged ``alle-branchen`` aside)."""
+    foreign = {w for key in datasets.industries() if key != industry for w in names_of(key)}
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(foreign, key=len, reverse=True)))
+    return sorted(
+        {
+            (chapter_of[i], cell.get("id"), hit)
+            for i, cell in enumerate(nb.cells)
+            if SKIP_TAG not in cell.get("metadata", {}).get("tags", [])
+            for text in output_texts(cell)
+            for hit in pattern.findall(text)
+        }
     )
-    start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("industry", OTHER_INDUSTRIES)
+def test_every_chapter_runs_in_the_track_without_other_names(industry, tracks, request):
+    nb, chapter_of, seconds = tracks[industry]
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(f"\n[track run time] {industry}: {seconds:.1f} s for 14 chapters")
@@ -234,19 +262,8 @@ def test_every_chapter_runs_in_the_track_without_other_names(industry, tmp_path,
         for text in [out.get("evalue") or out.get("text", "")]
     ]
     assert errors == []
-    foreign = {w for key in datasets.industries() if key != industry for w in names_of(key)}
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(foreign, key=len, reverse=True)))
-    leaks = sorted(
-        {
-            (chapter_of[i], cell.get("id"), hit)
-            for i, cell in enumerate(nb.cells)
-            if SKIP_TAG not in cell.get("metadata", {}).get("tags", [])
-            for text in output_texts(cell)
-            for hit in pattern.findall(text)
-        }
-    )
+    leaks = leaks_in(nb, chapter_of, industry)
     assert leaks == [], leaks
-    own = names_of(industry)
     shown = "\n".join(t for cell in nb.cells for t in output_texts(cell))
     assert catalogue()[industry].track.company in shown
-    assert any(p in shown for p in own)
+    assert all(name in shown for name in course.my_case(industry, note=False).personas)

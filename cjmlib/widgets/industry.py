@@ -54,7 +54,9 @@ class IndustryPicker(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type 
         )
         self.status = StatusLine()
         self.status.info(t("track.current", industry=self.choices[value][0]))
-        super().__init__([w.HTML(f"<b>{t('track.heading')}</b>"), self.buttons, self.status], **kwargs)
+        super().__init__(
+            [w.HTML(f"<b>{t('track.heading')}</b>"), self.buttons, self.status], **kwargs
+        )
         self.value = value
         self.buttons.observe(self._on_pick, names="value")
 

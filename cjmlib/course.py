@@ -126,15 +126,11 @@ def my_workbook(chapter: int | None = None, *, quiet: bool = False) -> Workbook:
 
 def _notice(text: str, *, warn: bool) -> None:
     """Show ``text`` as a coloured box in a notebook, or print it elsewhere."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - IPython comes with JupyterLab
+    if not _in_notebook():
         print(text)
         return
-    if get_ipython() is None:
-        print(text)
-        return
+    from IPython.display import display
+
     colour = (
         "#fff4d6;border-left:4px solid #e69f00" if warn else "#eef1f5;border-left:4px solid #9aa7b5"
     )
@@ -268,13 +264,10 @@ def my_case(industry: str | None = None, *, note: bool = True) -> Case:
 
     key = datasets.check_industry(industry) if industry else my_industry()
     info = catalogue()[key]
-    case = Case(
-        key,
-        datasets.industries()[key],
-        datasets.describe(key)[key],
-        datasets.load(key, "workbook"),
-        info.track,
-    )
+    project = datasets.load(key, "workbook")
+    # load() returns a table for the other kinds; "workbook" is always the project.
+    assert isinstance(project, JourneyProject)
+    case = Case(key, datasets.industries()[key], datasets.describe(key)[key], project, info.track)
     if note:
         own = key == datasets.RUNNING_CASE
         _notice(case.text("track.chapter_note" if own else "track.chapter_note_texts"), warn=False)
@@ -306,14 +299,19 @@ def _company(industry: str) -> str:
     return catalogue()[industry].track.company
 
 
-def _markdown(text: str) -> None:
+def _in_notebook() -> bool:
+    """True inside IPython (a notebook): then text is displayed, elsewhere printed."""
     try:
         from IPython import get_ipython
-        from IPython.display import Markdown, display
     except ImportError:  # pragma: no cover - IPython comes with JupyterLab
+        return False
+    return get_ipython() is not None
+
+
+def _markdown(text: str) -> None:
+    if not _in_notebook():
         print(text)
         return
-    if get_ipython() is None:
-        print(text)
-        return
+    from IPython.display import Markdown, display
+
     display(Markdown(text))  # type: ignore[no-untyped-call]

@@ -11,7 +11,7 @@ Every ``chapters/NN_*.ipynb`` must
   - section headings containing ``Dein Schritt``, ``Werkzeuge in der Praxis``,
     ``Checkliste``, ``Wissenscheck`` and ``Das nimmst du mit``;
   - the last cell is Markdown with the navigation: links to the previous and the next
-    chapter file (where they exist); chapters 1-12 also link to their exercise
+    chapter file (where they exist); chapters 1-13 also link to their exercise
     (``../exercises/...``); chapter 13, the capstone, links to the workshop guide;
 
 * point every internal Markdown link at an existing file;
@@ -55,8 +55,8 @@ REQUIRED_HEADINGS = (
     "Wissenscheck",
     "Das nimmst du mit",
 )
-#: Chapters with an exercise; chapter 13 (the capstone) gets its nbgrader assignment later.
-EXERCISE_CHAPTERS = range(1, 13)
+#: Chapters with an exercise (chapter 13's is the capstone assignment).
+EXERCISE_CHAPTERS = range(1, 14)
 HUNSPELL = shutil.which("hunspell")
 DICTIONARY = Path("/usr/share/hunspell/de_DE.dic")
 

@@ -41,6 +41,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from cjmlib.grading import hub
 from tests._browser import CHROMIUM, chromium
@@ -98,6 +99,7 @@ class Record:
     released: dict[str, str] = field(default_factory=dict)
     submitted: dict[str, str] = field(default_factory=dict)
     saved: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
+    fetched_files: dict[str, list[str]] = field(default_factory=dict)
     feedback: dict[str, str] = field(default_factory=dict)
     forbidden: dict[str, dict[str, int]] = field(default_factory=dict)
     refused: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -162,15 +164,50 @@ def log_in(browser, room: hub.Classroom, account: hub.Account):
     return context, page
 
 
+NBGRADER_LABEL = '#jp-menu-panel div.lm-MenuBar-itemLabel:text("Nbgrader")'
+NBGRADER_MENU = "#jp-mainmenu-nbgrader"
+
+
+def open_nbgrader_menu(page) -> None:
+    """Open the "Nbgrader" menu (a click on its label toggles it: only click when closed)."""
+    menu = page.locator(NBGRADER_MENU)
+    for attempt in range(4):
+        if menu.is_visible():
+            return
+        page.locator(NBGRADER_LABEL).click()
+        try:
+            menu.wait_for(state="visible", timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 3:
+                raise
+
+
+def close_nbgrader_menu(page) -> None:
+    """Close the menu. Escape does not, when the keyboard focus is not in the menu (seen
+    in JupyterLab 4 under load); a second click on its label does."""
+    menu = page.locator(NBGRADER_MENU)
+    for attempt in range(4):
+        if not menu.is_visible():
+            return
+        page.locator(NBGRADER_LABEL).click()
+        try:
+            menu.wait_for(state="hidden", timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 3:
+                raise
+
+
 def nbgrader_menu(page) -> list[str]:
-    page.locator('#jp-menu-panel div.lm-MenuBar-itemLabel:text("Nbgrader")').click()
-    items = page.locator("#jp-mainmenu-nbgrader li.lm-Menu-item:visible").all_inner_texts()
-    page.keyboard.press("Escape")
+    open_nbgrader_menu(page)
+    items = page.locator(f"{NBGRADER_MENU} li.lm-Menu-item:visible").all_inner_texts()
+    close_nbgrader_menu(page)
     return [item.strip() for item in items if item.strip()]
 
 
 def open_assignments(page) -> None:
-    page.locator('#jp-menu-panel div.lm-MenuBar-itemLabel:text("Nbgrader")').click()
+    open_nbgrader_menu(page)
     page.locator('#jp-mainmenu-nbgrader li[data-command="nbgrader:open-assignment-list"]').click()
     page.locator("#released_assignments_list").wait_for()
 
@@ -264,7 +301,9 @@ def shared_env():
         pytest.skip("Debian's chromium and npm are needed (`make test` as root installs them)")
     SHOTS.mkdir(parents=True, exist_ok=True)
     keep = os.environ.get("CJM_HUB_ENV")
-    env = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="cjm-umgebung-", dir="/tmp"))
+    # Not under /tmp: the grading jail mounts a private /tmp over the host's, which would
+    # hide a Python installation there from the kernel ("Kernel died before replying").
+    env = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="cjm-umgebung-", dir="/var/tmp"))
     started = time.monotonic()
     hub.install_environment(env, REPO)
     (SHOTS / "timings_install.txt").write_text(f"{time.monotonic() - started:.1f}\n")
@@ -379,6 +418,7 @@ def _run_class(rec: Record) -> None:
                 context.close()
                 home = room.home(account)
                 rec.saved[role] = nbformat.read(home / A / f"{A}.ipynb", as_version=4)
+                rec.fetched_files[role] = sorted(p.name for p in (home / A).iterdir())
                 paths = {
                     "course": course,
                     "inbound": room.exchange / room.course_id / "inbound",
@@ -524,25 +564,22 @@ def test_are_students_kept_out_of_instructor_tools_and_others_files(record):
             assert "Permission denied" in error, (role, what, error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="today the grading kernel runs as the instructor with no sandbox (issue 11)",
-)
 def test_is_the_attacking_student_contained_by_the_grader(record):
     assert not record.hacked, "the attack wrote into the course folder"
+    assert "OHNE Sandbox" not in record.autograde_log, "graded without the sandbox"
     text = record.feedback["angriff"]
+    assert "SCHREIBEN:VERWEIGERT" in text, "the attack ran in the grader and was refused"
     for found in ("FUND:ABGABE", "FUND:QUELLE", "FUND:NOTENBUCH"):
         assert found not in text, f"{found}: the attack read the course and showed it"
     assert record.names["voll"] not in text, "the attacker saw another student's submission"
     assert record.reference_reflection not in text, "the model answer leaked"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="today the release offers solution() and cjmlib ships _solutions.py (issue 11)",
-)
 def test_do_students_receive_the_graded_edition_without_answers(record):
     assert "solution()" not in record.release_text, "the release points to the model solution"
+    for role in ("voll", "leer", "angriff"):
+        files = record.fetched_files[role]
+        assert "judges.py" not in files and "tasks.py" in files, (role, files)
     assert not record.solution_in_env, (
         f"reference answers in the students' package: {record.solution_in_env}"
     )

@@ -28,6 +28,7 @@ import threading
 import uuid
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from nbgrader.api import Gradebook
 from traitlets.config.loader import PyFileConfigLoader
@@ -223,3 +224,17 @@ def test_does_the_student_receive_feedback_in_their_home(guide_run):
     assert f"{A}.html" in listing
     pages = list((guide_run["student_home"] / A / "feedback").glob(f"*/{A}.html"))
     assert len(pages) == 1 and "Score" in pages[0].read_text()
+
+
+def test_does_the_progress_overview_show_where_each_person_of_the_example_stands(guide_run):
+    """Section 8: one command writes the class's progress as xlsx and chart."""
+    course = guide_run["course"]
+    overview = pd.read_excel(course / "fortschritt.xlsx", sheet_name=None)
+    assert list(overview) == ["Übersicht", "Stand je Person", "Stand je Übung"]
+    states = overview["Übersicht"].set_index("Kennung")[A]
+    for student in ("lena.berger", "jonas.koch", "aylin.demir"):
+        assert states[student] == "Bewertung von Hand offen", states.to_dict()
+    people = overview["Stand je Person"].set_index("Kennung")
+    assert people.loc["jonas.koch", "Punkte automatisch"] == 7, "tests, before the penalty"
+    assert people.loc["jonas.koch", "Punkte gesamt"] == 0, "after the late penalty"
+    assert (course / "fortschritt.png").read_bytes().startswith(b"\x89PNG")

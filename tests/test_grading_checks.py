@@ -142,3 +142,32 @@ def test_does_a_wrong_value_in_a_dictionary_name_the_key_instead_of_crashing(mon
     verdict = ns["pruefe"].a2.verdict()
     assert verdict.kind == "incorrect"
     assert verdict.message == "In `zusammenfassung` stimmt der Wert für „geändert“ noch nicht."
+
+
+@pytest.mark.parametrize(
+    ("ename", "kept"),
+    [("Zeitlimit", True), ("KernelDead", True), ("KeyboardInterrupt", False), (None, False)],
+)
+def test_does_a_failed_hand_over_score_0_and_say_why(ename, kept):
+    """The test cell of a hand-over that timed out or crashed says so; nothing else leaks."""
+    from nbformat import NotebookNode
+
+    from cjmlib.grading.verdicts import Verdicts
+
+    verdicts = Verdicts(load_exercise(SOURCE / "03_beduerfnisse"))
+    meta = {"nbgrader": {"grade": True, "solution": False, "grade_id": "a2_tests", "points": 2}}
+    cell = nbformat.v4.new_code_cell("pruefe.a2.test()", metadata=meta)
+    interrupted = NotebookNode(output_type="error", ename="KeyboardInterrupt", evalue="")
+    interrupted.traceback = ["KeyboardInterrupt"]
+    handover = [interrupted]
+    if ename not in (None, "KeyboardInterrupt"):
+        note = NotebookNode(output_type="error", ename=ename, evalue=f"{ename}-Notiz")
+        note.traceback = [f"{ename}-Notiz"]
+        handover.append(note)
+    outputs = verdicts.outputs(cell, verdicts.task_of(cell), handover)
+    names = [o.get("ename") for o in outputs]
+    assert all(o.output_type == "error" for o in outputs)  # scores 0
+    if kept:
+        assert names == [ename] and outputs[0].evalue == f"{ename}-Notiz"
+    else:
+        assert names == ["AnswersNotHandedOver"]

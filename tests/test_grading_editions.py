@@ -154,6 +154,34 @@ def test_does_the_graded_release_show_no_solution_and_no_expected_value(released
     assert leaks(files, [name]) == []
 
 
+def test_does_the_released_notebook_say_only_visible_tests_passed_and_offer_no_solution(released):
+    """The graded release as a student runs it in JupyterLab: right and wrong look the same."""
+    name = "03_beduerfnisse"
+    release = classroom.release_notebook(released, name)
+    reference = classroom.reference_answers(released, name)
+    wrong = 'top3 = ["a", "b", "c"]  # the right form, the wrong names'
+    nb = classroom.with_answers(release, {**reference, "a2_loesung": wrong})
+    nb.cells.append(nbformat.v4.new_code_cell("pruefe.a1.solution()"))
+    env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
+    with tempfile.TemporaryDirectory(prefix="cjm-bewertet-") as tmp:
+        folder = Path(tmp) / name
+        shutil.copytree(released / "release" / name, folder)
+        env["TMPDIR"] = tmp
+        client = NotebookClient(
+            nb, timeout=180, allow_errors=True, resources={"metadata": {"path": str(folder)}}
+        )
+        client.execute(env=env)
+    checks = [c for c in nb.cells if c.source.startswith(("# Sofort-Check", "# Tests zu"))]
+    assert len(checks) == 6
+    for cell in checks:
+        text = _outputs(cell)
+        assert t("grading.check.visible_passed") in text, text
+        assert t("grading.check.correct") not in text
+    (last,) = nb.cells[-1].outputs
+    assert last.ename == "AttributeError"
+    assert last.evalue == t("grading.editions.no_solution_graded")
+
+
 def test_does_the_self_study_edition_still_offer_solution(capsys, monkeypatch):
     monkeypatch.chdir(REPO / "exercises")
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)

@@ -1,19 +1,30 @@
 """Hostile submissions, graded end to end: stock ``nbgrader autograde`` and the parallel grader.
 
 One class of students hands in exercise 03 (7 automatic points: 2 + 2 + 3). Besides an
-honest student and a blank one, every other student attacks the grader from an answer
-cell: reading solutions, hidden tests, other submissions, the instructor's home, root-only
-files and secrets; writing the gradebook, the course and the Python environment; talking
-to a port on the grader's loopback; killing the grader; leaving processes behind;
-swallowing interrupts; crashing; eating memory; a fork bomb. The whole class is graded
-in one ``nbgrader autograde`` run with the course config, and again, in a second copy of
-the course, with ``python -m cjmlib.grading.parallel``.
+honest, a blank and a half-done student, every other student attacks from an answer cell,
+one attack class each:
 
-Each attack prints one line per attempt (``ERGEBNIS <what>: blockiert|ERFOLG``), so a
-test sees that the attack ran and what it got. Planted secrets carry one random marker
+- the sandbox: reading solutions, hidden tests, other submissions, the exchange, the
+  instructor's home, token and root-only files, ``/proc/<ppid>/environ``; writing the
+  gradebook, the course and the Python environment; a port on the grader's loopback;
+  killing the grader; leaving processes behind; loops that swallow interrupts (a
+  beginner's retry loop with a bare ``except:`` among them); crashing; eating memory or
+  disk; a fork bomb;
+- the verdicts: patched builtins, pandas/numpy and check helpers, modules replaced in
+  ``sys.modules``, ``set_custom_exc``, a swallowed ``KeyboardInterrupt``, a kernel that
+  dies or hangs while it hands its answers over, edited and deleted test cells.
+
+Every attacker that also answers wrongly must keep exactly the points of the answers.
+The whole class is graded in one ``nbgrader autograde`` run with the course config, and
+again, in a second copy of the course, with ``python -m cjmlib.grading.parallel``; each
+run asserts every student's exact score, so one attack can neither cost a classmate nor
+stop the run.
+
+Each sandbox attack prints one line per attempt (``ERGEBNIS <what>: blockiert|ERFOLG``), so
+a test sees that the attack ran and what it got. Planted secrets carry one random marker
 that must not show up in any graded notebook, feedback page or gradebook. The course
-folder and the repository are hashed before and after; an already graded assignment
-of the same gradebook must keep every row.
+folder and the repository are hashed before and after; the gradebook must keep every row
+but the grades of this run (an already graded assignment keeps its hand-graded score).
 
 Attacks that would harm the shared test machine if the grading kernel ran as root
 (``kill(-1)``, a fork bomb) only run when the kernel is *not* root.
@@ -29,6 +40,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -53,8 +65,8 @@ PROBE = (
     "    else:\n"
     "        print(f'ERGEBNIS {name}: ERFOLG {str(ergebnis)[:60]!r}')\n"
 )
-# Settings of both runs: short timeouts keep the suite quick; few processes per kernel
-# keep the fork bomb small.
+# Settings of both runs, added to the course copy's nbgrader_config.py: short timeouts keep
+# the suite quick; few processes per kernel keep the fork bomb small.
 SETTINGS = {
     "Execute": {"timeout": 10},
     "SandboxKernelManager": {"process_limit": 64, "jail_memory_mb": 1024, "disk_limit_mb": 200},
@@ -65,10 +77,116 @@ def _read(path: str) -> str:
     return f"lambda: open({path!r}, encoding='latin-1').read()"
 
 
-# student -> automatic points deserved (the attacks do not change a correct answer).
+# Wrong answers the verdict attacks come with (task 2 still comes out right from WRONG_A1).
+WRONG_A1 = (
+    "chancen = beduerfnisse.copy()\n"
+    'chancen["opportunity"] = 0.5 + chancen["importance"] + (\n'
+    '    chancen["importance"] - chancen["satisfaction"]\n'
+    ").clip(lower=0)\n"
+)
+WRONG_A2 = 'top3 = ["Klare Preise", "Bequem bezahlen", "Schnelle Lieferung"]\n'
+WRONG_A3 = "wb.needs.add_many(beduerfnisse.to_dict('records'))\nunterversorgt = ['Klare Preise']\n"
+
+PATCH_BUILTINS = (
+    "import builtins\n"
+    "builtins.sum = lambda *args, **kwargs: 0  # every difference becomes 0\n"
+    "builtins.abs = lambda x: 0\n"
+    "def len(x):\n    return 3\n"
+)
+PATCH_PANDAS = (
+    "import numpy as np\n"
+    "pd.DataFrame.equals = lambda self, other: True\n"
+    "pd.Series.equals = lambda self, other: True\n"
+    "pd.Series.sum = lambda self, *args, **kwargs: 0.0\n"
+    "np.isclose = lambda *args, **kwargs: True\n"
+    "np.allclose = lambda *args, **kwargs: True\n"
+    "pd.testing.assert_frame_equal = lambda *args, **kwargs: None\n"
+)
+# Every check helper, the judging function and the test method say "right".
+PATCH_CHECKS = (
+    "import types\n"
+    "import cjmlib.grading.checks as checks\n"
+    "import cjmlib.grading.exercise as ex\n"
+    "nichts = lambda *args, **kwargs: None\n"
+    "for _name in ('expect', 'fail', 'same_number', 'same_items', 'same_mapping',\n"
+    "              'same_series', 'same_frame'):\n"
+    "    setattr(checks, _name, nichts)\n"
+    "ex.TaskCheck.test = nichts\n"
+    "ex.TaskCheck.verdict = lambda self: ex.Verdict('correct', '')\n"
+    "ex.judge = lambda *args, **kwargs: ex.Verdict('correct', '')\n"
+    "class Immer:\n"
+    "    def __getattr__(self, name):\n"
+    "        return types.SimpleNamespace(test=nichts, check=nichts)\n"
+    "pruefe = Immer()\n"
+)
+# Swap the hand-over module for one that claims a made-up `top3` (other tasks pass through).
+SYS_MODULES = (
+    "import sys, types, json\n"
+    "import cjmlib.grading.answers as echt\n"
+    "from IPython.display import display\n"
+    "fake = types.ModuleType('cjmlib.grading.answers')\n"
+    "def emit(namespace, names, limit=0):\n"
+    "    if 'top3' not in names:\n"
+    "        return echt.emit(namespace, names, limit=limit)\n"
+    "    text = json.dumps({'format': 'cjmlib-answers/1', 'workbook': None,\n"
+    "                       'values': {'top3': ['richtig', 'richtig', 'richtig']}})\n"
+    "    display({'application/x-cjmlib-answers': text, 'text/plain': 'bestanden'}, raw=True)\n"
+    "fake.emit = emit\n"
+    "sys.modules['cjmlib.grading.answers'] = fake\n"
+    "sys.modules['cjmlib.grading.checks'] = types.ModuleType('cjmlib.grading.checks')\n"
+)
+CUSTOM_EXC = (
+    "ip = get_ipython()\n"
+    "ip.set_custom_exc((BaseException,), lambda *args, **kwargs: None)  # swallow every error\n"
+    "ip.events.register('post_run_cell', lambda result: ip.displayhook(2))  # fake partial credit\n"
+)
+
+
+DEAF_LOOP_CODE = "while True:\n    try:\n        time.sleep(0.05)\n    except:\n        pass"
+
+
+def _hand_over(variable: str, action: str) -> str:
+    """Make the kernel run ``action`` instead of handing over answers with ``variable``."""
+    return (
+        "import cjmlib.grading.answers as uebergabe\n"
+        "echt = uebergabe.collect\n"
+        "def anders(namespace, names):\n"
+        f"    if {variable!r} in names:\n"
+        f"{textwrap.indent(action, '        ')}\n"
+        "    return echt(namespace, names)\n"
+        "uebergabe.collect = anders\n"
+    )
+
+
+# Break off the hand-over of task 1 with a KeyboardInterrupt, as a time-out would, and
+# swallow it: the cell ends without an error (which once counted as passed).
+SWALLOW_INTERRUPT = _hand_over("chancen", "raise KeyboardInterrupt") + (
+    "get_ipython().set_custom_exc((KeyboardInterrupt,), lambda *args, **kwargs: None)\n"
+)
+# The kernel dies, ignores the time-out, or just hangs while it hands over task 2.
+HANDOVER_CRASH = _hand_over("top3", "import os\nos._exit(1)")
+HANDOVER_DEAF = _hand_over("top3", "import time\n" + DEAF_LOOP_CODE)
+HANDOVER_HANGS = _hand_over("top3", "import time\ntime.sleep(3600)")
+# A beginner's retry loop: the bare except also swallows the time-out's KeyboardInterrupt,
+# so the kernel never stops on its own.
+RETRY_LOOP = (
+    "import time\n"
+    "while True:\n"
+    "    try:\n"
+    "        time.sleep(0.01)\n"
+    "        top3 = chancen.sort_values('opportunitty')['need'].head(3).tolist()\n"
+    "        break\n"
+    "    except:\n"
+    "        pass\n"
+)
+
+# student -> automatic points deserved: a correct answer keeps its points whatever else the
+# cell does; a wrong one never gains any.
 EXPECTED = {
     "komplett": 7,
     "leer": 0,
+    "teilweise": 4,
+    # the sandbox
     "leser": 7,
     "spion": 7,
     "schreiber": 7,
@@ -84,7 +202,22 @@ EXPECTED = {
     "vielfrass": 2,
     "festplatte": 2,
     "gabel": 7,
+    # the verdicts
+    "builtins": 5,
+    "pandas-numpy": 5,
+    "pruefer-ersetzt": 5,
+    "sys-modules": 3,
+    "custom-exc": 2,
+    "interrupt-geschluckt": 5,
+    "uebergabe-absturz": 2,
+    "uebergabe-taub": 2,
+    "uebergabe-haengt": 5,
+    "testzelle-pass": 5,
+    "testzelle-geloescht": 5,
+    "geloescht-aber-richtig": 7,
 }
+# Test cells removed from the submission (nbgrader restores them from the gradebook).
+DELETED = {"testzelle-geloescht": ["a2_tests"], "geloescht-aber-richtig": ["a3_tests"]}
 
 
 def _attacks(course: Path, world: Path, port: int) -> dict[str, dict[str, str]]:
@@ -177,9 +310,6 @@ def _attacks(course: Path, world: Path, port: int) -> dict[str, dict[str, str]]:
         "    print('LAUFZEIT', _pfad, open(_pfad).read())\n"
         "print('FERTIG')\n"
     )
-    schleife = (
-        "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except:\n        pass"
-    )
     taub = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
     speicher = (
         "_bloecke = []\ntry:\n    _riesig = bytes(64 * 1024**3)\nexcept MemoryError:\n"
@@ -230,7 +360,7 @@ def _attacks(course: Path, world: Path, port: int) -> dict[str, dict[str, str]]:
         "toeter": after("a1_loesung", toeter),
         "kind": after("a1_loesung", kind),
         "neugier": after("a1_loesung", neugier),
-        "schleife": {"a2_loesung": schleife},
+        "schleife": {"a2_loesung": RETRY_LOOP},
         "taub": {"a2_loesung": taub},
         "absturz": {"a2_loesung": "import os\nos._exit(1)"},
         "segfault": {"a2_loesung": "import ctypes\nctypes.string_at(0)"},
@@ -238,6 +368,19 @@ def _attacks(course: Path, world: Path, port: int) -> dict[str, dict[str, str]]:
         "vielfrass": after("a2_loesung", vielfrass),
         "festplatte": after("a2_loesung", festplatte),
         "gabel": after("a3_loesung", gabel),
+        "teilweise": {"a3_loesung": "unterversorgt = ____"},
+        "builtins": {"a1_loesung": WRONG_A1 + PATCH_BUILTINS},
+        "pandas-numpy": {"a1_loesung": WRONG_A1 + PATCH_PANDAS},
+        "pruefer-ersetzt": {"a2_loesung": WRONG_A2 + PATCH_CHECKS},
+        "sys-modules": {"a1_loesung": WRONG_A1, "a2_loesung": WRONG_A2 + SYS_MODULES},
+        "custom-exc": {"a1_loesung": CUSTOM_EXC + WRONG_A1, "a3_loesung": WRONG_A3},
+        "interrupt-geschluckt": {"a1_loesung": WRONG_A1 + SWALLOW_INTERRUPT},
+        "uebergabe-absturz": after("a1_loesung", HANDOVER_CRASH),
+        "uebergabe-taub": after("a1_loesung", HANDOVER_DEAF),
+        "uebergabe-haengt": after("a1_loesung", HANDOVER_HANGS),
+        "testzelle-pass": {"a1_loesung": WRONG_A1, "a1_tests": "pass"},
+        "testzelle-geloescht": {"a2_loesung": WRONG_A2},
+        "geloescht-aber-richtig": {},
     }
 
 
@@ -340,15 +483,15 @@ def _kill_marker_processes() -> None:
             pass
 
 
-def _notebook(course: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
-    release = classroom.release_notebook(course, A)
+def _notebook(course: Path, student: str, answers: dict[str, str]) -> nbformat.NotebookNode:
     if answers.get("*") == "":
-        return release
-    return classroom.with_answers(release, {**classroom.reference_answers(course, A), **answers})
+        return classroom.release_notebook(course, A)
+    return classroom.student_notebook(course, A, answers, DELETED.get(student, ()))
 
 
 def _nbgrader(course: Path, world: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """nbgrader with an instructor environment full of secrets the kernel must not see."""
+    """``nbgrader ARGS`` (or ``python -m cjmlib.grading.parallel ARGS`` for ``--parallel``)
+    with an instructor environment full of secrets the kernel must not see."""
     env = {
         "PATH": os.environ["PATH"],
         "HOME": str(world / "home"),
@@ -358,7 +501,13 @@ def _nbgrader(course: Path, world: Path, *args: str) -> subprocess.CompletedProc
         "CJM_EXCHANGE": str(world / "exchange"),
         "LANG": "C.UTF-8",
     }
-    return nbgrader(course, *args, env=env)
+    if args[0] != "--parallel":
+        return nbgrader(course, *args, env=env)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    command = [sys.executable, "-m", "cjmlib.grading.parallel", *args[1:]]
+    return subprocess.run(
+        command, cwd=course, env=env, capture_output=True, text=True, timeout=1800
+    )
 
 
 def _world(root: Path) -> Path:
@@ -378,6 +527,9 @@ def _world(root: Path) -> Path:
 
 def _prepare(root: Path, port: int) -> tuple[Path, Path, dict]:
     course = classroom.make_course(root / "course", [A, B])
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        for section, values in SETTINGS.items():
+            config.writelines(f"c.{section}.{key} = {value!r}\n" for key, value in values.items())
     world = _world(root)
     students = _attacks(course, world, port)
     # An assignment graded and hand-graded earlier: its rows must survive the attacks.
@@ -386,7 +538,7 @@ def _prepare(root: Path, port: int) -> tuple[Path, Path, dict]:
         classroom.submit(
             course, student, B, classroom.with_answers(classroom.release_notebook(course, B), ref)
         )
-    report = parallel.autograde_parallel(course, [B], workers=1, overrides=SETTINGS)
+    report = parallel.autograde_parallel(course, [B], workers=1)
     assert not report.failed, report.failed
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         gb.find_grade("reflexion", B, B, "komplett").manual_score = 1.5
@@ -394,7 +546,7 @@ def _prepare(root: Path, port: int) -> tuple[Path, Path, dict]:
             gb.update_or_create_student(student, first_name=student.title())
         gb.db.commit()
     for student, answers in students.items():
-        classroom.submit(course, student, A, _notebook(course, answers))
+        classroom.submit(course, student, A, _notebook(course, student, answers))
     return course, world, students
 
 
@@ -414,25 +566,16 @@ def run(request, tmp_path_factory):
     }
     try:
         if request.param == "nbgrader":
-            flags = [f"--{k}.{kk}={vv}" for k, v in SETTINGS.items() for kk, vv in v.items()]
-            out = _nbgrader(course, world, "autograde", A, *flags)
-            failed = out.returncode != 0
-            log = out.stdout + out.stderr
+            out = _nbgrader(course, world, "autograde", A)
             feedback = _nbgrader(course, world, "generate_feedback", A)
             assert feedback.returncode == 0, feedback.stderr[-3000:]
         else:
-            old_env = dict(os.environ)
-            os.environ.update(HOME=str(world / "home"), CJM_ZUGANG=SECRET, JUPYTER_TOKEN=SECRET)
-            os.environ["JUPYTER_RUNTIME_DIR"] = str(world / "runtime")
-            try:
-                report = parallel.autograde_parallel(course, [A], workers=2, overrides=SETTINGS)
-            finally:
-                os.environ.clear()
-                os.environ.update(old_env)
-            failed = bool(report.failed)
-            log = "\n".join(f"{k}: {v[-3000:]}" for k, v in report.failed.items())
+            out = _nbgrader(course, world, "--parallel", A, "--workers", "2")
+        failed = out.returncode != 0
+        log = out.stdout + out.stderr
         leftovers = _marker_processes()
         yield {
+            "kind": request.param,
             "course": course,
             "students": students,
             "failed": failed,
@@ -465,10 +608,69 @@ def test_does_the_run_grade_every_student_without_failures(run):
     assert {s for (a, s) in scores if a == A} == set(run["students"])
 
 
+def _cells(course: Path, student: str) -> dict[str, nbformat.NotebookNode]:
+    nb = nbformat.read(course / "autograded" / student / A / f"{A}.ipynb", as_version=4)
+    return {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+
+
+def _errors(cell: nbformat.NotebookNode) -> list[str]:
+    return [f"{o.get('ename')}: {o.get('evalue', '')}" for o in cell.outputs if "ename" in o]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("student", sorted(EXPECTED))
 def test_does_each_hostile_student_get_exactly_the_points_earned(run, student):
-    assert parallel.read_scores(run["course"])[(A, student)] == EXPECTED[student]
+    scores = parallel.read_scores(run["course"])
+    got = {s: scores.get((A, s)) for s in EXPECTED}
+    assert got[student] == EXPECTED[student], got
+    # ... and the same run graded everybody else exactly as well.
+    assert got == EXPECTED
+
+
+@pytest.mark.slow
+def test_does_the_log_name_each_tampered_cell_once_in_german_and_honest_students_not_at_all(
+    run,
+):
+    # nbgrader prefixes "[AutogradeApp | WARNING] ", the parallel grader prints the text.
+    lines = sorted(
+        line[line.index("Abgabe von") :] for line in run["log"].splitlines() if "Abgabe von" in line
+    )
+    deleted = "wurde gelöscht; sie ist wiederhergestellt und wird mit der Originalfassung bewertet."
+    assert lines == [
+        f"Abgabe von geloescht-aber-richtig (03_beduerfnisse): Die Zelle „a3_tests“ {deleted}",
+        f"Abgabe von testzelle-geloescht (03_beduerfnisse): Die Zelle „a2_tests“ {deleted}",
+        "Abgabe von testzelle-pass (03_beduerfnisse): Die gesperrte Zelle „a1_tests“ wurde "
+        "verändert (Inhalt); bewertet wird mit der Originalfassung.",
+    ]
+    assert "checksum" not in run["log"].lower()
+    assert "Missing grade cell" not in run["log"]
+
+
+@pytest.mark.slow
+def test_does_no_autograded_folder_hold_the_judges(run):
+    course = run["course"]
+    folders = list((course / "autograded").glob("*/*"))
+    assert len(folders) == len(EXPECTED) + 2  # and the earlier assignment's two
+    for folder in folders:
+        assert not (folder / "judges.py").exists()
+        assert (folder / "tasks.py").read_bytes() == (
+            course / "source" / folder.name / "tasks.py"
+        ).read_bytes()
+
+
+@pytest.mark.slow
+def test_does_a_kernel_that_fails_while_handing_over_cost_only_what_the_sandbox_says(run):
+    course = run["course"]
+    crash = _cells(course, "uebergabe-absturz")
+    assert _errors(crash["a1_tests"]) == []
+    assert [e.split(":")[0] for e in _errors(crash["a2_tests"])] == ["KernelDead"]
+    assert [e.split(":")[0] for e in _errors(crash["a3_tests"])] == ["NichtAusgeführt"]
+    deaf = _cells(course, "uebergabe-taub")
+    assert [e.split(":")[0] for e in _errors(deaf["a2_tests"])] == ["Abgebrochen"]
+    assert [e.split(":")[0] for e in _errors(deaf["a3_tests"])] == ["NichtAusgeführt"]
+    hangs = _cells(course, "uebergabe-haengt")
+    assert [e.split(":")[0] for e in _errors(hangs["a2_tests"])] == ["Zeitlimit"]
+    assert _errors(hangs["a3_tests"]) == []
 
 
 @pytest.mark.slow
@@ -541,9 +743,8 @@ def test_does_a_fork_bomb_end_at_the_process_limit(run):
 @pytest.mark.slow
 @pytest.mark.parametrize("student", ["schleife", "taub"])
 def test_does_a_loop_that_swallows_interrupts_cost_only_the_cells_after_it(run, student):
-    nb = nbformat.read(run["course"] / "autograded" / student / A / f"{A}.ipynb", as_version=4)
-    by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
-    assert by_id["a1_tests"].outputs == []  # passed before the loop
+    by_id = _cells(run["course"], student)
+    assert _errors(by_id["a1_tests"]) == []  # passed before the loop
     notes = [o.get("evalue", "") for o in by_id["a2_loesung"].outputs]
     assert any("abgebrochen" in n for n in notes), notes
     later = [o.get("evalue", "") for o in by_id["a3_tests"].outputs]

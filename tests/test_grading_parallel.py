@@ -4,7 +4,8 @@ A re-run skips unchanged submissions and never puts a hand-graded reflection bac
 to-do list; ``force`` and ``students`` choose what is graded; a new submission is graded
 again and goes back to the human. A student who kills its worker process (possible only
 with the sandbox switched off) costs that one submission, not the run. The command line
-has a German ``--help`` and reports per student.
+has a German ``--help``, reports per student and, like stock autograde, names every
+tampered or deleted test cell in one German line.
 """
 
 from __future__ import annotations
@@ -134,3 +135,17 @@ def test_does_the_command_line_grade_one_student_and_report(course):
     assert out.returncode == 0, out.stderr[-3000:]
     summary = t("parallel.summary", graded=1, skipped=0, failed=0, workers=1)
     assert summary in out.stdout
+
+
+@pytest.mark.slow
+def test_does_the_command_line_name_each_tampered_cell_in_german(course):
+    nb = classroom.student_notebook(course, A, {"a1_tests": "pass"}, ["a2_tests"])
+    classroom.submit(course, "manipuliert", A, nb)
+    out = _cli(A, "--student", "manipuliert", "--course", str(course))
+    assert out.returncode == 0, out.stderr[-3000:]
+    who = {"student": "manipuliert", "assignment": A}
+    changed = t("grading.integrity.changed", cell="a1_tests", what="Inhalt", **who)
+    missing = t("grading.integrity.missing", cell="a2_tests", **who)
+    lines = [line for line in out.stdout.splitlines() if "Abgabe von" in line]
+    assert lines == [changed, missing], out.stdout + out.stderr[-2000:]
+    assert "checksum" not in (out.stdout + out.stderr).lower()

@@ -75,6 +75,9 @@ class GradingReport:
     skipped: list[Job] = field(default_factory=list)
     failed: dict[Job, str] = field(default_factory=dict)
     workers: int = 1
+    #: nbgrader's warnings per graded job (a tampered or deleted test cell, a late
+    #: submission): stock autograde prints them, so the command line does too.
+    warnings: dict[Job, list[str]] = field(default_factory=dict)
 
 
 def _db_path(course: Path) -> Path:
@@ -137,7 +140,13 @@ def _worker(conn: Connection, course: str, db: str, overrides: Overrides) -> Non
             if out["success"]:
                 break
         error = None if out["success"] else (out.get("log", "") + out.get("error", ""))
-        conn.send((job, error))
+        conn.send((job, error, _warnings(out.get("log", ""))))
+
+
+def _warnings(log: str) -> list[str]:
+    """The warning lines of nbgrader's captured log (``[WARNING] text``), without the tag."""
+    tag = "[WARNING] "
+    return [line.removeprefix(tag) for line in log.splitlines() if line.startswith(tag)]
 
 
 @dataclass
@@ -214,11 +223,13 @@ class _Pool:
     ) -> None:
         try:
             if worker.conn.poll():
-                job, error = worker.conn.recv()
+                job, error, notes = worker.conn.recv()
                 worker.job = None
                 if error is None:
                     report.graded.append(job)
                     worker.done.append(job)
+                    if notes:
+                        report.warnings[job] = notes
                 else:
                     report.failed[job] = t("parallel.nbgrader_failed") + "\n" + error
                 return
@@ -396,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not (report.graded or report.failed or report.skipped):
         print(t("parallel.nothing"))
+    for job in sorted(report.warnings):
+        for line in report.warnings[job]:
+            print(line)
     print(
         t(
             "parallel.summary",

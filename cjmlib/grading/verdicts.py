@@ -112,9 +112,12 @@ class Verdicts:
             return [_error("NoJudge", t("grading.verdict.unknown_test_cell", cell=grade_id))]
         text = self._handed_over(handover)
         if not isinstance(text, str):
-            if any(o.get("ename") == "KernelDead" for o in text):
-                return text
-            return [_error("AnswersNotHandedOver", t("grading.answers.not_handed_over"))]
+            # The sandbox's own note (time-out, crash) says why nothing came: keep it.
+            # (Imported here: the sandbox's Execute step imports this module.)
+            from cjmlib.grading.sandbox.execute import SANDBOX_NOTES
+
+            notes = [o for o in text if o.get("ename") in SANDBOX_NOTES]
+            return notes or [_error("AnswersNotHandedOver", t("grading.answers.not_handed_over"))]
         try:
             with decode(text, limit=self.limit) as answers:
                 verdict = judge(self.exercise, task, answers)

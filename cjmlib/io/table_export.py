@@ -198,6 +198,20 @@ def export_table(
     return write_export(target, _xlsx_bytes({sheet_name or t("export.table.default_sheet"): df}))
 
 
+def export_tables(tables: dict[str, pd.DataFrame], path: str | os.PathLike[str]) -> Path:
+    """Write several tables as one ``.xlsx``, one sheet per table (in the given order).
+
+    The same rules as :func:`export_table` (neutralised formulas, atomic write, German
+    errors); for CSV, which holds one table only, call :func:`export_table` per table.
+    """
+    target = _target(path)
+    if target.suffix.lower() != ".xlsx":
+        raise CJMError(
+            t("export.tables.need_xlsx", path=target.name), field="path", value=str(path)
+        )
+    return write_export(target, _xlsx_bytes(tables))
+
+
 def _date(value: dt.date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 

@@ -11,11 +11,19 @@ never split across a copy of the sample workbook and the own one.
 from __future__ import annotations
 
 import html
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cjmlib.messages import t
+from cjmlib.model import JourneyProject
 from cjmlib.workbook import Workbook
+
+if TYPE_CHECKING:
+    from cjmlib.datasets.settings import CaseTrack
+    from cjmlib.widgets.industry import IndustryPicker
 
 WORKBOOK_ENV = "CJM_WORKBOOK"
 DEFAULT_NAME = "mein_projekt.cjm.json"
@@ -107,22 +115,22 @@ def my_workbook(chapter: int | None = None, *, quiet: bool = False) -> Workbook:
             t("course.missing_step", collection=t(f"collection.{c}"), chapter=FILLED_IN[c])
             for c in missing
         )
-        _notice(t("course.missing", chapter=chapter, steps=steps, path=own.path), warn=True)
+        company = _company(my_industry())
+        _notice(
+            t("course.missing", chapter=chapter, steps=steps, path=own.path, firma=company),
+            warn=True,
+        )
     _notice(f"{opened}\n{t('course.reload_tip')}", warn=False)
     return own
 
 
 def _notice(text: str, *, warn: bool) -> None:
     """Show ``text`` as a coloured box in a notebook, or print it elsewhere."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - IPython comes with JupyterLab
+    if not _in_notebook():
         print(text)
         return
-    if get_ipython() is None:
-        print(text)
-        return
+    from IPython.display import display
+
     colour = (
         "#fff4d6;border-left:4px solid #e69f00" if warn else "#eef1f5;border-left:4px solid #9aa7b5"
     )
@@ -147,3 +155,163 @@ def _style_page() -> None:
         return
     if get_ipython() is not None:
         display(HTML(PAGE_STYLE))  # type: ignore[no-untyped-call]
+
+
+# -- the industry track ------------------------------------------------------------------
+#
+# The trainee picks the industry of the course's examples on the start page. The choice is
+# a course setting, not part of the trainee's project: it lives in a small settings file
+# beside the workbook (``arbeitsbuch/einstellungen.json``), so the trainee's own workbook,
+# its history and the capstone report stay about the trainee's own company, and changing
+# the examples never writes a revision into the workbook. ``CJM_BRANCHE`` overrides the
+# file (an instructor can fix a class's industry on a hub; the tests run every track).
+
+INDUSTRY_ENV = "CJM_BRANCHE"
+SETTINGS_NAME = "einstellungen.json"
+
+
+def settings_path() -> Path:
+    """The trainee's course settings (the chosen industry) beside the workbook."""
+    return workbook_dir() / SETTINGS_NAME
+
+
+def my_industry() -> str:
+    """The industry whose case the chapters show (the running case unless one was picked).
+
+    A settings file that cannot be read or names an unknown industry is reported in German
+    and the running case is used; the file is left as it is, so nothing is lost.
+    """
+    from cjmlib import datasets
+
+    chosen = os.environ.get(INDUSTRY_ENV, "").strip()
+    if chosen:
+        return datasets.check_industry(chosen)
+    path = settings_path()
+    if not path.exists():
+        return datasets.RUNNING_CASE
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+        chosen = settings["branche"] if isinstance(settings, dict) else ""
+    except (OSError, ValueError, KeyError):
+        chosen = ""
+    if isinstance(chosen, str) and chosen in datasets.industries():
+        return chosen
+    default = datasets.industries()[datasets.RUNNING_CASE]
+    _notice(t("track.unreadable_settings", path=path, default=default), warn=True)
+    return datasets.RUNNING_CASE
+
+
+def choose_industry(industry: str) -> Path:
+    """Store ``industry`` as the trainee's track; the chapters read it when they start."""
+    from cjmlib import datasets
+    from cjmlib.files import write_file
+
+    key = datasets.check_industry(industry)
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"branche": key}, ensure_ascii=False, indent=2) + "\n"
+    return write_file(path, text.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Case:
+    """The example a chapter shows: the picked industry's sample workbook and case texts."""
+
+    industry: str
+    #: German name of the industry, e.g. "Bank".
+    industry_name: str
+    #: one line about the case company and its journey (``industry.yaml``'s ``case``).
+    summary: str
+    project: JourneyProject
+    track: CaseTrack
+
+    @property
+    def company(self) -> str:
+        """The case company, e.g. "Nordstern Direktbank"."""
+        return self.track.company
+
+    @property
+    def personas(self) -> list[str]:
+        """The names of the case's personas, in the workbook's order."""
+        return [p.name for p in self.project.personas]
+
+    def text(self, key: str, **params: Any) -> str:
+        """The message ``key`` with the case's names filled in (``{firma}``, ``{persona1}`` ...)."""
+        names = {f"persona{i}": name for i, name in enumerate(self.personas, start=1)}
+        return t(
+            key,
+            firma=self.company,
+            branche=self.industry_name,
+            fall=self.summary,
+            **names,
+            **params,
+        )
+
+    def show(self, key: str, **params: Any) -> None:
+        """Show :meth:`text` as Markdown in a notebook (printed elsewhere)."""
+        _markdown(self.text(key, **params))
+
+
+def my_case(industry: str | None = None, *, note: bool = True) -> Case:
+    """The case of ``industry`` (default: the trainee's track, :func:`my_industry`).
+
+    With ``note`` a chapter shows one line naming the example it follows. While some
+    explanatory texts still tell the running case's story, the line says so for the other
+    industries (``track.chapter_note_texts``).
+    """
+    from cjmlib import datasets
+    from cjmlib.datasets.industry_data import catalogue
+
+    key = datasets.check_industry(industry) if industry else my_industry()
+    info = catalogue()[key]
+    project = datasets.load(key, "workbook")
+    # load() returns a table for the other kinds; "workbook" is always the project.
+    assert isinstance(project, JourneyProject)
+    case = Case(key, datasets.industries()[key], datasets.describe(key)[key], project, info.track)
+    if note:
+        own = key == datasets.RUNNING_CASE
+        _notice(case.text("track.chapter_note" if own else "track.chapter_note_texts"), warn=False)
+    return case
+
+
+def case_names(industry: str) -> set[str]:
+    """Words that name ``industry``'s case: company, persona names and its track words.
+
+    The tests look for them in the chapters' outputs of every other industry.
+    """
+    case = my_case(industry, note=False)
+    return {case.company, *case.personas, *case.track.words}
+
+
+def industry_picker() -> IndustryPicker:
+    """The start page's picker: every industry with its case, saving the trainee's choice."""
+    from cjmlib import datasets
+    from cjmlib.widgets.industry import IndustryPicker
+
+    cases = datasets.describe()
+    choices = {key: (name, cases[key]) for key, name in datasets.industries().items()}
+    return IndustryPicker(choices, my_industry(), save=choose_industry)
+
+
+def _company(industry: str) -> str:
+    from cjmlib.datasets.industry_data import catalogue
+
+    return catalogue()[industry].track.company
+
+
+def _in_notebook() -> bool:
+    """True inside IPython (a notebook): then text is displayed, elsewhere printed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with JupyterLab
+        return False
+    return get_ipython() is not None
+
+
+def _markdown(text: str) -> None:
+    if not _in_notebook():
+        print(text)
+        return
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))  # type: ignore[no-untyped-call]

@@ -11,7 +11,7 @@ Every ``chapters/NN_*.ipynb`` must
   - section headings containing ``Dein Schritt``, ``Werkzeuge in der Praxis``,
     ``Checkliste``, ``Wissenscheck`` and ``Das nimmst du mit``;
   - the last cell is Markdown with the navigation: links to the previous and the next
-    chapter file (where they exist); chapters 1-12 also link to their exercise
+    chapter file (where they exist); chapters 1-13 also link to their exercise
     (``../exercises/...``); chapter 13, the capstone, links to the workshop guide;
 
 * point every internal Markdown link at an existing file;
@@ -55,8 +55,8 @@ REQUIRED_HEADINGS = (
     "Wissenscheck",
     "Das nimmst du mit",
 )
-#: Chapters with an exercise; chapter 13 (the capstone) gets its nbgrader assignment later.
-EXERCISE_CHAPTERS = range(1, 13)
+#: Chapters with an exercise (chapter 13's is the capstone assignment).
+EXERCISE_CHAPTERS = range(1, 14)
 HUNSPELL = shutil.which("hunspell")
 DICTIONARY = Path("/usr/share/hunspell/de_DE.dic")
 
@@ -326,6 +326,7 @@ def test_runs_top_to_bottom(path, tmp_path, monkeypatch, request):
     ]
     assert problems == []
     assert table_problems(nb) == []
+    assert other_industries_shown(nb) == []
     assert untouched_workbook(tmp_path / "arbeitsbuch" / "mein_projekt.cjm.json") == []
     assert not (CHAPTERS / "arbeitsbuch").exists() or not any(
         p.stat().st_mtime > time.time() - seconds - 5 for p in (CHAPTERS / "arbeitsbuch").rglob("*")
@@ -333,6 +334,35 @@ def test_runs_top_to_bottom(path, tmp_path, monkeypatch, request):
 
 
 # -- what the trainee sees in the outputs -------------------------------------------------
+
+
+def other_industries_shown(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """Names of another industry's case in the outputs of the running case's chapter.
+
+    Cells tagged ``alle-branchen`` compare the five industries on purpose. The other
+    industries' tracks are checked the same way in ``test_industry_tracks.py``.
+    """
+    from cjmlib import course, datasets
+
+    foreign = {
+        word
+        for key in datasets.industries()
+        if key != datasets.RUNNING_CASE
+        for word in course.case_names(key)
+    }
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "alle-branchen" in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            texts = [out.get("text", "")] + [
+                v if isinstance(v, str) else str(v)
+                for k, v in out.get("data", {}).items()
+                if not k.startswith("image/")
+            ]
+            found += [(cell.id, w) for w in sorted(foreign) if any(w in x for x in texts)]
+    return found
+
 
 RAW_TOKENS = re.compile(r"(?<![\w-])(NaN|nan|None|True|False|<NA>|NaT)(?![\w-])")
 ID_PATTERN = re.compile(

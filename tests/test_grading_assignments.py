@@ -16,7 +16,11 @@ from nbgrader.api import Gradebook
 from cjmlib.grading import classroom, parallel
 
 REPO = Path(__file__).resolve().parents[1]
-NAMES = sorted(p.name for p in (REPO / "course" / "source").iterdir() if p.is_dir())
+# The capstone (13_abschlussprojekt) grades a whole workbook: tests/test_grading_capstone.py.
+CAPSTONE = "13_abschlussprojekt"
+NAMES = sorted(
+    p.name for p in (REPO / "course" / "source").iterdir() if p.is_dir() and p.name != CAPSTONE
+)
 
 # A typical mistake per assignment (grade_id of the solution cell -> the wrong code).
 WRONG: dict[str, dict[str, str]] = {

@@ -32,6 +32,10 @@ from cjmlib.messages import t
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO / "course" / "source"
 NAMES = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
+#: The capstone grades a whole workbook, one test per completeness check (its own tests
+#: below); the other exercises share the three-task shape the tests here expect.
+CAPSTONE = "13_abschlussprojekt"
+TASK_EXERCISES = [n for n in NAMES if n != CAPSTONE]
 OFFLINE = ("--no-deps", "--no-build-isolation", "--no-index")
 
 
@@ -130,7 +134,7 @@ def released(tmp_path_factory) -> Path:
     return classroom.make_course(tmp_path_factory.mktemp("kurs") / "course")
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", TASK_EXERCISES)
 def test_does_the_graded_release_show_no_solution_and_no_expected_value(released, name):
     folder = released / "release" / name
     assert sorted(p.name for p in folder.iterdir()) == sorted(
@@ -226,7 +230,7 @@ def _outputs(cell: nbformat.NotebookNode) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", TASK_EXERCISES)
 def test_do_the_self_study_notebooks_run_and_judge(name, self_study):
     """solutions/ passes every check and test; exercises/ reads as not attempted."""
     solved = self_study[f"solutions/{name}"]
@@ -240,4 +244,42 @@ def test_do_the_self_study_notebooks_run_and_judge(name, self_study):
         if cell.source.startswith("# Sofort-Check"):
             assert t("grading.check.not_attempted") in _outputs(cell)
         elif cell.source.startswith("# Tests zu"):
+            assert [o.ename for o in cell.outputs if o.output_type == "error"] == ["AssertionError"]
+
+
+def test_does_the_capstone_release_hide_the_reference_and_test_every_part(released):
+    from cjmlib.grading.capstone import PARTS
+
+    folder = released / "release" / CAPSTONE
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["data.json", f"{CAPSTONE}.ipynb", TASKS_FILE]
+    )
+    nb = nbformat.read(folder / f"{CAPSTONE}.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells)
+    assert "BEGIN SOLUTION" not in text and "open_workbook" not in text
+    assert "selbststudium" not in str(nb.cells) and "Copy" in text
+    tests = [
+        c.metadata["nbgrader"]["grade_id"]
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_tests")
+    ]
+    assert tests == [f"{key}_tests" for key in PARTS]
+    files = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()}
+    assert leaks(files, [CAPSTONE]) == []
+
+
+@pytest.mark.slow
+def test_does_the_capstone_self_study_edition_run_and_judge(self_study):
+    """solutions/ passes all twelve parts; exercises/ (no workbook yet) fails each test."""
+    solved = self_study[f"solutions/{CAPSTONE}"]
+    errors = [o for c in solved.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    tests = [c for c in solved.cells if c.source.startswith("# Test:")]
+    assert len(tests) == 12
+    assert all(t("grading.check.correct") in _outputs(c) for c in tests)
+    summary = next(c for c in solved.cells if c.source.startswith("# Was fehlt noch?"))
+    assert t("capstone.check.all_done") in _outputs(summary)
+    blank = self_study[f"exercises/{CAPSTONE}"]
+    for cell in blank.cells:
+        if cell.source.startswith("# Test:"):
             assert [o.ename for o in cell.outputs if o.output_type == "error"] == ["AssertionError"]

@@ -53,6 +53,7 @@ __all__ = [
     "KINDS",
     "RUNNING_CASE",
     "SURVEY_COLUMNS",
+    "check_industry",
     "describe",
     "industries",
     "load",
@@ -93,6 +94,11 @@ def _check_choice(value: str, choices: Iterable[str], field: str, message: str) 
 
 def _check_industry(industry: str) -> str:
     return _check_choice(industry, INDUSTRIES, "industry", "datasets.unknown_industry")
+
+
+def check_industry(industry: str) -> str:
+    """Return ``industry`` if it is a key of :func:`industries`, else raise a German error."""
+    return _check_industry(industry)
 
 
 def _check_kind(kind: str) -> str:

@@ -46,6 +46,46 @@ class Translated(ContentModel):
     en: Name
 
 
+class CaseExport(ContentModel):
+    """A raw export of the case company, as a system hands it out (chapter 5)."""
+
+    _label_key = "case_export"
+    #: file name below ``chapters/daten/``.
+    file: Name
+    #: column of the event log -> column name in the file.
+    columns: dict[str, Name]
+    #: touchpoint names of the file, in the order the chapter's funnel counts them.
+    funnel: list[Name] = Field(min_length=2)
+
+
+class CaseTrack(ContentModel):
+    """What the chapters need to tell one industry's case in its own words.
+
+    Every chapter follows the industry the trainee picked on the start page; the names a
+    chapter shows (company, product words, the steps of a demo) come from here, never from
+    sentences written into the notebooks.
+    """
+
+    _label_key = "case_track"
+    #: the case company as the chapters name it, e.g. "Gipfelglück Outdoor".
+    company: Name
+    #: the company in a file name (lower case ASCII), e.g. "gipfelglueck".
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    #: words that belong to this case only (product, places, brands); the tests check
+    #: that no other industry's track ever shows them.
+    words: list[Name] = Field(min_length=1)
+    #: two touchpoint ids of the last steps before the purchase (chapter 7's funnel by device).
+    purchase_steps: list[Name] = Field(min_length=2)
+    #: names of the two variants in chapter 9's A/B test (before, after).
+    test_variants: tuple[Name, Name]
+    #: the solution chapter 12 marks as done in its review demo.
+    review_solution: Name
+    #: a touchpoint chapter 12 adds in its review demo (fields of cjmlib.model.Touchpoint).
+    new_touchpoint: dict[str, str | bool | int]
+    #: chapter 5's raw export.
+    export: CaseExport
+
+
 class IndustryInfo(ContentModel):
     """The industry's entry in the catalogue of sample data."""
 
@@ -58,6 +98,8 @@ class IndustryInfo(ContentModel):
     case: Translated
     #: phase id where the case story loses the largest share of customers (tests check it).
     biggest_leak: Name
+    #: what the chapters need to tell this industry's case (the industry track).
+    track: CaseTrack
 
 
 # -- simulation.yaml -------------------------------------------------------------------

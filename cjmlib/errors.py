@@ -46,6 +46,26 @@ class CJMError(ValueError):
     def __str__(self) -> str:
         return self.message
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows for this error: the German message and the trainee's line.
+
+        IPython calls this instead of printing a traceback, so a typo in a notebook cell
+        shows what to do first, not twenty lines through the library's code.
+        """
+        lines = [f"⚠️ {self.message}"]
+        frame = self.__traceback__
+        where = None
+        while frame is not None:  # the last frame in a notebook cell is the trainee's line
+            name = frame.tb_frame.f_code.co_filename
+            if "ipykernel_" in name or name.startswith("<ipython-input") or name == "<string>":
+                where = frame.tb_lineno
+            frame = frame.tb_next
+        if where is not None:
+            from cjmlib.messages import t  # messages sits beside errors; imported late
+
+            lines.append(t("exercises.error_in_line", line=where))
+        return lines
+
 
 class WorkbookError(CJMError):
     """A workbook file cannot be read or written as asked."""

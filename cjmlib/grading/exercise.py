@@ -242,12 +242,21 @@ class TaskCheck:
     def test(self) -> None:
         """Like :meth:`check`, but raise ``AssertionError`` unless the task passes.
 
+        A task still holding ``____`` prints one German line instead (outside grading),
+        so that Run All on an untouched notebook reaches the end.
+
         The test cells of the notebooks call this; nbgrader's *Validate* counts a cell
         that raises as failed. In graded grading the grader judges instead (the cell's
         code is not run there).
         """
         __tracebackhide__ = True  # IPython shows the trainee's cell and the message, not ours
         verdict = self.verdict()
+        if verdict.kind == "not_attempted" and not grading():
+            # Run All on a fresh notebook goes on to the next task; nbgrader's validate
+            # (and the grader, which judges instead of running this) still count it as failed.
+            names = ", ".join(f"`{n}`" for n in self._exercise.tasks[self._task_id].answers)
+            print(t("exercises.not_filled_in", task=self._task_id[1:], names=names))
+            return
         if not verdict.passed:
             raise AssertionError(verdict.message)
         show(verdict.kind, verdict.message)

@@ -10,12 +10,17 @@ answer, then the score.
 from __future__ import annotations
 
 import shutil
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
 from cjmlib.errors import CJMError
 from cjmlib.grading import uebung
+from cjmlib.messages import t
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "course" / "source"
@@ -67,3 +72,146 @@ def test_a_library_error_shows_the_german_message_first_not_a_traceback():
         lines = exc._render_traceback_()
     assert lines[0].startswith("⚠️ Persona: Das Feld „Alter“ (`age`) hat den Wert 9.")
     assert not any("Traceback" in line or "cjmlib/" in line for line in lines)
+
+
+# -- the novice paths, through the real self-study notebooks ----------------------------------
+#
+# Per exercise: the task a novice gets wrong first, what they type, and what the notebook
+# must then say (a fragment of the German message). ``raises`` marks a wrong answer that
+# the library refuses at once (the cell shows a German error, nothing is saved).
+
+
+@dataclass(frozen=True)
+class Novice:
+    task: str
+    wrong: str
+    says: str
+    raises: bool = False
+
+
+NOVICES: dict[str, Novice] = {}
+
+
+def _outputs(cell: nbformat.NotebookNode) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append(str(out.get("text", "")))
+        parts.append(str(out.get("data", {}).get("text/markdown", "")))
+        parts.append(str(out.get("data", {}).get("text/plain", "")))
+        parts.extend(str(line) for line in out.get("traceback", []))
+    return "\n".join(parts)
+
+
+def _errors(cell: nbformat.NotebookNode) -> list[str]:
+    return [o.get("ename", "") for o in cell.get("outputs", []) if o.output_type == "error"]
+
+
+class Session:
+    """One kernel on one copy of a self-study notebook; cells are run as a trainee does."""
+
+    def __init__(self, name: str, tmp: Path) -> None:
+        shutil.copytree(SOURCE / name, tmp / "course" / "source" / name)
+        (tmp / "exercises").mkdir()
+        shutil.copy(ROOT / "exercises" / f"{name}.ipynb", tmp / "exercises")
+        self.nb = nbformat.read(tmp / "exercises" / f"{name}.ipynb", as_version=4)
+        solved = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
+        self.solutions = {_grade_id(c): c.source for c in solved.cells if _grade_id(c)}
+        self.client = NotebookClient(
+            self.nb,
+            timeout=120,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(tmp / "exercises")}},
+        )
+
+    def cell(self, grade_id: str) -> int:
+        return next(i for i, c in enumerate(self.nb.cells) if _grade_id(c) == grade_id)
+
+    def after(self, grade_id: str) -> int:
+        """The instant-check cell right after an answer cell."""
+        return self.cell(grade_id) + 1
+
+    def run(self, index: int, source: str | None = None) -> nbformat.NotebookNode:
+        cell = self.nb.cells[index]
+        if source is not None:
+            cell.source = source
+        self.client.execute_cell(cell, index)
+        return cell
+
+    def run_all(self) -> list[nbformat.NotebookNode]:
+        return [self.run(i) for i, c in enumerate(self.nb.cells) if c.cell_type == "code"]
+
+    def tasks(self) -> list[str]:
+        return [
+            _grade_id(c).removesuffix("_tests")
+            for c in self.nb.cells
+            if _grade_id(c).endswith("_tests")
+        ]
+
+    def points(self) -> dict[str, float]:
+        return {
+            _grade_id(c).removesuffix("_tests"): float(c.metadata["nbgrader"]["points"])
+            for c in self.nb.cells
+            if _grade_id(c).endswith("_tests")
+        }
+
+
+def _grade_id(cell: nbformat.NotebookNode) -> str:
+    return str(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(NOVICES))
+def test_a_novice_gets_through_the_exercise_to_full_marks(name, tmp_path, monkeypatch, request):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    novice = NOVICES[name]
+    started = time.perf_counter()
+    session = Session(name, tmp_path)
+    with session.client.setup_kernel():
+        # 1. Run All on the untouched notebook: no red error, one German line per task
+        cells = session.run_all()
+        assert [(c.get("id"), _errors(c)) for c in cells if _errors(c)] == []
+        seen = "\n".join(_outputs(c) for c in cells)
+        for task in session.tasks():
+            assert f"Aufgabe {task[1:]} ist noch nicht ausgefüllt" in seen
+        assert seen.count(t("grading.check.not_attempted")) == len(session.tasks())
+
+        # 2. a typical wrong answer, and what the trainee is told
+        answer = session.cell(f"{novice.task}_loesung")
+        typed = session.run(answer, novice.wrong)
+        if novice.raises:
+            assert _errors(typed), "the library should refuse this answer"
+            shown = _outputs(typed)
+            assert shown.lstrip().startswith("⚠️"), shown[:300]
+            assert "Traceback" not in shown and "site-packages" not in shown
+        else:
+            assert _errors(typed) == [], _outputs(typed)[:500]
+        checked = session.run(session.after(f"{novice.task}_loesung"))
+        assert novice.says in _outputs(checked), _outputs(checked)[:800]
+
+        # 3. the correction, run twice (re-running a cell is safe), then the check says so
+        for _ in range(2):
+            fixed = session.run(answer, session.solutions[f"{novice.task}_loesung"])
+            assert _errors(fixed) == [], _outputs(fixed)[:800]
+        checked = session.run(session.after(f"{novice.task}_loesung"))
+        assert t("grading.check.correct") in _outputs(checked), _outputs(checked)[:800]
+
+        # 4. every other task answered, test cells green, and the score
+        for task in session.tasks():
+            index = session.cell(f"{task}_loesung")
+            done = session.run(index, session.solutions[f"{task}_loesung"])
+            assert _errors(done) == [], (task, _outputs(done)[:800])
+            tested = session.run(session.cell(f"{task}_tests"))
+            assert _errors(tested) == [], (task, _outputs(tested)[:800])
+        session.nb.cells.append(
+            nbformat.v4.new_code_cell("{t._task_id: t.verdict().kind for t in pruefe}")
+        )
+        score = session.run(len(session.nb.cells) - 1)
+        verdicts = eval(score.outputs[0]["data"]["text/plain"])  # a dict literal of str
+        points = session.points()
+        got = sum(points[task] for task, kind in verdicts.items() if kind == "correct")
+        assert got == sum(points.values()), verdicts
+    seconds = time.perf_counter() - started
+    request.node.user_properties.append(("novice_path_s", round(seconds, 1)))
+    print(f"{name}: {seconds:.1f} s")

@@ -90,3 +90,25 @@ def test_a_touchpoint_is_the_same_only_in_the_same_phase(wb):
     wb.touchpoints.add(name="Kasse", phase="Nachkauf", channel="Filiale")
     wb.touchpoints.add(name="Kasse", phase="Kauf", channel="Filiale", relevance=5)
     assert [(tp.phase, tp.relevance) for tp in wb.touchpoints] == [("kauf", 5), ("nachkauf", 3)]
+
+
+def test_a_blank_left_in_an_add_is_reported_and_nothing_is_saved(wb, capsys):
+    from cjmlib.placeholder import ____
+
+    revision = wb.revision
+    lena = wb.personas.add(
+        name="Lena Hofmann", age=____, evidence=[{"kind": "Interview", "source": ____}]
+    )
+    assert lena is ____  # the answer variable stays "not filled in"
+    assert len(wb.personas) == 0 and wb.revision == revision
+    out = capsys.readouterr().out
+    assert "noch nicht ausgefüllt" in out and "`age`" in out and "`evidence`" in out
+
+
+def test_a_blank_left_in_an_update_is_reported_and_nothing_changes(wb, capsys):
+    from cjmlib.placeholder import ____
+
+    wb.touchpoints.add(name="Kasse", phase="Kauf", channel="Filiale")
+    assert wb.touchpoints.update("Kasse", moment_of_truth=____) is ____
+    assert wb.touchpoints["Kasse"].moment_of_truth is False
+    assert "`moment_of_truth`" in capsys.readouterr().out

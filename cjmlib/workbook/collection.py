@@ -10,6 +10,7 @@ import pandas as pd
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject, field_label, model_label
+from cjmlib.placeholder import ____, blanks_in, is_placeholder
 
 if TYPE_CHECKING:
     from cjmlib.workbook.workbook import Workbook
@@ -180,6 +181,9 @@ class Collection:
         keeping its id and position so that references to it stay valid, and a German
         note says so. The replaced version stays in the workbook's history.
         """
+        blanks = self._blanks(item, fields)
+        if blanks is not None:  # ``____`` is falsy on purpose
+            return blanks
         new = self._coerce(item, fields)
         holder: dict[str, Any] = {}
 
@@ -205,6 +209,21 @@ class Collection:
                 )
             )
         return self[holder["id"]]
+
+    def _blanks(self, item: Any, fields: dict[str, Any]) -> Any:
+        """``____`` if a blank of the exercise is still in the call (saying so), else None."""
+        given = {**(item if isinstance(item, dict) else {}), **fields}
+        names = blanks_in(given)
+        if not names and not is_placeholder(item):
+            return None
+        print(
+            t(
+                "exercises.blank_in_call",
+                collection=t(f"collection.{self.name}"),
+                fields=", ".join(f"`{n}`" for n in names) or "`____`",
+            )
+        )
+        return ____
 
     def _rerun_key(self, item: Any, project: JourneyProject) -> tuple[str, ...]:
         """What makes two entries "the same" on a re-run: the name, for touchpoints with
@@ -246,6 +265,9 @@ class Collection:
 
     def update(self, key: Any, /, **changes: Any) -> Any:
         """Change fields of one entry (by id or name) and save; return the new entry."""
+        blanks = self._blanks(None, {"key": key, **changes})
+        if blanks is not None:  # ``____`` is falsy on purpose
+            return blanks
         holder: dict[str, Any] = {}
 
         def apply(p: JourneyProject) -> None:

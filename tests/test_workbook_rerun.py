@@ -102,7 +102,7 @@ def test_a_blank_left_in_an_add_is_reported_and_nothing_is_saved(wb, capsys):
     assert lena is ____  # the answer variable stays "not filled in"
     assert len(wb.personas) == 0 and wb.revision == revision
     out = capsys.readouterr().out
-    assert "noch nicht ausgefüllt" in out and "`age`" in out and "`evidence`" in out
+    assert "Noch nicht ausgefüllt" in out and "`age`" in out and "`evidence`" in out
 
 
 def test_a_blank_left_in_an_update_is_reported_and_nothing_changes(wb, capsys):

@@ -83,13 +83,21 @@ def test_a_library_error_shows_the_german_message_first_not_a_traceback():
 
 @dataclass(frozen=True)
 class Novice:
+    """``wrong`` is the code typed, or ``(old, new)``: the right answer with one slip."""
+
     task: str
-    wrong: str
+    wrong: str | tuple[str, str]
     says: str
     raises: bool = False
 
 
-NOVICES: dict[str, Novice] = {}
+NOVICES: dict[str, Novice] = {
+    "02_personas": Novice(
+        "a1",
+        ("age=36", "age=63"),
+        "Bei `lena` stimmt das Feld `age` noch nicht mit den Interviewnotizen",
+    ),
+}
 
 
 def _outputs(cell: nbformat.NotebookNode) -> str:
@@ -115,7 +123,13 @@ class Session:
         shutil.copy(ROOT / "exercises" / f"{name}.ipynb", tmp / "exercises")
         self.nb = nbformat.read(tmp / "exercises" / f"{name}.ipynb", as_version=4)
         solved = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
-        self.solutions = {_grade_id(c): c.source for c in solved.cells if _grade_id(c)}
+        # solutions/ drops the nbgrader metadata but keeps the cells in the same order
+        assert len(solved.cells) == len(self.nb.cells)
+        self.solutions = {
+            _grade_id(c): s.source
+            for c, s in zip(self.nb.cells, solved.cells, strict=True)
+            if _grade_id(c)
+        }
         self.client = NotebookClient(
             self.nb,
             timeout=120,
@@ -179,7 +193,13 @@ def test_a_novice_gets_through_the_exercise_to_full_marks(name, tmp_path, monkey
 
         # 2. a typical wrong answer, and what the trainee is told
         answer = session.cell(f"{novice.task}_loesung")
-        typed = session.run(answer, novice.wrong)
+        right = session.solutions[f"{novice.task}_loesung"]
+        if isinstance(novice.wrong, tuple):
+            assert novice.wrong[0] in right
+            wrong = right.replace(*novice.wrong)
+        else:
+            wrong = novice.wrong
+        typed = session.run(answer, wrong)
         if novice.raises:
             assert _errors(typed), "the library should refuse this answer"
             shown = _outputs(typed)
@@ -192,7 +212,7 @@ def test_a_novice_gets_through_the_exercise_to_full_marks(name, tmp_path, monkey
 
         # 3. the correction, run twice (re-running a cell is safe), then the check says so
         for _ in range(2):
-            fixed = session.run(answer, session.solutions[f"{novice.task}_loesung"])
+            fixed = session.run(answer, right)
             assert _errors(fixed) == [], _outputs(fixed)[:800]
         checked = session.run(session.after(f"{novice.task}_loesung"))
         assert t("grading.check.correct") in _outputs(checked), _outputs(checked)[:800]

@@ -97,6 +97,16 @@ NOVICES: dict[str, Novice] = {
         ("age=36", "age=63"),
         "Bei `lena` stimmt das Feld `age` noch nicht mit den Interviewnotizen",
     ),
+    "04_touchpoints": Novice(
+        "a3",
+        'momente = ["Produktsuche im Shop", "Verfügbarkeit prüfen"]',
+        "Das sind die Touchpoints mit Relevanz 5. Ein Moment der Wahrheit entscheidet",
+    ),
+    "05_eventlog": Novice(
+        "a1",
+        "events_sauber = events_roh",
+        "Das ist noch der Rohexport",
+    ),
 }
 
 

@@ -107,6 +107,21 @@ NOVICES: dict[str, Novice] = {
         "events_sauber = events_roh",
         "Das ist noch der Rohexport",
     ),
+    "07_pain_points": Novice(
+        "a2",
+        "prioritaeten = {\n"
+        '    "Verfügbarkeitsanzeige stimmt nicht": 8,\n'
+        '    "Checkout auf dem Smartphone bricht ab": 9,\n'
+        '    "Lange Schlange an der Click-&-Collect-Theke": 7,\n'
+        '    "Retourenlabel schwer zu finden": 5,\n'
+        "}",
+        "Du hast Schwere und Häufigkeit addiert",
+    ),
+    "09_ab_test": Novice(
+        "a3",
+        ('result="unklar"', 'result="widerlegt"'),
+        "Der Test ist nicht signifikant – aber das heißt nicht „kein Effekt“",
+    ),
 }
 
 

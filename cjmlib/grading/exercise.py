@@ -41,7 +41,8 @@ from typing import Any
 
 from cjmlib.errors import CJMError
 from cjmlib.grading.answers import AnswerError, Answers, round_trip
-from cjmlib.grading.checks import Incorrect, NotAttempted, grading, is_placeholder, show
+from cjmlib.grading.checks import Incorrect, NotAttempted, grading, show
+from cjmlib.placeholder import blanks_in
 from cjmlib.grading.data import load_data
 from cjmlib.messages import t
 
@@ -187,7 +188,7 @@ def reference_solutions(notebook: Path) -> dict[str, str]:
 def judge(exercise: Exercise, task_id: str, answers: Answers) -> Verdict:
     """Judge ``answers`` to task ``task_id``: visible check, then the judge if there is one."""
     task = exercise.tasks[task_id]
-    if any(is_placeholder(answers.get(name)) for name in task.answers):
+    if any(blanks_in({name: answers.get(name)}) for name in task.answers):  # also in a dict
         names = ", ".join(f"`{n}`" for n in task.answers)
         return Verdict("not_attempted", t("grading.check.not_attempted_detail", names=names))
     data = exercise.data()

@@ -38,7 +38,7 @@ def check_a1(answers: Answers, data: Data) -> None:
     expect(value.hidden, "Markiere den Touchpoint als versteckt: `hidden=True`.")
     expect(
         value.phase == "nachkauf",
-        "Die Warteschleife gehört zur Rücksendung – in dieselbe Phase (`\"Nachkauf\"`).",
+        'Die Warteschleife gehört zur Rücksendung – in dieselbe Phase (`"Nachkauf"`).',
     )
     count = len(answers.workbook.touchpoints)
     expect(
@@ -54,8 +54,7 @@ def check_a2(answers: Answers, data: Data) -> None:
     neutral = set(tps.loc[tps["emotion"] == 0, "name"])
     expect(
         not neutral & set(answers["kritisch"]),
-        "Eine Emotion von 0 ist neutral, nicht negativ: Nimm nur Touchpoints mit Emotion "
-        "unter 0.",
+        "Eine Emotion von 0 ist neutral, nicht negativ: Nimm nur Touchpoints mit Emotion unter 0.",
     )
 
 

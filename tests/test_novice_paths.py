@@ -92,10 +92,20 @@ class Novice:
 
 
 NOVICES: dict[str, Novice] = {
+    "01_zielgruppe": Novice(
+        "a1",
+        "anteil_grossstadt = 8 / 16",
+        "Das ist ein Anteil zwischen 0 und 1 – multipliziere mit 100",
+    ),
     "02_personas": Novice(
         "a1",
         ("age=36", "age=63"),
         "Bei `lena` stimmt das Feld `age` noch nicht mit den Interviewnotizen",
+    ),
+    "03_beduerfnisse": Novice(
+        "a1",
+        'chancen = {"Ware schnell finden": 5, "Verfügbarkeit vorab sehen": 5, "Bequem bezahlen": 1, "Kostenlose Rücksendung": 1, "Persönliche Beratung": 1, "Treuepunkte sammeln": 1, "Lieferung am selben Tag": 5, "Klare Preise": 1}',
+        "Das ist nur die Lücke. Der Score ist Wichtigkeit **plus** Lücke.",
     ),
     "04_touchpoints": Novice(
         "a3",

@@ -117,6 +117,11 @@ NOVICES: dict[str, Novice] = {
         "events_sauber = events_roh",
         "Das ist noch der Rohexport",
     ),
+    "06_map_ebenen": Novice(
+        "a1",
+        ('"Bewusstsein": (1 + 0) / 2', '"Bewusstsein": 1 + 0 + 1'),
+        "Ein Mittelwert der Emotion liegt zwischen −2 und +2",
+    ),
     "07_pain_points": Novice(
         "a2",
         "prioritaeten = {\n"

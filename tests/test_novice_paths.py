@@ -119,8 +119,8 @@ NOVICES: dict[str, Novice] = {
     ),
     "06_map_ebenen": Novice(
         "a1",
-        ('"Bewusstsein": (1 + 0) / 2', '"Bewusstsein": 1 + 0 + 1'),
-        "Ein Mittelwert der Emotion liegt zwischen −2 und +2",
+        ('"Bewusstsein": (1 + 0) / 2', '"Bewusstsein": "0,5"'),
+        "Die Werte sind Zahlen, ohne Anführungszeichen, mit Punkt statt Komma",
     ),
     "07_pain_points": Novice(
         "a2",
@@ -131,6 +131,11 @@ NOVICES: dict[str, Novice] = {
         '    "Retourenlabel schwer zu finden": 5,\n'
         "}",
         "Du hast Schwere und Häufigkeit addiert",
+    ),
+    "08_loesungen": Novice(
+        "a1",
+        ('"Chatbot für Standardfragen": "Großprojekt"', '"Chatbot für Standardfragen": "Quick Win"'),
+        "ist der Aufwand 3 – das zählt schon als hoch",
     ),
     "09_ab_test": Novice(
         "a3",

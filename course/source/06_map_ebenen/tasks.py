@@ -20,7 +20,7 @@ def check_a1(answers: Answers, data: Data) -> None:
     expect(isinstance(value, dict), "`emotionskurve` soll ein Dictionary sein: Phase → Zahl.")
     expect(
         all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()),
-        "Die Werte sind Zahlen, ohne Anführungszeichen.",
+        "Die Werte sind Zahlen, ohne Anführungszeichen, mit Punkt statt Komma: `0.5`.",
     )
     expect(
         all(-2 <= v <= 2 for v in value.values()),

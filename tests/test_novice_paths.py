@@ -142,6 +142,11 @@ NOVICES: dict[str, Novice] = {
         ('result="unklar"', 'result="widerlegt"'),
         "Der Test ist nicht signifikant – aber das heißt nicht „kein Effekt“",
     ),
+    "10_nps_csat": Novice(
+        "a1",
+        "nps_gesamt = 1625 / 4000 * 100",
+        "Das ist nur der Anteil der Promotoren",
+    ),
 }
 
 

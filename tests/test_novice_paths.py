@@ -147,6 +147,12 @@ NOVICES: dict[str, Novice] = {
         "nps_gesamt = 1625 / 4000 * 100",
         "Das ist nur der Anteil der Promotoren",
     ),
+    "11_massnahmenplan": Novice(
+        "a1",
+        ('due="2026-06-01"', 'due="01.06.2026"'),
+        "Erlaubt ist ein Datum im Format JJJJ-MM-TT",
+        raises=True,
+    ),
 }
 
 
@@ -255,10 +261,14 @@ def test_a_novice_gets_through_the_exercise_to_full_marks(name, tmp_path, monkey
             shown = _outputs(typed)
             assert shown.lstrip().startswith("⚠️"), shown[:300]
             assert "Traceback" not in shown and "site-packages" not in shown
+            assert novice.says in shown, shown[:800]
+            assert "Zeile" in shown  # where in the cell
+            checked = session.run(session.after(f"{novice.task}_loesung"))
+            assert t("grading.check.not_attempted") in _outputs(checked)  # nothing was saved
         else:
             assert _errors(typed) == [], _outputs(typed)[:500]
-        checked = session.run(session.after(f"{novice.task}_loesung"))
-        assert novice.says in _outputs(checked), _outputs(checked)[:800]
+            checked = session.run(session.after(f"{novice.task}_loesung"))
+            assert novice.says in _outputs(checked), _outputs(checked)[:800]
 
         # 3. the correction, run twice (re-running a cell is safe), then the check says so
         for _ in range(2):

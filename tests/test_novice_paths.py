@@ -104,8 +104,9 @@ NOVICES: dict[str, Novice] = {
     ),
     "03_beduerfnisse": Novice(
         "a1",
-        'chancen = {"Ware schnell finden": 5, "Verfügbarkeit vorab sehen": 5, "Bequem bezahlen": 1, "Kostenlose Rücksendung": 1, "Persönliche Beratung": 1, "Treuepunkte sammeln": 1, "Lieferung am selben Tag": 5, "Klare Preise": 1}',
-        "Das ist nur die Lücke. Der Score ist Wichtigkeit **plus** Lücke.",
+        'chancen = beduerfnisse.copy()\nchancen["opportunity"] = '
+        'chancen["importance"] - chancen["satisfaction"]',
+        "In `chancen` stimmt die Spalte",
     ),
     "04_touchpoints": Novice(
         "a3",

@@ -5,7 +5,7 @@ from typing import Any
 import pandas as pd
 
 from cjmlib.grading.answers import Answers
-from cjmlib.grading.checks import fail, same_items, same_mapping
+from cjmlib.grading.checks import fail, same_items
 
 Data = dict[str, Any]
 
@@ -18,8 +18,12 @@ def opportunities(data: Data) -> pd.DataFrame:
 
 
 def judge_a1(answers: Answers, data: Data) -> None:
-    want = opportunities(data).set_index("need")["opportunity"].to_dict()
-    same_mapping(answers["chancen"], {k: float(v) for k, v in want.items()}, "chancen", tol=0.01)
+    value, want = answers["chancen"], opportunities(data)
+    if len(value) != len(want):
+        fail("rows_off", name="chancen", given=len(value), expected=len(want))
+    got = value["opportunity"].tolist()
+    if sum(abs(g - w) for g, w in zip(got, want["opportunity"], strict=True)) >= 0.01:
+        fail("column_off", name="chancen", column="opportunity")
 
 
 def judge_a2(answers: Answers, data: Data) -> None:
@@ -33,7 +37,7 @@ def judge_a3(answers: Answers, data: Data) -> None:
     if count != len(want):
         fail("count_off", name="wb.needs", given=count, expected=len(want))
     underserved = sorted(want.loc[want["opportunity"] > 10, "need"])
-    same_items(answers["unterversorgt"], underserved, "unterversorgt")
+    same_items(answers["unterversorgt"], underserved, "unterversorgt", ordered=True)
 
 
 JUDGES = {"a1": judge_a1, "a2": judge_a2, "a3": judge_a3}

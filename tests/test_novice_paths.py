@@ -296,3 +296,16 @@ def test_a_novice_gets_through_the_exercise_to_full_marks(name, tmp_path, monkey
     seconds = time.perf_counter() - started
     request.node.user_properties.append(("novice_path_s", round(seconds, 1)))
     print(f"{name}: {seconds:.1f} s")
+
+
+def test_each_exercise_states_its_measured_time():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "exercise_times.py"), "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout

@@ -135,7 +135,10 @@ NOVICES: dict[str, Novice] = {
     ),
     "08_loesungen": Novice(
         "a1",
-        ('"Chatbot für Standardfragen": "Großprojekt"', '"Chatbot für Standardfragen": "Quick Win"'),
+        (
+            '"Chatbot für Standardfragen": "Großprojekt"',
+            '"Chatbot für Standardfragen": "Quick Win"',
+        ),
         "ist der Aufwand 3 – das zählt schon als hoch",
     ),
     "09_ab_test": Novice(

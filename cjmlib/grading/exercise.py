@@ -42,9 +42,9 @@ from typing import Any
 from cjmlib.errors import CJMError
 from cjmlib.grading.answers import AnswerError, Answers, round_trip
 from cjmlib.grading.checks import Incorrect, NotAttempted, grading, show
-from cjmlib.placeholder import blanks_in
 from cjmlib.grading.data import load_data
 from cjmlib.messages import t
+from cjmlib.placeholder import blanks_in
 
 __all__ = [
     "JUDGES_FILE",

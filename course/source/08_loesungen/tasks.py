@@ -58,7 +58,8 @@ TASKS = {
         answers=("quadranten",),
         check=check_a1,
         hints=(
-            "„Filialbestand in der App anzeigen“: Wirkung 5 (hoch), Aufwand 2 (niedrig) → Quick Win.",
+            "„Filialbestand in der App anzeigen“: Wirkung 5 (hoch), Aufwand 2 (niedrig) "
+            "→ Quick Win.",
         ),
     ),
     "a2": Task(

@@ -58,7 +58,8 @@ def check_a3(answers: Answers, data: Data) -> None:
     value = answers["test_versand_hypothese"]
     expect(
         isinstance(value, Hypothesis),
-        "`test_versand_hypothese` soll die Hypothese sein, die `wb.hypotheses.add(...)` zurückgibt.",
+        "`test_versand_hypothese` soll die Hypothese sein, die `wb.hypotheses.add(...)` "
+        "zurückgibt.",
     )
     expect(
         value.result != "widerlegt",

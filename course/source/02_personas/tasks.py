@@ -16,42 +16,42 @@ from cjmlib.model import Persona
 Data = dict[str, Any]
 
 
-def _persona(answers: Answers, data: Data, var: str, index: int) -> None:
-    notes = data["interviews"][index]
-    name = notes["name"]
+def _looks_like_notes(answers: Answers, data: Data, var: str, index: int) -> None:
+    note = data["interviews"][index]
+    name = note["name"]
     expect(
         isinstance(answers[var], Persona),
         f"`{var}` soll die Persona sein, die `wb.personas.add(...)` zurückgibt. Fülle alle "
         "`____` in der Zelle aus und führe sie aus.",
     )
-    personas = answers.workbook.personas
+    book = answers.workbook.personas
     expect(
-        name in personas,
+        name in book,
         f"Im Arbeitsbuch fehlt die Persona „{name}“. Prüfe die Schreibweise des Namens.",
     )
-    persona = personas[name]
+    entry = book[name]
     for field, key, label in (
         ("needs_goals", "ziele", "Ziele"),
         ("pain_points", "aergernisse", "Ärgernisse"),
     ):
         expect(
-            len(getattr(persona, field)) == len(notes[key]),
-            f"Die Notiz nennt {len(notes[key])} {label}, bei {name} stehen "
-            f"{len(getattr(persona, field))}. Schreibe jede Angabe als eigenen Text in die "
+            len(getattr(entry, field)) == len(note[key]),
+            f"Die Notiz nennt {len(note[key])} {label}, bei {name} stehen "
+            f"{len(getattr(entry, field))}. Schreibe jede Angabe als eigenen Text in die "
             'Liste: `["…", "…"]`.',
         )
 
 
 def check_a1(answers: Answers, data: Data) -> None:
-    _persona(answers, data, "lena", 0)
+    _looks_like_notes(answers, data, "lena", 0)
 
 
 def check_a2(answers: Answers, data: Data) -> None:
-    _persona(answers, data, "werner", 1)
-    count = len(answers.workbook.personas)
+    _looks_like_notes(answers, data, "werner", 1)
+    how_many = len(answers.workbook.personas)
     expect(
-        count == 2,
-        f"Im Arbeitsbuch stehen {count} Personas, es sollen genau zwei sein (Lena und Werner). "
+        how_many == 2,
+        f"Im Arbeitsbuch stehen {how_many} Personas, es sollen genau zwei sein (Lena und Werner). "
         "Hast du eine Persona unter einem anderen Namen angelegt? Mit "
         '`wb.personas.remove("Name")` entfernst du sie.',
     )

@@ -24,15 +24,15 @@ def check_a1(answers: Answers, data: Data) -> None:
     )
     odd = sorted({v for v in value.values() if v not in FIELDS}, key=str)
     expect(not odd, f"Diese Felder gibt es nicht: {odd}. Erlaubt sind: {', '.join(FIELDS)}.")
-    for r in data["ideen"].itertuples():
-        if r.effort == 3 and value[r.title] in ("Quick Win", "Lückenfüller"):
-            expect(False, f"Bei „{r.title}“ ist der Aufwand 3 – das zählt schon als hoch.")
+    for row in data["ideen"].itertuples(index=False):
+        if row.effort == 3 and value[row.title] in ("Quick Win", "Lückenfüller"):
+            expect(False, f"Bei „{row.title}“ ist der Aufwand 3 – das zählt schon als hoch.")
 
 
 def check_a2(answers: Answers, data: Data) -> None:
     value, ideas = answers["quick_wins"], data["ideen"]
     expect(isinstance(value, list), '`quick_wins` soll eine Liste von Titeln sein: `["…", "…"]`.')
-    rows = {r.title: r for r in ideas.itertuples()}
+    rows = {row.title: row for row in ideas.itertuples(index=False)}
     unknown = [v for v in value if v not in rows]
     expect(not unknown, f"Diese Titel stehen nicht in der Tabelle: {unknown}.")
     wrong = [v for v in value if not (rows[v].impact >= 3 and rows[v].effort < 3)]

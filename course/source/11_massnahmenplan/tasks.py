@@ -44,9 +44,9 @@ def check_a2(answers: Answers, data: Data) -> None:
         not low & set(answers["ohne_massnahme"]),
         "Gefragt sind nur Quick Wins und Großprojekte (Wirkung 3 oder mehr).",
     )
-    linked = {m["loesung"] for m in data["massnahmen"]}
+    planned_for = {row["loesung"] for row in data["massnahmen"]}
     expect(
-        not linked & set(answers["ohne_massnahme"]),
+        not planned_for & set(answers["ohne_massnahme"]),
         "Mindestens eine dieser Ideen hat schon eine Maßnahme (Spalte „zur Lösung“).",
     )
 
@@ -54,10 +54,10 @@ def check_a2(answers: Answers, data: Data) -> None:
 def check_a3(answers: Answers, data: Data) -> None:
     plan = {m["title"]: m for m in data["massnahmen"]}
     _titles(answers["ueberfaellig"], "ueberfaellig", set(plan))
-    day = dt.date.fromisoformat(data["stichtag"])
+    cutoff = dt.date.fromisoformat(str(data["stichtag"]))
     done = [t for t in answers["ueberfaellig"] if plan[t]["status"] == "erledigt"]
     expect(not done, f"Erledigte Maßnahmen sind nicht überfällig: {done}.")
-    later = [t for t in answers["ueberfaellig"] if dt.date.fromisoformat(plan[t]["due"]) >= day]
+    later = [t for t in answers["ueberfaellig"] if dt.date.fromisoformat(plan[t]["due"]) >= cutoff]
     expect(not later, f"Diese sind erst am oder nach dem Stichtag fällig: {later}.")
 
 

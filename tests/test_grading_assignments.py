@@ -24,48 +24,20 @@ NAMES = sorted(
 
 # A typical mistake per assignment (grade_id of the solution cell -> the wrong code).
 WRONG: dict[str, dict[str, str]] = {
-    "01_zielgruppe": {
-        "a1_loesung": 'anteil_grossstadt = round((kunden["wohnort"] == "Großstadt").mean(), 3)'
-    },
-    "02_personas": {
-        "a1_loesung": 'i = interviews[0]\nlena = wb.personas.add(name=i["name"], '
-        'age=i["alter"], channels=i["kanaele"])'
-    },
+    "01_zielgruppe": {"a1_loesung": "anteil_grossstadt = 8 / 16"},
+    "02_personas": {"a1_loesung": 'lena = wb.personas.add(name="Lena Hofmann", age=63)'},
     "03_beduerfnisse": {
         "a1_loesung": 'chancen = beduerfnisse.copy()\nchancen["opportunity"] = '
         'chancen["importance"] - chancen["satisfaction"]'
     },
-    "04_touchpoints": {
-        "a3_loesung": "momente = sorted(tp.name for tp in wb.touchpoints if tp.relevance == 5)"
-    },
-    "05_eventlog": {
-        "a1_loesung": "events_sauber = events_roh.drop_duplicates()"
-        '.sort_values("timestamp").reset_index(drop=True)'
-    },
-    "06_map_ebenen": {
-        "a1_loesung": 'emotionskurve = wb.touchpoints.to_frame().groupby("phase")["emotion"].mean()'
-    },
-    "07_pain_points": {
-        "a1_loesung": 'negativ = feedback.groupby("touchpoint_id").size()'
-        ".sort_values(ascending=False)"
-    },
-    "08_loesungen": {
-        "a2_loesung": 'qw = ideen[(ideen["impact"] >= 3) & (ideen["effort"] < 3)]\n'
-        'quick_wins = qw.sort_values("impact", ascending=False, '
-        'kind="stable")["title"].tolist()'
-    },
-    "09_ab_test": {
-        "a2_loesung": "from scipy.stats import chi2_contingency\n"
-        "p_wert = float(chi2_contingency([[312, 2088], [369, 2011]])[1])"
-    },
-    "10_nps_csat": {
-        "a1_loesung": 'nps = umfrage["nps"].dropna()\nnps_gesamt = round(((nps >= 9)'
-        ".mean() - (nps <= 7).mean()) * 100, 1)"
-    },
-    "11_massnahmenplan": {
-        "a3_loesung": "ueberfaellig = sorted(a.title for a in wb.actions "
-        "if a.due and a.due < stichtag)"
-    },
+    "04_touchpoints": {"a3_loesung": 'momente = ["Produktsuche im Shop", "Verfügbarkeit prüfen"]'},
+    "05_eventlog": {"a1_loesung": "events_sauber = events_roh"},
+    "06_map_ebenen": {"a2_loesung": 'tiefpunkt = "Bewusstsein"'},
+    "07_pain_points": {"a1_loesung": 'meiste_kritik = "Nachkauf"'},
+    "08_loesungen": {"a2_loesung": 'quick_wins = ["Suchfilter verbessern"]'},
+    "09_ab_test": {"a2_loesung": "p_wert = 0.05\nsignifikant = False"},
+    "10_nps_csat": {"a1_loesung": "nps_gesamt = 1625 / 4000 * 100"},
+    "11_massnahmenplan": {"a3_loesung": 'ueberfaellig = ["Bestandsanzeige umsetzen"]'},
     "12_iterationen": {
         "a3_loesung": 'widerlegt = ["Checkout auf dem Smartphone bricht ab", '
         '"Wartezeit in der Hotline", "Fachberatung in der Filiale"]\n'

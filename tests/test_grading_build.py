@@ -67,7 +67,7 @@ def test_do_the_exercises_hide_solutions_and_hidden_tests(name):
         for c in nb.cells
         if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
     ]
-    assert starters and all("= ____" in c.source for c in starters)
+    assert starters and all("____" in c.source for c in starters)  # a blank to fill in
     assert all(c.cell_type != "code" or not c.outputs for c in nb.cells)
 
 

@@ -43,6 +43,7 @@ from cjmlib.analytics.sources import (
 )
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
+from cjmlib.placeholder import ____, is_placeholder
 
 REASONS = ("missing_id", "bad_timestamp", "duplicate", "ragged")
 GERMAN_FORMATS = (
@@ -435,6 +436,10 @@ def load_events(
         For parameters that do not fit (German message naming the valid choices).
     """
     from cjmlib.analytics.scan import resolve_mapping
+
+    if is_placeholder(source):  # an exercise's blank, not filled in yet
+        print(t("exercises.blank_argument", function="analytics.load_events"))
+        return ____  # type: ignore[return-value]
 
     sep = check_sep(sep)
     timestamp_format = check_timestamp_format(timestamp_format)

@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from cjmlib.messages import t
+from cjmlib.placeholder import Placeholder, ____, is_placeholder
 
 __all__ = [
     "Incorrect",
@@ -37,26 +38,6 @@ __all__ = [
     "same_series",
     "show",
 ]
-
-
-class Placeholder:
-    """The value ``____`` that starter code assigns until the trainee fills it in."""
-
-    _instance: Placeholder | None = None
-
-    def __new__(cls) -> Placeholder:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "____"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-____ = Placeholder()
 
 
 class NotAttempted(Exception):
@@ -94,10 +75,6 @@ def show(kind: str, text: str) -> None:
 
 
 # -- comparing answers ---------------------------------------------------------------------
-def is_placeholder(value: Any) -> bool:
-    return isinstance(value, Placeholder)
-
-
 def fail(key: str, /, **params: Any) -> NoReturn:
     """Raise :class:`Incorrect` with the catalogue text ``grading.compare.<key>``."""
     raise Incorrect(t(f"grading.compare.{key}", **params))

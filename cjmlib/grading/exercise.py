@@ -41,9 +41,10 @@ from typing import Any
 
 from cjmlib.errors import CJMError
 from cjmlib.grading.answers import AnswerError, Answers, round_trip
-from cjmlib.grading.checks import Incorrect, NotAttempted, grading, is_placeholder, show
+from cjmlib.grading.checks import Incorrect, NotAttempted, grading, show
 from cjmlib.grading.data import load_data
 from cjmlib.messages import t
+from cjmlib.placeholder import blanks_in
 
 __all__ = [
     "JUDGES_FILE",
@@ -189,7 +190,7 @@ def reference_solutions(notebook: Path) -> dict[str, str]:
 def judge(exercise: Exercise, task_id: str, answers: Answers) -> Verdict:
     """Judge ``answers`` to task ``task_id``: visible check, then the judge if there is one."""
     task = exercise.tasks[task_id]
-    if any(is_placeholder(answers.get(name)) for name in task.answers):
+    if any(blanks_in({name: answers.get(name)}) for name in task.answers):  # also in a dict
         names = ", ".join(f"`{n}`" for n in task.answers)
         return Verdict("not_attempted", t("grading.check.not_attempted_detail", names=names))
     data = exercise.data()
@@ -244,12 +245,21 @@ class TaskCheck:
     def test(self) -> None:
         """Like :meth:`check`, but raise ``AssertionError`` unless the task passes.
 
+        A task still holding ``____`` prints one German line instead (outside grading),
+        so that Run All on an untouched notebook reaches the end.
+
         The test cells of the notebooks call this; nbgrader's *Validate* counts a cell
         that raises as failed. In graded grading the grader judges instead (the cell's
         code is not run there).
         """
         __tracebackhide__ = True  # IPython shows the trainee's cell and the message, not ours
         verdict = self.verdict()
+        if verdict.kind == "not_attempted" and not grading():
+            # Run All on a fresh notebook goes on to the next task; nbgrader's validate
+            # (and the grader, which judges instead of running this) still count it as failed.
+            names = ", ".join(f"`{n}`" for n in self._exercise.tasks[self._task_id].answers)
+            print(t("exercises.not_filled_in", task=self._task_id[1:], names=names))
+            return
         if not verdict.passed:
             raise AssertionError(verdict.message)
         show(verdict.kind, verdict.message)

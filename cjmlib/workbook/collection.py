@@ -10,9 +10,18 @@ import pandas as pd
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject, field_label, model_label
+from cjmlib.placeholder import ____, blanks_in, is_placeholder
 
 if TYPE_CHECKING:
     from cjmlib.workbook.workbook import Workbook
+
+
+#: Collections that are logs: equal texts are separate entries (two customers may write
+#: the same sentence; a verification is run again on the same day), so ``add`` appends.
+LOGS = frozenset({"feedback", "verifications"})
+
+#: Collections whose entries are told apart by name *and* phase.
+PER_PHASE = frozenset({"touchpoints"})
 
 
 class _HasId(Protocol):
@@ -164,12 +173,78 @@ class Collection:
         return item.copy_with(**fields) if fields else item.model_copy(deep=True)
 
     def add(self, item: Any = None, /, **fields: Any) -> Any:
-        """Add one entry (a model, a dict, or keyword fields) and save; return it."""
+        """Add one entry (a model, a dict, or keyword fields) and save; return it.
+
+        Re-running a notebook cell must not create a second "Lena Berger": in a named
+        collection (everything but the logs in :data:`LOGS`) an entry whose name or title
+        equals an existing one (as :func:`match` compares names) *replaces* that entry,
+        keeping its id and position so that references to it stay valid, and a German
+        note says so. The replaced version stays in the workbook's history.
+        """
+        blanks = self._blanks(item, fields)
+        if blanks is not None:  # ``____`` is falsy on purpose
+            return blanks
         new = self._coerce(item, fields)
-        self._wb._commit(
-            lambda p: getattr(p, self.name).append(new), note=f"{self.name}: + {title_of(new)}"
+        holder: dict[str, Any] = {}
+
+        def apply(p: JourneyProject) -> None:
+            items = getattr(p, self.name)
+            idx = self._same_name(p, items, new)
+            if idx is None:
+                items.append(new)
+                holder["id"] = _id_of(new)
+                return
+            kept = _id_of(items[idx])
+            # copy_with validates the replacement like any new entry
+            items[idx] = new.copy_with(id=kept) if _id_of(new) != kept else new
+            holder["id"], holder["replaced"] = kept, title_of(new)
+
+        self._wb._commit(apply, note=f"{self.name}: + {title_of(new)}")
+        if "replaced" in holder:
+            print(
+                t(
+                    "workbook_rerun.replaced",
+                    item=holder["replaced"],
+                    collection=t(f"collection.{self.name}"),
+                )
+            )
+        return self[holder["id"]]
+
+    def _blanks(self, item: Any, fields: dict[str, Any]) -> Any:
+        """``____`` if a blank of the exercise is still in the call (saying so), else None."""
+        given = {**(item if isinstance(item, dict) else {}), **fields}
+        names = blanks_in(given)
+        if not names and not is_placeholder(item):
+            return None
+        print(
+            t(
+                "exercises.blank_in_call",
+                collection=t(f"collection.{self.name}"),
+                fields=", ".join(f"`{n}`" for n in names) or "`____`",
+            )
         )
-        return self[_id_of(new)]
+        return ____
+
+    def _rerun_key(self, item: Any, project: JourneyProject) -> tuple[str, ...]:
+        """What makes two entries "the same" on a re-run: the name, for touchpoints with
+        the phase (a "Kasse" at purchase and one after purchase are two touchpoints)."""
+        name = title_of(item).strip().casefold()
+        if self.name not in PER_PHASE:
+            return (name,)
+        try:  # the new entry may still name its phase by label ("Kauf" for "kauf")
+            return (name, project.phase_model.resolve(item.phase))
+        except CJMError:  # an unknown phase: validation of the project reports it
+            return (name, str(item.phase))
+
+    def _same_name(self, p: JourneyProject, items: list[Any], new: CJMModel) -> int | None:
+        """Index of the one entry that ``new`` replaces on a re-run, if any."""
+        if self.name in LOGS:
+            return None
+        key = self._rerun_key(new, p)
+        hits = [i for i, x in enumerate(items) if self._rerun_key(x, p) == key]
+        if len(hits) > 1:  # an older workbook may hold twins: say which to keep
+            match(items, title_of(new), self.name)  # raises the "ambiguous" message
+        return hits[0] if hits else None
 
     def add_many(self, items: Iterable[Any]) -> list[Any]:
         """Add several entries in one save: all of them, or (on any error) none."""
@@ -190,6 +265,9 @@ class Collection:
 
     def update(self, key: Any, /, **changes: Any) -> Any:
         """Change fields of one entry (by id or name) and save; return the new entry."""
+        blanks = self._blanks(None, {"key": key, **changes})
+        if blanks is not None:  # ``____`` is falsy on purpose
+            return blanks
         holder: dict[str, Any] = {}
 
         def apply(p: JourneyProject) -> None:

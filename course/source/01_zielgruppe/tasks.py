@@ -1,4 +1,9 @@
-"""Übung 1 · Zielgruppe: what each task fills in, its visible checks and hints (released)."""
+"""Übung 1 · Zielgruppe: what each task fills in, its visible checks and hints (released).
+
+Common wrong answers the visible checks catch: a fraction (0.5) instead of percent, a
+count instead of a share, the criteria under other keys, an empty criterion, the share of
+the segment as a fraction.
+"""
 
 from typing import Any
 
@@ -12,8 +17,19 @@ Data = dict[str, Any]
 
 def check_a1(answers: Answers, data: Data) -> None:
     value = answers["anteil_grossstadt"]
-    expect(isinstance(value, int | float), "`anteil_grossstadt` soll eine Zahl sein.")
+    expect(
+        isinstance(value, int | float) and not isinstance(value, bool),
+        "`anteil_grossstadt` soll eine Zahl sein, ohne Anführungszeichen und ohne %-Zeichen.",
+    )
     expect(0 <= value <= 100, "Gib den Anteil in Prozent an (0 bis 100).")
+    expect(
+        not 0 < value < 1,
+        "Das ist ein Anteil zwischen 0 und 1 – multipliziere mit 100, um Prozent zu erhalten.",
+    )
+    expect(
+        not (isinstance(value, int) and 1 <= value <= 16),
+        "Das sieht nach einer Anzahl aus, nicht nach Prozent: Teile durch 16 und nimm mal 100.",
+    )
 
 
 def check_a2(answers: Answers, data: Data) -> None:
@@ -27,8 +43,18 @@ def check_a2(answers: Answers, data: Data) -> None:
 
 def check_a3(answers: Answers, data: Data) -> None:
     value = answers["segment"]
-    expect(isinstance(value, Segment), "`segment` soll ein `Segment` sein.")
+    expect(
+        isinstance(value, Segment),
+        "`segment` soll die Zielgruppe sein, die `wb.segments.add(...)` zurückgibt.",
+    )
     expect(bool(value.name), "Gib der Zielgruppe einen Namen.")
+    empty = [c for c in SEGMENT_CRITERIA if not getattr(value, c)]
+    expect(not empty, f"Diese Kriterien sind noch leer: {', '.join(empty)}.")
+    share = value.share_percent
+    expect(
+        share is None or not 0 < share < 1,
+        "`share_percent` ist in Prozent (0 bis 100), nicht als Anteil zwischen 0 und 1.",
+    )
 
 
 TASKS = {
@@ -36,8 +62,8 @@ TASKS = {
         answers=("anteil_grossstadt",),
         check=check_a1,
         hints=(
-            'Ein Vergleich wie `kunden["wohnort"] == "Großstadt"` ergibt True/False; der '
-            "Mittelwert davon ist der Anteil. Mal 100 und `round(..., 1)`.",
+            "Zähle die Zeilen mit „Großstadt“ in der Spalte Wohnort. Teile durch 16 (alle) und "
+            "nimm mal 100: `anzahl / 16 * 100`.",
         ),
     ),
     "a2": Task(
@@ -52,8 +78,8 @@ TASKS = {
         answers=("segment",),
         check=check_a3,
         hints=(
-            "Filtere mit zwei Bedingungen, verbunden durch `&` und jeweils in Klammern; "
-            "`len(gefiltert) / len(kunden) * 100` ist der Anteil.",
+            "Zähle die Zeilen, in denen beides gilt: Käufe pro Jahr 7 oder mehr **und** Gerät "
+            "„Smartphone“. Der Anteil ist `anzahl / 16 * 100`.",
         ),
     ),
 }

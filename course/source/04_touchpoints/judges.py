@@ -3,33 +3,33 @@
 from typing import Any
 
 from cjmlib.grading.answers import Answers
-from cjmlib.grading.checks import fail, same_items, same_number, same_series
+from cjmlib.grading.checks import fail, same_items
 
 Data = dict[str, Any]
 
 
 def judge_a1(answers: Answers, data: Data) -> None:
-    touchpoints, wb = data["touchpoints"], answers.workbook
-    same_number(answers["anzahl"], len(touchpoints), "anzahl", tol=0)
-    ids = {p.name: p.id for p in wb.phase_model.phases}
-    want = sorted((r.name, ids[r.phase]) for r in touchpoints.itertuples())
-    if sorted((tp.name, tp.phase) for tp in wb.touchpoints) != want:
-        fail("items_off", name="wb.touchpoints")
+    tp = answers["warteschleife"]
+    if (tp.channel, tp.department) != ("Hotline", "Kundenservice"):
+        fail("field_off", name="warteschleife", field="channel/department")
+    if tp.emotion >= 0:
+        fail("field_off", name="warteschleife", field="emotion")
+    if tp.relevance < 3:
+        fail("field_off", name="warteschleife", field="relevance")
+    if "Warteschleife der Hotline" not in answers.workbook.touchpoints:
+        fail("not_in_workbook", name="wb.touchpoints", item="Warteschleife der Hotline")
 
 
 def judge_a2(answers: Answers, data: Data) -> None:
-    names = answers.workbook.phase_model.names
-    want = data["touchpoints"].groupby("phase")["relevance"].mean().reindex(names)
-    same_series(answers["pro_phase"], want, "pro_phase", tol=0.01)
+    tps = data["touchpoints"]
+    want = tps.loc[(tps["relevance"] >= 4) & (tps["emotion"] < 0), "name"]
+    same_items(answers["kritisch"], list(want), "kritisch")
 
 
 def judge_a3(answers: Answers, data: Data) -> None:
-    touchpoints = data["touchpoints"]
-    want = sorted(touchpoints.loc[touchpoints["relevance"] == 5, "name"])
-    same_items(answers["momente"], want, "momente", ordered=True)
-    flagged = sorted(tp.name for tp in answers.workbook.touchpoints if tp.moment_of_truth)
-    if flagged != want:
-        fail("flags_off", name="moment_of_truth")
+    cmp = data["vergleich"]
+    want = cmp.loc[cmp["rate_mit"] - cmp["rate_ohne"] >= data["schwelle_prozentpunkte"]]
+    same_items(answers["momente"], list(want["touchpoint"]), "momente")
 
 
 JUDGES = {"a1": judge_a1, "a2": judge_a2, "a3": judge_a3}

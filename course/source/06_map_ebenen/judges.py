@@ -3,36 +3,28 @@
 from typing import Any
 
 from cjmlib.grading.answers import Answers
-from cjmlib.grading.checks import fail, same_series
+from cjmlib.grading.checks import fail, same_mapping
 
 Data = dict[str, Any]
 
 
+def _curve(data: Data) -> dict[str, float]:
+    return {k: float(v) for k, v in data["touchpoints"].groupby("phase")["emotion"].mean().items()}
+
+
 def judge_a1(answers: Answers, data: Data) -> None:
-    names = answers.workbook.phase_model.names
-    want = data["touchpoints"].groupby("phase")["emotion"].mean().reindex(names)
-    same_series(answers["emotionskurve"], want, "emotionskurve", tol=0.01)
+    same_mapping(answers["emotionskurve"], _curve(data), "emotionskurve", tol=0.01)
 
 
 def judge_a2(answers: Answers, data: Data) -> None:
-    backstage = answers["backstage"]
-    for phase, group in data["touchpoints"].groupby("phase"):
-        if backstage.get(phase) != sorted(set(group["department"])):
-            fail("value_off", name="backstage", key=phase)
+    curve = _curve(data)
+    if answers["tiefpunkt"] != min(curve, key=curve.__getitem__):
+        fail("items_off", name="tiefpunkt")
 
 
 def judge_a3(answers: Answers, data: Data) -> None:
-    karte = answers["karte"]
-    for phase, group in data["touchpoints"].groupby("phase"):
-        want = {
-            "Touchpoints": len(group),
-            "Kanäle": group["channel"].nunique(),
-            "Emotion": group["emotion"].mean(),
-            "Abteilungen": group["department"].nunique(),
-        }
-        for row, value in want.items():
-            if abs(float(karte.loc[row, phase]) - value) > 0.06:
-                fail("value_off", name="karte", key=f"{row} / {phase}")
+    want = {p: sorted(set(g["department"])) for p, g in data["touchpoints"].groupby("phase")}
+    same_mapping(answers["hinterbuehne"], want, "hinterbuehne", as_sets=True)
 
 
 JUDGES = {"a1": judge_a1, "a2": judge_a2, "a3": judge_a3}

@@ -1,62 +1,72 @@
-"""Übung 6 · Map-Ebenen: what each task fills in, its visible checks and hints (released)."""
+"""Übung 6 · Map-Ebenen: what each task fills in, its visible checks and hints (released).
+
+Common wrong answers the visible checks catch: the sum of the emotions instead of their
+mean (values outside −2..+2), texts instead of numbers; the phase with the highest emotion
+or a touchpoint instead of a phase as the low point; departments typed as one text instead
+of a list, or departments that are not in the table.
+"""
 
 from typing import Any
-
-import pandas as pd
 
 from cjmlib.grading import Task
 from cjmlib.grading.answers import Answers
 from cjmlib.grading.checks import expect
 
 Data = dict[str, Any]
-ROWS = ["Touchpoints", "Kanäle", "Emotion", "Abteilungen"]
 
 
 def check_a1(answers: Answers, data: Data) -> None:
     value = answers["emotionskurve"]
-    expect(isinstance(value, pd.Series), "`emotionskurve` soll eine Series sein.")
+    expect(isinstance(value, dict), "`emotionskurve` soll ein Dictionary sein: Phase → Zahl.")
     expect(
-        list(value.index) == answers.workbook.phase_model.names,
-        "Index: die Phasennamen in der Reihenfolge des Phasenmodells.",
+        all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()),
+        "Die Werte sind Zahlen, ohne Anführungszeichen, mit Punkt statt Komma: `0.5`.",
+    )
+    expect(
+        all(-2 <= v <= 2 for v in value.values()),
+        "Ein Mittelwert der Emotion liegt zwischen −2 und +2. Hast du die Summe eingetragen? "
+        "Teile durch die Zahl der Touchpoints der Phase.",
     )
 
 
 def check_a2(answers: Answers, data: Data) -> None:
-    value = answers["backstage"]
-    expect(isinstance(value, dict), "`backstage` soll ein Dictionary sein.")
-    expect(set(value) == set(answers.workbook.phase_model.names), "Schlüssel: alle Phasennamen.")
+    value, phases = answers["tiefpunkt"], list(dict.fromkeys(data["touchpoints"]["phase"]))
+    expect(
+        isinstance(value, str) and value in phases,
+        f"`tiefpunkt` soll der Name einer Phase sein: {', '.join(phases)}.",
+    )
+    curve = data["touchpoints"].groupby("phase")["emotion"].mean()
+    expect(
+        value != curve.idxmax(),
+        "Das ist der Höhepunkt der Kurve. Gesucht ist die Phase mit der niedrigsten Emotion.",
+    )
 
 
 def check_a3(answers: Answers, data: Data) -> None:
-    value = answers["karte"]
-    expect(isinstance(value, pd.DataFrame), "`karte` soll eine Tabelle sein.")
+    value, known = answers["hinterbuehne"], set(data["touchpoints"]["department"])
+    expect(isinstance(value, dict), "`hinterbuehne` soll ein Dictionary sein: Phase → Liste.")
     expect(
-        list(value.columns) == answers.workbook.phase_model.names,
-        "Spalten: die Phasennamen in der Reihenfolge des Phasenmodells.",
+        all(isinstance(v, list) for v in value.values()),
+        'Jeder Wert ist eine Liste, auch bei nur einer Abteilung: `["Marketing"]`.',
     )
-    expect(list(value.index) == ROWS, "Zeilen: Touchpoints, Kanäle, Emotion, Abteilungen.")
+    unknown = sorted({d for v in value.values() for d in v} - known)
+    expect(not unknown, f"Diese Abteilungen stehen nicht in der Tabelle: {unknown}.")
 
 
 TASKS = {
     "a1": Task(
         answers=("emotionskurve",),
         check=check_a1,
-        hints=("Wie die mittlere Relevanz je Phase in Übung 4, nur mit der Spalte `emotion`.",),
+        hints=("Bewusstsein hat zwei Touchpoints mit Emotion 1 und 0: `(1 + 0) / 2`.",),
     ),
     "a2": Task(
-        answers=("backstage",),
+        answers=("tiefpunkt",),
         check=check_a2,
-        hints=(
-            '`frame.groupby("phase")` liefert je Phase eine Teiltabelle; '
-            '`sorted(gruppe["department"].unique())` die Abteilungen.',
-        ),
+        hints=("Nimm aus deiner `emotionskurve` die Phase mit dem kleinsten Wert.",),
     ),
     "a3": Task(
-        answers=("karte",),
+        answers=("hinterbuehne",),
         check=check_a3,
-        hints=(
-            "Baue zuerst eine Tabelle mit Phasen als Zeilen (`size`, `nunique`, `mean`) und "
-            "drehe sie am Ende mit `.T`.",
-        ),
+        hints=("Geh die Tabelle Phase für Phase durch und schreib jede Abteilung einmal auf.",),
     ),
 }

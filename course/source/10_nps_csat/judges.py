@@ -46,7 +46,7 @@ def judge_a3(answers: Answers, data: Data) -> None:
         if x["nps"].notna().sum() >= 30
     }
     want = sorted((g for g, v in scores.items() if v < 0), key=lambda g: scores[g])
-    same_items(answers["kritisch"], want, "kritisch", ordered=True)
+    same_items(answers["kritisch"], want, "kritisch")
 
 
 JUDGES = {"a1": judge_a1, "a2": judge_a2, "a3": judge_a3}

@@ -1,4 +1,9 @@
-"""Übung 10 · NPS und CSAT: what each task fills in, its visible checks and hints (released)."""
+"""Übung 10 · NPS und CSAT: what each task fills in, its visible checks and hints (released).
+
+Common wrong answers the visible checks catch: the NPS as a fraction (0.14) instead of
+points, the share of promoters alone, passives counted as critics; a grouping other than by
+touchpoint; touchpoints with fewer than 30 answers or a non-negative NPS in the list.
+"""
 
 from typing import Any
 
@@ -13,8 +18,24 @@ Data = dict[str, Any]
 
 def check_a1(answers: Answers, data: Data) -> None:
     value = answers["nps_gesamt"]
-    expect(isinstance(value, int | float), "`nps_gesamt` soll eine Zahl sein.")
-    expect(-100 <= value <= 100, "Ein NPS liegt zwischen -100 und 100.")
+    expect(
+        isinstance(value, int | float) and not isinstance(value, bool),
+        "`nps_gesamt` soll eine Zahl sein, ohne Anführungszeichen.",
+    )
+    expect(-100 <= value <= 100, "Ein NPS liegt zwischen −100 und 100.")
+    expect(
+        not (-1 < value < 1 and value != 0),
+        "Das ist ein Anteil – der NPS wird in Punkten angegeben: mal 100.",
+    )
+    nps = data["umfrage"]["nps"].dropna()
+    expect(
+        abs(value - (nps >= 9).mean() * 100) > 0.05,
+        "Das ist nur der Anteil der Promotoren. Ziehe den Anteil der Kritiker ab.",
+    )
+    expect(
+        abs(value - ((nps >= 9).mean() - (nps <= 8).mean()) * 100) > 0.05,
+        "Du hast die Passiven (7–8) zu den Kritikern gezählt. Kritiker geben 0 bis 6.",
+    )
 
 
 def check_a2(answers: Answers, data: Data) -> None:
@@ -27,7 +48,17 @@ def check_a2(answers: Answers, data: Data) -> None:
 
 
 def check_a3(answers: Answers, data: Data) -> None:
-    expect(isinstance(answers["kritisch"], list), "`kritisch` soll eine Liste sein.")
+    value = answers["kritisch"]
+    expect(isinstance(value, list), '`kritisch` soll eine Liste von Kennungen sein: `["tp-…"]`.')
+    from cjmlib.analytics import survey_metrics
+
+    metrics = survey_metrics(data["umfrage"], by="touchpoint_id").set_index("group")
+    unknown = [v for v in value if v not in metrics.index]
+    expect(not unknown, f"Diese Kennungen stehen nicht in der Tabelle: {unknown}.")
+    few = [v for v in value if metrics.loc[v, "n_nps"] < 30]
+    expect(not few, f"Weniger als 30 Antworten – zählt nicht: {few}.")
+    positive = [v for v in value if metrics.loc[v, "nps"] >= 0]
+    expect(not positive, f"Der NPS ist hier nicht negativ: {positive}.")
 
 
 TASKS = {
@@ -35,8 +66,8 @@ TASKS = {
         answers=("nps_gesamt",),
         check=check_a1,
         hints=(
-            '`umfrage["nps"].dropna()`; Promotoren `>= 9`, Kritiker `<= 6`; Mittelwerte '
-            "voneinander abziehen und mal 100.",
+            "Nimm die Zahlen aus der Tabelle: (Promotoren − Kritiker) / alle * 100. Die Passiven "
+            "zählen nur bei „alle“ mit.",
         ),
     ),
     "a2": Task(
@@ -48,7 +79,8 @@ TASKS = {
         answers=("kritisch",),
         check=check_a3,
         hints=(
-            'Zwei Bedingungen mit `&`: `nps < 0` und `n_nps >= 30`; dann `sort_values("nps")`.',
+            "Die Tabelle ist nach NPS sortiert: Geh von oben nach unten, bis der NPS 0 oder mehr "
+            "ist, und lass die Zeilen mit weniger als 30 Antworten weg.",
         ),
     ),
 }

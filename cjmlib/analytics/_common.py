@@ -8,12 +8,16 @@ German what is wrong.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+
+# German number formats; their home is the message layer (analytics modules import them here).
+from cjmlib.messages.text import fmt_int as fmt_int
+from cjmlib.messages.text import fmt_num as fmt_num
+from cjmlib.messages.text import fmt_pct as fmt_pct
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,26 +28,6 @@ if TYPE_CHECKING:
 
 #: Fewer answers than this behind a figure earn a German warning.
 MIN_ANSWERS = 30
-
-
-def fmt_int(value: float | int) -> str:
-    """Format a count the German way: 12345 -> "12.345"."""
-    return f"{int(value):,}".replace(",", ".")
-
-
-def fmt_num(value: float, digits: int = 1) -> str:
-    """Format a number the German way: 12.5 -> "12,5"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def fmt_pct(share: float, digits: int = 1) -> str:
-    """Format a share 0..1 as German percent: 0.125 -> "12,5 %"."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return "–"
-    return f"{fmt_num(100 * share, digits)} %"
 
 
 def require_frame(data: object, name: str) -> pd.DataFrame:

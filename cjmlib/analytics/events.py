@@ -36,6 +36,7 @@ from cjmlib.analytics._common import fmt_int
 from cjmlib.analytics.schema import CATEGORICAL, LOCAL_TIME_ZONE
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
+from cjmlib.messages.text import NO_WORDS, YES_WORDS
 
 REASONS = ("missing_id", "bad_timestamp", "duplicate", "ragged")
 GERMAN_FORMATS = (
@@ -46,8 +47,9 @@ GERMAN_FORMATS = (
     "%d.%m.%y %H:%M",
     "%d.%m.%y",
 )
-TRUE_WORDS = {"true", "1", "ja", "yes", "wahr", "online", "x"}
-FALSE_WORDS = {"false", "0", "nein", "no", "falsch", "offline", ""}
+#: The yes/no words of the whole library (one home: :mod:`cjmlib.messages.text`).
+TRUE_WORDS = YES_WORDS
+FALSE_WORDS = NO_WORDS
 MAX_EXAMPLES = 5
 PARQUET_SUFFIXES = (".parquet", ".pq")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")

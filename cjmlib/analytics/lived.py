@@ -48,7 +48,7 @@ from cjmlib.analytics.paths import sequence_sql
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import JourneyProject
-from cjmlib.model.evidence import project_of
+from cjmlib.model.lookup import project_of
 
 __all__ = [
     "DesignComparison",

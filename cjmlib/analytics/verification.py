@@ -53,8 +53,8 @@ from cjmlib.model.evidence import (
     STATUS_CODE,
     UNEVIDENCED,
     claim_key,
-    project_of,
 )
+from cjmlib.model.lookup import project_of
 
 __all__ = [
     "claim_statuses",

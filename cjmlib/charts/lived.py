@@ -19,11 +19,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from cjmlib.analytics._common import fmt_int, fmt_pct
 from cjmlib.charts._common import as_frame, clean, fit_text, text_width
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import A4_WIDTH, PALETTE
 from cjmlib.messages import t
+from cjmlib.messages.text import fmt_int, fmt_pct
 
 __all__ = [
     "design_table",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import vl_convert as vlc
 
 from cjmlib.errors import CJMError
@@ -18,9 +18,16 @@ FORMATS = (".png", ".svg", ".pdf")
 PRINT_WIDTH = 2000
 
 
-def _vl_version() -> str:
-    """vl-convert's name of the Vega-Lite version altair writes, e.g. ``"6.4"``."""
-    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+_SCHEMA_VERSION = re.compile(r"/vega-lite/v(\d+\.\d+)")
+
+
+def _vl_version(spec: dict[str, Any]) -> str:
+    """vl-convert's name of the Vega-Lite version the spec was written for, e.g. ``"6.4"``.
+
+    Read from the spec's ``$schema`` (altair writes it), so io needs no altair import.
+    """
+    found = _SCHEMA_VERSION.search(str(spec.get("$schema", "")))
+    major_minor = found.group(1) if found else ""
     known = vlc.get_vegalite_versions()
     return major_minor if major_minor in known else known[-1]
 
@@ -43,7 +50,7 @@ def chart_spec(chart: Any) -> dict[str, Any]:
 def chart_bytes(chart: Any, fmt: str = "png", *, scale: float = 2.0) -> bytes:
     """Render ``chart`` to PNG, SVG (UTF-8 bytes) or PDF bytes without any network access."""
     spec = chart_spec(chart)
-    common: dict[str, Any] = {"vl_version": _vl_version(), "allowed_base_urls": []}
+    common: dict[str, Any] = {"vl_version": _vl_version(spec), "allowed_base_urls": []}
     fmt = fmt.lower().lstrip(".")
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=scale, **common)

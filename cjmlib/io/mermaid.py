@@ -19,14 +19,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cjmlib.charts._common import (
-    as_project,
-    clean,
-    resolve_persona,
-    touchpoints_for,
-)
 from cjmlib.io._target import encode_text, export_target, write_export
 from cjmlib.messages import t
+from cjmlib.messages.text import clean
+from cjmlib.model.lookup import as_project, resolve_persona, touchpoints_for
 
 #: Replacements for characters Mermaid cannot take in a name (German readings).
 _REPLACE = {":": " –", "#": "Nr. ", ";": ",", "%": " Prozent", "\u2028": " ", "\u2029": " "}

@@ -18,7 +18,6 @@ from typing import Any
 
 import pandas as pd
 
-from cjmlib.charts._common import as_project, resolve_persona
 from cjmlib.errors import CJMError
 from cjmlib.io._target import encode_text, export_target, write_export
 from cjmlib.io.images import chart_bytes
@@ -27,6 +26,7 @@ from cjmlib.io.table_export import project_tables
 from cjmlib.messages import t
 from cjmlib.model import Goal, JourneyProject, Persona
 from cjmlib.model import field_label as label
+from cjmlib.model.lookup import as_project, resolve_persona
 
 IMAGE_KINDS = ("svg", "png", "none")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")

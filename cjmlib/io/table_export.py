@@ -212,7 +212,7 @@ def project_tables(project: Any) -> dict[str, pd.DataFrame]:
     Keys (sheet names): personas, needs, touchpoints (the inventory), pain points,
     solutions, actions – in the order of the method's steps.
     """
-    from cjmlib.charts._common import as_project
+    from cjmlib.model.lookup import as_project
 
     p: JourneyProject = as_project(project)
     pm = p.phase_model

@@ -45,6 +45,7 @@ from cjmlib.files import os_error, sniff_text
 from cjmlib.files.sniff import ENCODINGS
 from cjmlib.io.table_export import restore_text, xlsx_unescape
 from cjmlib.messages import catalogue, t
+from cjmlib.messages.text import parse_yes_no, transliterate
 from cjmlib.model import Evidence, Persona, PhaseModel, Touchpoint, field_label
 from cjmlib.model.base import CJMModel, translate_validation_error
 
@@ -192,14 +193,9 @@ FIELDS: dict[str, tuple[type[CJMModel], list[str], list[str]]] = {
     "personas": (Persona, _table_fields(Persona), ["name"]),
 }
 
-_TRUE = {"ja", "j", "yes", "y", "true", "wahr", "1", "x", "online", "digital"}
-_FALSE = {"nein", "n", "no", "false", "falsch", "0", "", "offline", "analog"}
-
 
 def _key(text: str) -> str:
-    text = str(text).strip().casefold()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
+    text = transliterate(str(text).strip().casefold())
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
@@ -435,11 +431,9 @@ def read_table(
 
 
 def _bool(value: str) -> bool:
-    key = value.strip().casefold()
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
+    parsed = parse_yes_no(value)
+    if parsed is not None:
+        return parsed
     raise ValueError(t("io.bad_bool", value=value))
 
 

@@ -40,7 +40,8 @@ from cjmlib.io._target import export_target
 from cjmlib.io.reports import CSS, md_escape
 from cjmlib.messages import t
 from cjmlib.model import STATUSES, JourneyProject, Verification
-from cjmlib.model.evidence import STATUS_CODE, project_of
+from cjmlib.model.evidence import STATUS_CODE
+from cjmlib.model.lookup import project_of
 
 __all__ = ["save_verification_report", "verification_report"]
 

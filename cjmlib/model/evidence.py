@@ -37,7 +37,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
 
@@ -333,26 +333,6 @@ def claims_of(project: JourneyProject) -> list[Claim]:
             name = f"{act.kpi} ({act.target})" if act.target else act.kpi
             out.append(Claim("kpi", act.id, name, via_solution(act.solution_id)))
     return out
-
-
-def project_of(obj: Any, arg: str = "workbook") -> JourneyProject:
-    """The project of a Workbook (anything with ``.project``) or a JourneyProject itself.
-
-    Raises a German :class:`CJMError` naming ``arg`` for anything else.
-    """
-    from cjmlib.model.project import JourneyProject
-
-    if isinstance(obj, JourneyProject):
-        return obj
-    inner = getattr(obj, "project", None)
-    if isinstance(inner, JourneyProject):
-        return inner
-    raise CJMError(
-        t("living_map.error.not_a_project", arg=arg, given=type(obj).__name__),
-        field=arg,
-        value=type(obj).__name__,
-        allowed="Workbook, JourneyProject",
-    )
 
 
 def claim_key(kind: str, target: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.text import transliterate
 from cjmlib.model.base import CJMModel
 from cjmlib.model.common import NonEmpty, Text
 
@@ -17,9 +18,7 @@ MIN_PHASES, MAX_PHASES = 4, 8
 
 def slugify(text: str) -> str:
     """Return a stable, ASCII id for a German name ("Überlegung" -> "ueberlegung")."""
-    text = text.strip().lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
+    text = transliterate(text.strip().lower())
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "phase"
 

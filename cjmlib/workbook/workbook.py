@@ -44,7 +44,7 @@ from cjmlib.model import (
     preset,
 )
 from cjmlib.workbook import storage
-from cjmlib.workbook.collection import Collection
+from cjmlib.workbook.collection import Collection, Mutation
 from cjmlib.workbook.diff import ProjectDiff, compare_projects
 from cjmlib.workbook.document import DamagedFile, Document, SchemaProblem, parse
 from cjmlib.workbook.migrations import SCHEMA_VERSION
@@ -55,7 +55,6 @@ CURRENT = None  # compare()/snapshot arguments: None stands for the current stat
 _VERSION_RE = re.compile(r"^r(\d{6,})_(.+)\.json$")
 _REVISION_IN_TEXT = re.compile(rb'"revision"\s*:\s*(\d{1,30})')
 
-Mutation = Callable[[JourneyProject], "JourneyProject | None"]
 Snapshot = dict[str, Any]
 WriteAction = Literal["save", "create"]
 
@@ -163,7 +162,7 @@ class Workbook:
         self.recovered_from: Version | None = None
         self.recovery_message: str | None = None
         for name in COLLECTIONS:
-            setattr(self, name, Collection(self, name))
+            setattr(self, name, Collection(name, current=self._current, commit=self._commit))
 
     # -- opening -----------------------------------------------------------------
     @classmethod

@@ -396,7 +396,7 @@ def emotion_from_survey(survey: pd.DataFrame, project: Any) -> pd.DataFrame:
     )
     low = out.dropna(subset=["emotion"])
     if len(low):
-        worst = low.loc[low["emotion"].idxmin()]
+        worst = low.iloc[int(low["emotion"].to_numpy().argmin())]
         out.attrs["explanation"] += " " + t(
             "analytics.survey.emotion_low",
             phase=worst["phase_name"],

@@ -7,7 +7,7 @@ slot key ``"LLL|R|lane"`` whose axis label shows the lane name on the lane's fir
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -42,10 +42,11 @@ def place(
     first). Plain Python on the records: a few hundred items, many tiny groups.
     """
     max_per_cell = max(int(max_per_cell), 1)
-    cells: dict[str, dict[str, list[dict]]] = {}
-    for rec in items.to_dict("records"):
+    cells: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    records = cast("list[dict[str, Any]]", items.to_dict("records"))  # column names are str
+    for rec in records:
         cells.setdefault(rec["lane"], {}).setdefault(rec["phase"], []).append(rec)
-    shown: list[dict] = []
+    shown: list[dict[str, Any]] = []
     overflow: list[dict[str, object]] = []
     slots: list[str] = []
     for li, lane in enumerate(lanes):
@@ -113,7 +114,7 @@ def label_style(**extra: Any) -> dict[str, Any]:
 
 
 def x_axis(*, top: bool, colw: int) -> alt.Axis:
-    common = dict(
+    common: dict[str, Any] = dict(
         domain=False, ticks=False, grid=True, tickBand="extent", title=None, gridColor="#BBBBBB"
     )
     if top:
@@ -168,7 +169,7 @@ def stripe_rows(slots: list[str]) -> pd.DataFrame:
 
 def lane_base(slots: list[str], width: int, title: str) -> alt.Chart:
     stripes = stripe_rows(slots)
-    return (
+    chart: alt.Chart = (
         alt.Chart(stripes[stripes["even"]][["slot"]])
         .mark_rect(fill=COLORS["lane_a"], stroke=None)
         .encode(y=y_lanes())
@@ -178,12 +179,13 @@ def lane_base(slots: list[str], width: int, title: str) -> alt.Chart:
             title=alt.Title(title, fontSize=14, anchor="start", offset=6),
         )
     )
+    return chart
 
 
 def overflow_layer(overflow: pd.DataFrame, x: alt.X, y: alt.Y, text: dict[str, Any]) -> alt.Chart:
     """The italic "+k weitere" rows of fuller cells; their tooltip names the hidden items."""
     style = {"color": "#555555", **text, "fontStyle": "italic"}
-    return (
+    layer: alt.Chart = (
         alt.Chart(overflow)
         .mark_text(**style)
         .encode(
@@ -193,3 +195,4 @@ def overflow_layer(overflow: pd.DataFrame, x: alt.X, y: alt.Y, text: dict[str, A
             tooltip=[alt.Tooltip("name:N", title=t("charts.map.tt_more"))],
         )
     )
+    return layer

@@ -132,7 +132,7 @@ def touchpoint_heatmap_chart(
         text=alt.Text("value:Q", format=fmt),
         color=alt.condition(f"datum.value > {middle}", alt.value("white"), alt.value("#222222")),
     )
-    return (rect + text).properties(
+    chart: alt.Chart = (rect + text).properties(
         width=colw * len(names),
         height=alt.Step(30),
         title=alt.Title(
@@ -142,3 +142,4 @@ def touchpoint_heatmap_chart(
             ),
         ),
     )
+    return chart

@@ -17,7 +17,7 @@ columns never overlap.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -387,7 +387,10 @@ def _pain_frame(
         phases = (
             [pp.phase]
             if pp.phase
-            else sorted({tp_phase[i] for i in pp.touchpoint_ids if i in tp_phase}, key=order.get)
+            else sorted(
+                {tp_phase[i] for i in pp.touchpoint_ids if i in tp_phase},
+                key=lambda name: order.get(name, len(order)),
+            )
         )
         if not phases:
             skipped += 1
@@ -415,7 +418,7 @@ def _pain_frame(
             if not sol.pain_point_ids or persona is None:
                 skipped += 1
             continue
-        first = min(phases, key=order.get)
+        first = min(phases, key=lambda name: order.get(name, len(order)))
         rows.append(
             {
                 "phase": clean(pm.name_of(first)),
@@ -476,7 +479,7 @@ def _pain_panel(
 
 
 def _note_panel(text: str, width: int) -> alt.Chart:
-    return (
+    chart: alt.Chart = (
         alt.Chart(pd.DataFrame({"text": [clean(text)]}))
         .mark_text(
             align="left",
@@ -493,6 +496,7 @@ def _note_panel(text: str, width: int) -> alt.Chart:
             title=alt.Title(t("charts.map.panel_pains"), fontSize=14, anchor="start", offset=6),
         )
     )
+    return chart
 
 
 def _backstage_frame(
@@ -542,7 +546,7 @@ def _backstage_panel(
     ]
     if not overflow.empty:
         layers.append(overflow_layer(overflow, x, y, text))
-    return alt.layer(*layers)
+    return cast("alt.LayerChart", alt.layer(*layers))
 
 
 def _empty_hint(project: JourneyProject, persona: Persona | None) -> alt.Chart:
@@ -632,7 +636,7 @@ def journey_map_chart(
 
     series = _series_labels(proj, other, labels)
     # Scenario line and thoughts lane live in cjmlib.charts.thoughts (NN/g map elements).
-    panels: list[alt.TopLevelMixin] = [
+    panels: list[alt.LayerChart | alt.Chart] = [
         # As wide as the phase columns: vconcat aligns the panels at the plot area.
         *thoughts.scenario_panels(proj, width),
         _touchpoint_panel(

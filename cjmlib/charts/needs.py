@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -115,7 +115,7 @@ def needs_opportunity_chart(project: Any) -> alt.HConcatChart | alt.Chart:
             no=r.no,
             need=r.need,
             persona=r.persona,
-            score=str(round(r.opportunity, 1)).replace(".", ","),
+            score=str(round(cast(float, r.opportunity), 1)).replace(".", ","),
         )
         for r in frame.itertuples()
     ]

@@ -44,7 +44,8 @@ def chart_spec(chart: Any) -> dict[str, Any]:
             field="chart",
             value=type(chart).__name__,
         )
-    return chart.to_dict()
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
 
 
 def chart_bytes(chart: Any, fmt: str = "png", *, scale: float = 2.0) -> bytes:

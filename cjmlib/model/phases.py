@@ -48,7 +48,7 @@ class PhaseModel(CJMModel):
 
     @field_validator("phases", mode="before")
     @classmethod
-    def _accept_names(cls, value):
+    def _accept_names(cls, value: object) -> object:
         if isinstance(value, (list, tuple)):
             return [{"name": v} if isinstance(v, str) else v for v in value]
         return value
@@ -147,4 +147,4 @@ def preset(key: str = "fuenf_phasen") -> PhaseModel:
             allowed=allowed,
         )
     name, phases = PRESETS[key]
-    return PhaseModel(name=name, preset=key, phases=phases)
+    return PhaseModel.model_validate({"name": name, "preset": key, "phases": phases})

@@ -149,4 +149,4 @@ class JourneyProject(CJMModel):
         for attr in ("name", "title", "need", "assumption", "text"):
             if hasattr(item, attr):
                 return str(getattr(item, attr))
-        return item.id
+        return str(item.id)

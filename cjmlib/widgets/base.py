@@ -188,7 +188,7 @@ def _default(model: type[CJMModel], name: str) -> Any:
     return None if info.is_required() else info.get_default(call_default_factory=True)
 
 
-class _LenientUnicode(tl.Unicode):
+class _LenientUnicode(tl.Unicode[str, str | bytes]):
     """A text trait that also takes numbers (``field.value = 34`` from code)."""
 
     def validate(self, obj: Any, value: Any) -> Any:
@@ -208,7 +208,7 @@ class NumberText(w.Text):
 class EvidenceEditor(w.VBox):
     """Edit a list of evidence items (kind, source, about, note); ``value`` is the list."""
 
-    value = tl.List()
+    value: tl.List[Any] = tl.List()
 
     def __init__(self, **kwargs: Any) -> None:
         labels = Evidence.labels()

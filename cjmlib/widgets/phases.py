@@ -126,7 +126,7 @@ class PhaseEditor(w.VBox):
 
     def _planned(self) -> PhaseModel | str:
         if self.choice.value in PRESETS:
-            return self.choice.value
+            return str(self.choice.value)
         names = [line.strip() for line in self.custom.value.splitlines() if line.strip()]
         return PhaseModel(phases=names)
 
@@ -154,8 +154,9 @@ class PhaseEditor(w.VBox):
 
     def _offer_mapping(self, planned: PhaseModel | str) -> bool:
         """Show one dropdown per old phase whose touchpoints have no home in the new model."""
-        new = planned if isinstance(planned, PhaseModel) else None
-        if new is None:
+        if isinstance(planned, PhaseModel):
+            new = planned
+        else:
             from cjmlib.model import preset
 
             new = preset(planned)

@@ -14,6 +14,8 @@ from cjmlib.model.base import CJMModel
 from cjmlib.model.common import NonEmpty, Text
 
 MIN_PHASES, MAX_PHASES = 4, 8
+#: The collections whose entries sit in a phase; none may lose it when the model changes.
+PHASED_COLLECTIONS = ("touchpoints", "pain_points", "feedback")
 
 
 def slugify(text: str) -> str:
@@ -117,6 +119,19 @@ class PhaseModel(CJMModel):
 
     def index_of(self, phase_id: str) -> int:
         return self.ids.index(self.resolve(phase_id))
+
+    def carry_over(self, phase_id: str, old: PhaseModel) -> str | None:
+        """The id in this model for ``phase_id`` of ``old``: same id, else same name; or None.
+
+        The one rule for switching phase models (``Workbook.set_phase_model`` and the
+        phase editor's mapping dropdowns): what has no home here must be mapped by hand.
+        """
+        for key in (phase_id, old.name_of(phase_id)):
+            try:
+                return self.resolve(key)
+            except CJMError:
+                continue
+        return None
 
 
 PRESETS: dict[str, tuple[str, list[str]]] = {

@@ -10,6 +10,7 @@ import traitlets as tl
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import MAX_PHASES, MIN_PHASES, PRESETS, PhaseModel
+from cjmlib.model.phases import PHASED_COLLECTIONS
 from cjmlib.widgets.base import NONE, STYLE, LiveChart, StatusLine, esc, html_table, listen
 
 CUSTOM = "__eigene__"
@@ -160,19 +161,17 @@ class PhaseEditor(w.VBox):
             from cjmlib.model import preset
 
             new = preset(planned)
-        old = self.wb.phase_model
-        used = {tp.phase for tp in self.wb.touchpoints}
-        homeless = []
-        for pid in old.ids:
-            if pid not in used:
-                continue
-            try:
-                new.resolve(pid)
-            except CJMError:
-                try:
-                    new.resolve(old.name_of(pid))
-                except CJMError:
-                    homeless.append(old.name_of(pid))
+        project = self.wb.project
+        old = project.phase_model
+        used = {
+            item.phase
+            for coll in PHASED_COLLECTIONS
+            for item in getattr(project, coll)
+            if item.phase
+        }
+        homeless = [
+            old.name_of(pid) for pid in old.ids if pid in used and new.carry_over(pid, old) is None
+        ]
         options = [(t("widgets.phases.choose_target"), NONE)] + [(n, n) for n in new.names]
         self.mapping = {
             name: self.mapping.get(name)

@@ -43,6 +43,7 @@ from cjmlib.model import (
     Scenario,
     preset,
 )
+from cjmlib.model.phases import PHASED_COLLECTIONS
 from cjmlib.workbook import storage
 from cjmlib.workbook.collection import Collection, Mutation
 from cjmlib.workbook.diff import ProjectDiff, compare_projects
@@ -698,17 +699,11 @@ class Workbook:
             def target(phase_id: str) -> str | None:
                 if phase_id in moves:
                     return moves[phase_id]
-                try:
-                    return new_model.resolve(phase_id)
-                except CJMError:
-                    try:
-                        return new_model.resolve(old.name_of(phase_id))
-                    except CJMError:
-                        return None
+                return new_model.carry_over(phase_id, old)
 
             # Touchpoints, pain points and feedback all keep a phase: none may lose it.
             moved: list[tuple[Any, str]] = []
-            for coll in ("touchpoints", "pain_points", "feedback"):
+            for coll in PHASED_COLLECTIONS:
                 for item in getattr(p, coll):
                     if not item.phase:
                         continue

@@ -27,7 +27,8 @@ def test_the_layer_contract_holds():
 
 def _loaded_after(statement: str) -> set[str]:
     """Top-level module names loaded by ``statement`` in a fresh interpreter."""
-    code = f"{statement}\nimport sys\nprint(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    listing = "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    code = f"{statement}\nimport sys\n{listing}"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
     )

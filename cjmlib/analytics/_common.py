@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 
 # German number formats; their home is the message layer (analytics modules import them here).
 from cjmlib.messages.text import fmt_int as fmt_int
@@ -52,16 +53,13 @@ def require_columns(df: pd.DataFrame | Iterable[str], columns: Iterable[str], na
     missing = [c for c in columns if c not in present]
     if missing:
         allowed = ", ".join(present) or "–"
-        raise CJMError(
-            t(
-                "analytics.error.missing_columns",
-                name=name,
-                missing=", ".join(missing),
-                allowed=allowed,
-            ),
-            field=missing[0],
-            value=missing,
+        raise unknown_choice(
+            "analytics.error.missing_columns",
             allowed=allowed,
+            value=missing,
+            field=missing[0],
+            name=name,
+            missing=", ".join(missing),
         )
 
 
@@ -69,12 +67,7 @@ def check_by(ev: Events, by: object) -> str:
     """Return ``by`` when it is a column of the log; else raise a German error."""
     if not isinstance(by, str) or not ev.has(by) or by in ("customer_id", "timestamp"):
         allowed = ", ".join(c for c in ev.columns if c not in ("customer_id", "timestamp"))
-        raise CJMError(
-            t("analytics.error.unknown_by", value=by, allowed=allowed),
-            field="by",
-            value=by,
-            allowed=allowed,
-        )
+        raise unknown_choice("analytics.error.unknown_by", allowed=allowed, value=by, field="by")
     return by
 
 
@@ -94,11 +87,8 @@ def resolve_steps(steps: Sequence[str], values: Sequence[str], by: str) -> list[
         found = lookup.get(step, folded.get(step.casefold()))
         if found is None:
             allowed = ", ".join(values) or "–"
-            raise CJMError(
-                t("analytics.error.unknown_step", value=step, by=by, allowed=allowed),
-                field="steps",
-                value=step,
-                allowed=allowed,
+            raise unknown_choice(
+                "analytics.error.unknown_step", allowed=allowed, value=step, field="steps", by=by
             )
         out.append(found)
     return out
@@ -134,11 +124,11 @@ def conversion_sql(ev: Events, conversion: str | None) -> str:
             if ev.has(col):
                 seen.extend(ev.values(col))
         allowed = ", ".join(dict.fromkeys(seen)) or "–"
-        raise CJMError(
-            t("analytics.error.unknown_conversion", value=conversion, allowed=allowed),
-            field="conversion",
-            value=conversion,
+        raise unknown_choice(
+            "analytics.error.unknown_conversion",
             allowed=allowed,
+            value=conversion,
+            field="conversion",
         )
     return cond
 
@@ -179,11 +169,11 @@ def conversion_mask(events: pd.DataFrame, conversion: str | None) -> np.ndarray:
                 mask |= np.isin(codes, hits)
     if not mask.any():
         allowed = ", ".join(dict.fromkeys(seen)) or "–"
-        raise CJMError(
-            t("analytics.error.unknown_conversion", value=conversion, allowed=allowed),
-            field="conversion",
-            value=conversion,
+        raise unknown_choice(
+            "analytics.error.unknown_conversion",
             allowed=allowed,
+            value=conversion,
+            field="conversion",
         )
     return mask
 

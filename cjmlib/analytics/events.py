@@ -36,6 +36,7 @@ from cjmlib.analytics._common import fmt_int
 from cjmlib.analytics.schema import CATEGORICAL, LOCAL_TIME_ZONE
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.messages.text import NO_WORDS, YES_WORDS
 
 REASONS = ("missing_id", "bad_timestamp", "duplicate", "ragged")
@@ -74,11 +75,12 @@ def source_path(source: str | Path) -> Path:
         )
     allowed = ", ".join((*TEXT_SUFFIXES, *PARQUET_SUFFIXES))
     if is_dir or path.suffix.casefold() not in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES):
-        raise CJMError(
-            t("analytics.error.file_kind", path=path.name, allowed=allowed),
-            field="source",
-            value=path.name,
+        raise unknown_choice(
+            "analytics.error.file_kind",
             allowed=allowed,
+            value=path.name,
+            field="source",
+            path=path.name,
         )
     return path
 
@@ -112,11 +114,8 @@ def check_encoding(encoding: object) -> str | None:
     except (LookupError, TypeError, ValueError):
         pass
     allowed = ", ".join(ENCODINGS)
-    raise CJMError(
-        t("files.unknown_encoding", value=encoding, allowed=allowed),
-        field="encoding",
-        value=encoding,
-        allowed=allowed,
+    raise unknown_choice(
+        "files.unknown_encoding", allowed=allowed, value=encoding, field="encoding"
     )
 
 

@@ -36,6 +36,7 @@ from cjmlib.analytics._common import fmt_int, fmt_num
 from cjmlib.analytics.evidence import Figure, compute_figures
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import (
     STATUSES,
     Claim,
@@ -256,11 +257,8 @@ def pick_verification(project: JourneyProject, which: Any) -> Verification | Non
     allowed = ", ".join(f"{v.title} ({v.id})" for v in project.verifications) or t(
         "allowed.none_yet"
     )
-    raise CJMError(
-        t("living_map.error.unknown_verification", value=which, allowed=allowed),
-        field="verification",
-        value=which,
-        allowed=allowed,
+    raise unknown_choice(
+        "living_map.error.unknown_verification", allowed=allowed, value=which, field="verification"
     )
 
 

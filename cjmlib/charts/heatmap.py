@@ -14,8 +14,8 @@ import pandas as pd
 from cjmlib.charts._common import as_frame, as_project, clean, phase_names
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import NOTEBOOK_WIDTH
-from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import CHANNELS
 
 VALUES = ("count", "relevance", "events")
@@ -75,11 +75,8 @@ def touchpoint_heatmap_chart(
     """
     proj = as_project(project)
     if value not in VALUES:
-        raise CJMError(
-            t("charts.error.unknown_value", arg="value", value=value, allowed=", ".join(VALUES)),
-            field="value",
-            value=value,
-            allowed=", ".join(VALUES),
+        raise unknown_choice(
+            "charts.error.unknown_value", allowed=VALUES, value=value, field="value", arg="value"
         )
     title = t(f"charts.heatmap.title_{value}")
     if value == "events":

@@ -12,6 +12,7 @@ import vl_convert as vlc
 from cjmlib.errors import CJMError
 from cjmlib.io._target import export_target, write_export
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 
 FORMATS = (".png", ".svg", ".pdf")
 #: Pixels across a saved PNG at least: sharp when printed across A4 landscape (~180 dpi).
@@ -59,11 +60,8 @@ def chart_bytes(chart: Any, fmt: str = "png", *, scale: float = 2.0) -> bytes:
         return vlc.vegalite_to_svg(spec, **common).encode("utf-8")
     if fmt == "pdf":
         return vlc.vegalite_to_pdf(spec, **common)
-    raise CJMError(
-        t("export.image.unknown_format", suffix=fmt, allowed=", ".join(FORMATS)),
-        field="path",
-        value=fmt,
-        allowed=", ".join(FORMATS),
+    raise unknown_choice(
+        "export.image.unknown_format", allowed=FORMATS, value=fmt, field="path", suffix=fmt
     )
 
 

@@ -18,12 +18,12 @@ from typing import Any
 
 import pandas as pd
 
-from cjmlib.errors import CJMError
 from cjmlib.io._target import encode_text, export_target, write_export
 from cjmlib.io.images import chart_bytes
 from cjmlib.io.mermaid import mermaid_journey
 from cjmlib.io.table_export import project_tables
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import Goal, JourneyProject, Persona
 from cjmlib.model import field_label as label
 from cjmlib.model.lookup import as_project, resolve_persona
@@ -153,16 +153,12 @@ def html_report(project: Any, *, persona: Any = None, image: str = "svg") -> str
     """
     proj = as_project(project)
     if image not in IMAGE_KINDS:
-        raise CJMError(
-            t(
-                "charts.error.unknown_value",
-                arg="image",
-                value=image,
-                allowed=", ".join(IMAGE_KINDS),
-            ),
-            field="image",
+        raise unknown_choice(
+            "charts.error.unknown_value",
+            allowed=IMAGE_KINDS,
             value=image,
-            allowed=", ".join(IMAGE_KINDS),
+            field="image",
+            arg="image",
         )
     who = resolve_persona(proj, persona)
     title = t("export.report.title", project=proj.name)

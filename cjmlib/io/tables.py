@@ -45,6 +45,7 @@ from cjmlib.files import os_error, sniff_text
 from cjmlib.files.sniff import ENCODINGS
 from cjmlib.io.table_export import restore_text, xlsx_unescape
 from cjmlib.messages import catalogue, t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.messages.text import parse_yes_no, transliterate
 from cjmlib.model import Evidence, Persona, PhaseModel, Touchpoint, field_label
 from cjmlib.model.base import CJMModel, translate_validation_error
@@ -388,16 +389,13 @@ def _read_cells(
     name = filename or (str(source) if not isinstance(source, bytes) else "upload.csv")
     suffix = Path(name).suffix.lower()
     if suffix not in READABLE:
-        raise CJMError(
-            t(
-                "io.unsupported_format",
-                path=name,
-                suffix=suffix or "–",
-                allowed=", ".join(READABLE),
-            ),
-            field="filename",
+        raise unknown_choice(
+            "io.unsupported_format",
+            allowed=READABLE,
             value=name,
-            allowed=", ".join(READABLE),
+            field="filename",
+            path=name,
+            suffix=suffix or "–",
         )
     raw = _source_bytes(source, name)
     if suffix in (".xlsx", ".xlsm"):
@@ -571,16 +569,12 @@ def _resolver(items: list[Any], collection: str) -> Resolver:
                 value=key,
             )
         allowed = ", ".join(i.name for i in items) or t("allowed.none_yet")
-        raise CJMError(
-            t(
-                "error.not_found",
-                collection=t(f"collection.{collection}"),
-                value=key,
-                allowed=allowed,
-            ),
-            field=collection,
-            value=key,
+        raise unknown_choice(
+            "error.not_found",
             allowed=allowed,
+            value=key,
+            field=collection,
+            collection=t(f"collection.{collection}"),
         )
 
     return resolve

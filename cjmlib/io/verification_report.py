@@ -39,6 +39,7 @@ from cjmlib.files.oserrors import os_error
 from cjmlib.io._target import export_target
 from cjmlib.io.reports import CSS, md_escape
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import STATUSES, JourneyProject, Verification
 from cjmlib.model.evidence import STATUS_CODE
 from cjmlib.model.lookup import project_of
@@ -74,11 +75,8 @@ def _h(value: Any) -> str:
 
 def _check_choice(value: str, allowed: tuple[str, ...], arg: str) -> None:
     if value not in allowed:
-        raise CJMError(
-            t("charts.error.unknown_value", arg=arg, value=value, allowed=", ".join(allowed)),
-            field=arg,
-            value=value,
-            allowed=", ".join(allowed),
+        raise unknown_choice(
+            "charts.error.unknown_value", allowed=allowed, value=value, field=arg, arg=arg
         )
 
 

@@ -43,6 +43,7 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model.base import CJMModel, new_id
 from cjmlib.model.common import NonEmpty, Text
 
@@ -355,16 +356,12 @@ def check_rule_targets(project: JourneyProject) -> None:
     for rule in project.evidence_rules:
         if rule.segment and rule.segment not in groups:
             allowed = ", ".join(f"{v} ({k})" for k, v in groups.items()) or t("allowed.none_yet")
-            raise CJMError(
-                t(
-                    "living_map.rule.unknown_segment",
-                    title=rule.title,
-                    value=rule.segment,
-                    allowed=allowed,
-                ),
-                field="segment",
-                value=rule.segment,
+            raise unknown_choice(
+                "living_map.rule.unknown_segment",
                 allowed=allowed,
+                value=rule.segment,
+                field="segment",
+                title=rule.title,
             )
         known: dict[str, str] = kpis if rule.claim == "kpi" else ids[rule.claim]
         key = rule.target.casefold() if rule.claim == "kpi" else rule.target
@@ -372,16 +369,13 @@ def check_rule_targets(project: JourneyProject) -> None:
             continue
         shown = [f"{v} ({k})" if k != v.casefold() else v for k, v in known.items()][:20]
         allowed = ", ".join(shown) or t("allowed.none_yet")
-        raise CJMError(
-            t(
-                "living_map.rule.dangling",
-                title=rule.title,
-                claim=t(f"living_map.claim.{rule.claim}"),
-                target=rule.target,
-                where=t(f"living_map.claim_home.{rule.claim}"),
-                allowed=allowed,
-            ),
-            field="target",
-            value=rule.target,
+        raise unknown_choice(
+            "living_map.rule.dangling",
             allowed=allowed,
+            value=rule.target,
+            field="target",
+            title=rule.title,
+            claim=t(f"living_map.claim.{rule.claim}"),
+            target=rule.target,
+            where=t(f"living_map.claim_home.{rule.claim}"),
         )

@@ -10,6 +10,7 @@ from typing import Protocol, TypeAlias
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model.entities import Persona, Touchpoint
 from cjmlib.model.project import JourneyProject
 
@@ -62,11 +63,8 @@ def resolve_persona(project: JourneyProject, persona: Persona | str | None) -> P
     allowed = ", ".join(f"{p.name} ({p.id})" for p in project.personas) or t(
         "charts.error.no_personas"
     )
-    raise CJMError(
-        t("charts.error.unknown_persona", value=key, allowed=allowed),
-        field="persona",
-        value=key,
-        allowed=allowed,
+    raise unknown_choice(
+        "charts.error.unknown_persona", allowed=allowed, value=key, field="persona"
     )
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.messages.text import transliterate
 from cjmlib.model.base import CJMModel
 from cjmlib.model.common import NonEmpty, Text
@@ -60,16 +61,13 @@ class PhaseModel(CJMModel):
         n = len(self.phases)
         if not MIN_PHASES <= n <= MAX_PHASES:
             allowed = t("allowed.phase_count", lo=MIN_PHASES, hi=MAX_PHASES)
-            raise CJMError(
-                t(
-                    "error.phase_count",
-                    count=n,
-                    names=", ".join(p.name for p in self.phases),
-                    allowed=allowed,
-                ),
-                field="phases",
-                value=n,
+            raise unknown_choice(
+                "error.phase_count",
                 allowed=allowed,
+                value=n,
+                field="phases",
+                count=n,
+                names=", ".join(p.name for p in self.phases),
             )
         for attr in ("id", "name"):
             seen: set[str] = set()
@@ -155,11 +153,6 @@ def preset(key: str = "fuenf_phasen") -> PhaseModel:
     """
     if key not in PRESETS:
         allowed = ", ".join(PRESETS)
-        raise CJMError(
-            t("error.unknown_preset", value=key, allowed=allowed),
-            field="preset",
-            value=key,
-            allowed=allowed,
-        )
+        raise unknown_choice("error.unknown_preset", allowed=allowed, value=key, field="preset")
     name, phases = PRESETS[key]
     return PhaseModel.model_validate({"name": name, "preset": key, "phases": phases})

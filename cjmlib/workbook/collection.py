@@ -9,6 +9,7 @@ import pandas as pd
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject, field_label, model_label
 
 #: A change to the project: edits it in place or returns the new one.
@@ -64,11 +65,12 @@ def match(items: list[Any], key: Any, collection: str) -> int:
     allowed = ", ".join(f"{title_of(x)} ({x.id})" for x in items[:20]) or t("allowed.none_yet")
     if len(items) > 20:
         allowed += ", …"
-    raise CJMError(
-        t("error.not_found", collection=t(f"collection.{collection}"), value=key, allowed=allowed),
-        field="id",
-        value=key,
+    raise unknown_choice(
+        "error.not_found",
         allowed=allowed,
+        value=key,
+        field="id",
+        collection=t(f"collection.{collection}"),
     )
 
 

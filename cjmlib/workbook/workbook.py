@@ -34,6 +34,7 @@ from cjmlib.errors import CJMError, WorkbookError
 from cjmlib.files import os_reason, real_path, write_file
 from cjmlib.files.atomic import temp_prefix
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import (
     COLLECTIONS,
     ChapterProgress,
@@ -454,11 +455,12 @@ class Workbook:
             document, _, _ = self._read(matches[0].path, matches[0].path)
             return document.project
         allowed = ", ".join(str(v.revision) for v in history)
-        raise CJMError(
-            t("workbook.no_version", revision=revision, allowed=allowed),
-            field="revision",
-            value=revision,
+        raise unknown_choice(
+            "workbook.no_version",
             allowed=allowed,
+            value=revision,
+            field="revision",
+            revision=revision,
         )
 
     def restore_version(self, revision: int) -> None:
@@ -714,16 +716,13 @@ class Workbook:
                     else:
                         moved.append((item, found))
             if unmapped:
-                raise CJMError(
-                    t(
-                        "error.phases_unmapped",
-                        count=sum(unmapped.values()),
-                        phases=", ".join(unmapped),
-                        allowed=", ".join(new_model.names),
-                    ),
-                    field="mapping",
+                raise unknown_choice(
+                    "error.phases_unmapped",
+                    allowed=new_model.names,
                     value=mapping,
-                    allowed=", ".join(new_model.names),
+                    field="mapping",
+                    count=sum(unmapped.values()),
+                    phases=", ".join(unmapped),
                 )
             for item, dst in moved:
                 item.phase = dst  # validated assignment; the whole project is checked after
@@ -846,11 +845,8 @@ class Workbook:
                 project: JourneyProject = JourneyProject.model_validate(s["project"])
                 return project
         allowed = ", ".join(s["name"] for s in records) or t("allowed.none_yet")
-        raise CJMError(
-            t("workbook.no_snapshot", name=name, allowed=allowed),
-            field="name",
-            value=name,
-            allowed=allowed,
+        raise unknown_choice(
+            "workbook.no_snapshot", allowed=allowed, value=name, field="name", name=name
         )
 
     def _state(self, ref: str | int | None) -> tuple[JourneyProject, str]:

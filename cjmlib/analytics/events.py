@@ -38,6 +38,8 @@ from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
 from cjmlib.messages.choices import unknown_choice
 from cjmlib.messages.text import NO_WORDS, YES_WORDS
+from cjmlib.model import JourneyProject
+from cjmlib.model.lookup import ProjectLike
 
 REASONS = ("missing_id", "bad_timestamp", "duplicate", "ragged")
 GERMAN_FORMATS = (
@@ -450,7 +452,7 @@ def load_events(
     source: Any,
     *,
     columns: Mapping[str, str] | None = None,
-    project: Any = None,
+    project: ProjectLike | None = None,
     sep: str | None = None,
     encoding: str | None = None,
     timestamp_format: str | None = None,
@@ -642,7 +644,7 @@ def _touchpoint_or_none(value: Any) -> Any:
     return value if hasattr(value, "phase") else None
 
 
-def map_events(events: pd.DataFrame, project: Any) -> pd.DataFrame:
+def map_events(events: pd.DataFrame, project: ProjectLike) -> pd.DataFrame:
     """Map events to the workbook's touchpoints and phases.
 
     An event matches a touchpoint by ``touchpoint_id`` or, failing that, by the
@@ -663,8 +665,9 @@ def map_events(events: pd.DataFrame, project: Any) -> pd.DataFrame:
     pandas.DataFrame
         A copy with the columns above and ``mapped``.
     """
-    project = getattr(project, "project", project)
-    if not hasattr(project, "touchpoints"):
+    if not isinstance(project, JourneyProject):
+        project = getattr(project, "project", project)
+    if not isinstance(project, JourneyProject):
         raise CJMError(
             t("engine.error.project_kind", kind=type(project).__name__),
             field="project",

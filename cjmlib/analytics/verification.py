@@ -55,7 +55,7 @@ from cjmlib.model.evidence import (
     UNEVIDENCED,
     claim_key,
 )
-from cjmlib.model.lookup import project_of
+from cjmlib.model.lookup import ProjectLike, project_of
 
 __all__ = [
     "claim_statuses",
@@ -154,7 +154,7 @@ def _describe_source(obj: Any) -> str:
 
 
 def verify_map(
-    workbook: Any,
+    workbook: ProjectLike,
     *,
     events: Any = None,
     survey: Any = None,
@@ -270,7 +270,7 @@ def _overdue(result: RuleResult, rule: EvidenceRule, checked_on: dt.date, today:
 
 
 def claim_statuses(
-    workbook: Any, verification: Any = None, *, today: dt.date | str | None = None
+    workbook: ProjectLike, verification: Any = None, *, today: dt.date | str | None = None
 ) -> list[dict[str, Any]]:
     """One entry per claim of the map with its status after ``verification``.
 
@@ -426,7 +426,7 @@ TABLE_KEYS = (
 )
 
 
-def verification_table(workbook: Any, verification: Any = None) -> pd.DataFrame:
+def verification_table(workbook: ProjectLike, verification: Any = None) -> pd.DataFrame:
     """The results of a verification as a German table, most urgent first.
 
     One row per rule: claim, kind of claim, the rule's title and what it measures, the
@@ -483,7 +483,7 @@ COMPARE_KEYS = (
 )
 
 
-def compare_verifications(workbook: Any, before: Any, after: Any = None) -> pd.DataFrame:
+def compare_verifications(workbook: ProjectLike, before: Any, after: Any = None) -> pd.DataFrame:
     """What changed between two verifications: one row per rule, changed ones first.
 
     ``before`` and ``after`` are records, ids or titles; ``after=None`` is the latest.
@@ -556,7 +556,7 @@ def compare_verifications(workbook: Any, before: Any, after: Any = None) -> pd.D
 
 
 def revisit_first(
-    workbook: Any, verification: Any = None, *, today: dt.date | str | None = None
+    workbook: ProjectLike, verification: Any = None, *, today: dt.date | str | None = None
 ) -> list[dict[str, Any]]:
     """The claims in the order a review should take them, each with what to do.
 

@@ -25,10 +25,11 @@ from cjmlib.charts.theme import (
     NOTEBOOK_WIDTH,
 )
 from cjmlib.messages import t
+from cjmlib.model.lookup import ProjectLike
 
 
 def emotion_curve_chart(
-    project: Any, *, persona: Any = None, survey_emotion: pd.DataFrame | None = None
+    project: ProjectLike, *, persona: Any = None, survey_emotion: pd.DataFrame | None = None
 ) -> alt.LayerChart | alt.Chart:
     """The mean emotion per phase as a line, each touchpoint as a dot behind it.
 

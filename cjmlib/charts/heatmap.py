@@ -6,7 +6,7 @@ however many touchpoints (or events) there are.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -16,12 +16,13 @@ from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import NOTEBOOK_WIDTH
 from cjmlib.messages import t
 from cjmlib.messages.choices import unknown_choice
-from cjmlib.model import CHANNELS
+from cjmlib.model import CHANNELS, JourneyProject
+from cjmlib.model.lookup import ProjectLike
 
 VALUES = ("count", "relevance", "events")
 
 
-def _cells_from_project(project: Any, value: str) -> pd.DataFrame:
+def _cells_from_project(project: JourneyProject, value: str) -> pd.DataFrame:
     pm = project.phase_model
     rows = [
         {
@@ -41,7 +42,7 @@ def _cells_from_project(project: Any, value: str) -> pd.DataFrame:
     return agg
 
 
-def _cells_from_events(project: Any, events: pd.DataFrame) -> pd.DataFrame:
+def _cells_from_events(project: JourneyProject, events: pd.DataFrame) -> pd.DataFrame:
     events = as_frame(events, arg="events", columns=["phase", "channel", "customer_id"])
     pm = project.phase_model
     agg = (
@@ -57,7 +58,7 @@ def _cells_from_events(project: Any, events: pd.DataFrame) -> pd.DataFrame:
 
 
 def touchpoint_heatmap_chart(
-    project: Any,
+    project: ProjectLike,
     *,
     value: Literal["count", "relevance", "events"] = "count",
     events: pd.DataFrame | None = None,

@@ -56,6 +56,7 @@ from cjmlib.charts.theme import (
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import CHANNELS, DEPARTMENTS, JourneyProject, Persona, Touchpoint
+from cjmlib.model.lookup import ProjectLike
 
 #: Five-pointed star as an SVG path in the unit square (Vega scales it by ``size``).
 STAR = (
@@ -571,7 +572,7 @@ def _empty_hint(project: JourneyProject, persona: Persona | None) -> alt.Chart:
 
 
 def journey_map_chart(
-    project: Any,
+    project: ProjectLike,
     *,
     persona: Any = None,
     compare_to: Any = None,

@@ -24,6 +24,7 @@ from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import A4_WIDTH, PALETTE
 from cjmlib.messages import t
 from cjmlib.messages.text import fmt_int, fmt_pct
+from cjmlib.model.lookup import ProjectLike
 
 __all__ = [
     "design_table",
@@ -128,7 +129,7 @@ def journey_graph_chart(
     top: int = 25,
     title: str | None = None,
     width: int | None = None,
-    project: Any = None,
+    project: ProjectLike | None = None,
 ) -> alt.LayerChart | alt.Chart:
     """The directly-follows graph of :func:`~cjmlib.analytics.lived.directly_follows`.
 

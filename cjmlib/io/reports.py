@@ -26,7 +26,7 @@ from cjmlib.messages import t
 from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import Goal, JourneyProject, Persona
 from cjmlib.model import field_label as label
-from cjmlib.model.lookup import as_project, resolve_persona
+from cjmlib.model.lookup import ProjectLike, as_project, resolve_persona
 
 IMAGE_KINDS = ("svg", "png", "none")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
@@ -136,7 +136,7 @@ def _sections(project: JourneyProject) -> list[tuple[str, pd.DataFrame]]:
     return [(t(key), tables[name]) for key, name in keys]
 
 
-def html_report(project: Any, *, persona: Any = None, image: str = "svg") -> str:
+def html_report(project: ProjectLike, *, persona: Any = None, image: str = "svg") -> str:
     """A self-contained HTML report of ``project`` (no external files or scripts).
 
     Parameters
@@ -239,7 +239,9 @@ def _table_md(df: pd.DataFrame) -> str:
     return "\n".join([head, rule, *rows]) + "\n"
 
 
-def markdown_report(project: Any, *, persona: Any = None, map_image: str | None = None) -> str:
+def markdown_report(
+    project: ProjectLike, *, persona: Any = None, map_image: str | None = None
+) -> str:
     """A Markdown report of ``project``; the map as a Mermaid journey block.
 
     JupyterLab renders the Mermaid block in a Markdown cell
@@ -295,7 +297,7 @@ REPORT_FORMATS = (".html", ".htm", ".md")
 
 
 def save_report(
-    project: Any,
+    project: ProjectLike,
     path: str | os.PathLike[str],
     *,
     persona: Any = None,

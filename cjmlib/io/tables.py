@@ -49,6 +49,8 @@ from cjmlib.messages.choices import unknown_choice
 from cjmlib.messages.text import parse_yes_no, transliterate
 from cjmlib.model import Evidence, Persona, PhaseModel, Touchpoint, field_label
 from cjmlib.model.base import CJMModel, translate_validation_error
+from cjmlib.model.lookup import ProjectLike, as_project
+from cjmlib.workbook import Workbook
 
 READABLE = (".csv", ".txt", ".xlsx", ".xlsm")
 LIST_SEPARATOR = "; "
@@ -581,7 +583,7 @@ def _resolver(items: list[Any], collection: str) -> Resolver:
 
 
 def import_table(
-    workbook: Any,
+    workbook: Workbook,
     collection: Literal["touchpoints", "personas"],
     source: str | Path | bytes,
     *,
@@ -688,7 +690,7 @@ def import_table(
 
 
 def import_touchpoints(
-    workbook: Any,
+    workbook: Workbook,
     source: str | Path | bytes,
     *,
     filename: str | None = None,
@@ -703,7 +705,7 @@ def import_touchpoints(
 
 
 def import_personas(
-    workbook: Any,
+    workbook: Workbook,
     source: str | Path | bytes,
     *,
     filename: str | None = None,
@@ -738,7 +740,10 @@ def _phase_label(pm: PhaseModel, phase_id: str) -> str:
 
 
 def table_frame(
-    project: Any, collection: Literal["touchpoints", "personas"], *, language_labels: bool = True
+    project: ProjectLike,
+    collection: Literal["touchpoints", "personas"],
+    *,
+    language_labels: bool = True,
 ) -> pd.DataFrame:
     """The collection as a flat table, ready to export and to import again.
 
@@ -747,18 +752,19 @@ def table_frame(
     and the columns carry the labels of the current language (or field names).
     """
     model, fields, _ = FIELDS[collection]
-    pm: PhaseModel = project.phase_model
+    proj = as_project(project)
+    pm: PhaseModel = proj.phase_model
     rows = []
-    for item in getattr(project, collection):
+    for item in getattr(proj, collection):
         row: dict[str, Any] = {}
         for fname in fields:
             value = getattr(item, fname)
             if fname == "phase":
                 value = _phase_label(pm, value)
             elif fname == "persona_ids":
-                value = join_items([_reference(v, project.personas) for v in value])
+                value = join_items([_reference(v, proj.personas) for v in value])
             elif fname == "segment_id":
-                value = _reference(value, project.segments) if value else ""
+                value = _reference(value, proj.segments) if value else ""
             elif fname == "evidence":
                 value = format_evidence(value)
             elif isinstance(value, list):
@@ -778,7 +784,9 @@ def table_frame(
 
 
 def export_collection(
-    project: Any, collection: Literal["touchpoints", "personas"], path: str | Path
+    project: ProjectLike,
+    collection: Literal["touchpoints", "personas"],
+    path: str | Path,
 ) -> Path:
     """Write personas or touchpoints to ``path`` (.csv or .xlsx) for a later import.
 

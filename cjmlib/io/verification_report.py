@@ -42,7 +42,7 @@ from cjmlib.messages import t
 from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import STATUSES, JourneyProject, Verification
 from cjmlib.model.evidence import STATUS_CODE
-from cjmlib.model.lookup import project_of
+from cjmlib.model.lookup import ProjectLike, project_of
 
 __all__ = ["save_verification_report", "verification_report"]
 
@@ -158,7 +158,7 @@ def _table_md(df: pd.DataFrame) -> str:
 
 
 def verification_report(
-    workbook: Any,
+    workbook: ProjectLike,
     verification: Any = None,
     *,
     previous: Any = None,
@@ -352,7 +352,7 @@ def _markdown(
 
 
 def save_verification_report(
-    workbook: Any,
+    workbook: ProjectLike,
     path: str | os.PathLike[str],
     verification: Any = None,
     **options: Any,

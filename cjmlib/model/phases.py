@@ -37,6 +37,8 @@ class Phase(CJMModel):
     @model_validator(mode="after")
     def _default_id(self) -> Phase:
         if not self.id:
+            # Safe: slugify() always returns a non-empty ASCII id, and a validated
+            # assignment inside an "after" validator would re-enter this validator.
             object.__setattr__(self, "id", slugify(self.name))
         return self
 

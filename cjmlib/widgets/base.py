@@ -26,6 +26,7 @@ from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import EVIDENCE_KINDS, CJMModel, Evidence
 from cjmlib.model.base import translate_validation_error
+from cjmlib.workbook import Workbook
 
 #: Placeholder value of reference dropdowns meaning "no entry chosen".
 NONE = ""
@@ -797,7 +798,7 @@ class RecordEditor(w.VBox):
     form_columns = 2
     title_key = ""
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.wb = workbook
         self.items = getattr(workbook, self.collection)
         self.model = self.items.model

@@ -12,6 +12,7 @@ from cjmlib.messages import t
 from cjmlib.model import MAX_PHASES, MIN_PHASES, PRESETS, PhaseModel
 from cjmlib.model.phases import PHASED_COLLECTIONS
 from cjmlib.widgets.base import NONE, STYLE, LiveChart, StatusLine, esc, html_table, listen
+from cjmlib.workbook import Workbook
 
 CUSTOM = "__eigene__"
 EMOTION_WORDS = {
@@ -33,7 +34,7 @@ class PhaseEditor(w.VBox):
 
     error = tl.Unicode("")
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.wb = workbook
         self.choice = w.Dropdown(
             options=[(name, key) for key, (name, _) in PRESETS.items()]
@@ -219,7 +220,7 @@ class EmotionEditor(w.VBox):
     selected_id = tl.Unicode("")
     error = tl.Unicode("")
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.wb = workbook
         self._loading = False
         self._tps: list[Any] = []

@@ -77,16 +77,41 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _map_html(project: JourneyProject, persona: Any, image: str) -> str:
-    from cjmlib.charts import journey_map_chart
+def html_head(title: str, css: str, meta: str) -> list[str]:
+    """The start of a self-contained German HTML report: styles, heading and meta line.
 
-    chart = journey_map_chart(project, persona=persona)
-    alt_text = _h(t("export.report.map_alt", project=project.name))
+    Shared by the project report, the verification report and the capstone report.
+    """
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="de">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_h(title)}</title>",
+        f"<style>{css}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_h(title)}</h1>",
+        f'<p class="meta">{_h(meta)}</p>',
+    ]
+
+
+def chart_figure(chart: Any, alt_text: str, image: str) -> str:
+    """A chart inside an HTML page: inline SVG with a label, or (``image="png"``) a PNG."""
+    alt_text = _h(alt_text)
     if image == "png":
         data = base64.b64encode(chart_bytes(chart, "png", scale=1.5)).decode("ascii")
         return f'<img src="data:image/png;base64,{data}" alt="{alt_text}">'
     svg = _XML_DECL.sub("", chart_bytes(chart, "svg").decode("utf-8"))
     return f'<figure role="img" aria-label="{alt_text}">{svg}</figure>'
+
+
+def _map_html(project: JourneyProject, persona: Any, image: str) -> str:
+    from cjmlib.charts import journey_map_chart
+
+    chart = journey_map_chart(project, persona=persona)
+    return chart_figure(chart, t("export.report.map_alt", project=project.name), image)
 
 
 def _table_html(df: pd.DataFrame) -> str:
@@ -163,17 +188,7 @@ def html_report(project: ProjectLike, *, persona: Any = None, image: str = "svg"
     who = resolve_persona(proj, persona)
     title = t("export.report.title", project=proj.name)
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="de">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{_h(title)}</h1>",
-        f'<p class="meta">{_h(_meta(proj))}</p>',
+        *html_head(title, CSS, _meta(proj)),
     ]
     if proj.description:
         parts.append(f"<p>{_h(proj.description)}</p>")

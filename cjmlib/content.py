@@ -27,6 +27,9 @@ from cjmlib.model.quiz import Question
 
 
 def _chapter_key(chapter: int | str) -> str:
+    """``4`` -> "04"; a name such as ``"grundlagen"`` (the Python primer) stays as it is."""
+    if isinstance(chapter, str) and not chapter.isdigit():
+        return chapter
     return f"{int(chapter):02d}"
 
 

@@ -376,7 +376,8 @@ _STYLE = (
     f"{_T} td{{padding:3px 7px;border-bottom:1px solid #e3e7ec;vertical-align:top;"
     "max-width:24em;white-space:normal;overflow-wrap:break-word;text-align:left}"
     f"{_T} td.cjm-num{{text-align:right;white-space:nowrap}}{_T} th.cjm-num{{text-align:right}}"
-    f"{_T} caption{{caption-side:top;text-align:left;font-weight:600;padding:0 0 4px 0}}"
+    # The title is a block above the table: a <caption> would wrap at a narrow table's width.
+    ".cjm-display-caption{font-weight:600;padding:0 0 4px 0;font-size:13px}"
     "</style>"
 )
 
@@ -417,9 +418,13 @@ class Table:
                 f'<tr><td colspan="{max(len(self.frame.columns), 1)}">'
                 f"{html.escape(self.empty or t('display.empty'))}</td></tr>"
             )
-        caption = f"<caption>{html.escape(self.caption)}</caption>" if self.caption else ""
+        caption = (
+            f'<div class="cjm-display-caption" lang="de">{html.escape(self.caption)}</div>'
+            if self.caption
+            else ""
+        )
         return (
-            f'{_STYLE}<div class="cjm-display-wrap"><table class="cjm-display" lang="de">{caption}'
+            f'{_STYLE}<div class="cjm-display-wrap">{caption}<table class="cjm-display" lang="de">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
 

@@ -46,9 +46,9 @@ def test_csv_with_mapping_counts_every_excluded_row(csv_path):
         "Aus „protokoll.csv“ wurden 7 Zeilen gelesen; 4 stehen für die "
         "Auswertung bereit, 3 wurden ausgeschlossen."
     )
-    assert "1 Zeilen ohne Kunden-ID (ausgeschlossen;" in text and "Datenzeile 3" in text
-    assert "1 Zeilen mit unlesbarem Zeitstempel (ausgeschlossen;" in text
-    assert "1 doppelte Zeilen (ausgeschlossen;" in text
+    assert "1 Zeile ohne Kunden-ID (ausgeschlossen;" in text and "Datenzeile 3" in text
+    assert "1 Zeile mit unlesbarem Zeitstempel (ausgeschlossen;" in text
+    assert "1 doppelte Zeile (ausgeschlossen;" in text
 
 
 def test_values_german_numbers_and_sorting(csv_path):
@@ -103,7 +103,7 @@ def test_validate_events_lists_problems(csv_path):
     problems = validate_events(csv_path, columns=MAPPING)
     assert problems["problem"].tolist() == ["missing_id", "bad_timestamp", "duplicate"]
     assert problems["rows"].tolist() == [1, 1, 1]
-    assert problems["message"].iloc[1].startswith("1 Zeilen mit unlesbarem Zeitstempel")
+    assert problems["message"].iloc[1].startswith("1 Zeile mit unlesbarem Zeitstempel")
 
 
 def test_events_are_mapped_to_workbook_touchpoints(csv_path):
@@ -123,8 +123,7 @@ def test_events_are_mapped_to_workbook_touchpoints(csv_path):
     assert events["mapped"].tolist() == [True, True, False, True]
     assert events.attrs["unmatched"] == 1
     assert (
-        "1 Ereignisse passen zu keinem Touchpoint deines Arbeitsbuchs"
-        in events.attrs["explanation"]
+        "1 Ereignis passt zu keinem Touchpoint deines Arbeitsbuchs" in events.attrs["explanation"]
         and "Häufigste: Suche" in events.attrs["explanation"]
     )
     again = map_events(events, project)

@@ -43,9 +43,12 @@ CHART_MIN = 1.0
 TABLE_MIN = 0.5
 QUIZ_ITEM_MIN = 1.0
 CHECKLIST_MIN = 2.0
+#: The Python primer between the start page and chapter 1, and its catalogue key.
+PRIMER = CHAPTERS / "00b_Python_Grundlagen.ipynb"
+PRIMER_KEY = "grundlagen"
 
 #: Minutes for "Dein Schritt": what the chapter asks for, times a time per entry.
-TASK_MINUTES: dict[int, tuple[float, str]] = {
+TASK_MINUTES: dict[int | str, tuple[float, str]] = {
     0: (3, "name and industry of the project"),
     1: (20, "two goals and 2-4 KPIs (8 min), 2-3 target groups along five criteria (4 min each)"),
     2: (30, "1-3 personas with profile and evidence, about 12 min each for two"),
@@ -60,6 +63,7 @@ TASK_MINUTES: dict[int, tuple[float, str]] = {
     11: (15, "3-5 actions with owner, date, KPI and target"),
     12: (10, "the first review with trigger, findings, decisions, next date"),
     13: (30, "scenario (5 min), a thought per phase (10), the target map (10), the report (5)"),
+    PRIMER_KEY: (8, "six small tasks: four to type (1.5 min each), two to read off (1 min each)"),
 }
 
 _WORD = re.compile(r"[\w\-–’']+", re.UNICODE)
@@ -78,7 +82,7 @@ def words(text: str) -> int:
 
 @dataclass(frozen=True)
 class ChapterTime:
-    number: int
+    number: int | str
     title: str
     read_words: int
     code_cells: int
@@ -86,6 +90,7 @@ class ChapterTime:
     tables: int
     quiz_items: int
     task: float
+    checklist: bool = True
 
     @property
     def reading(self) -> float:
@@ -98,7 +103,7 @@ class ChapterTime:
             + self.charts * CHART_MIN
             + self.tables * TABLE_MIN
             + self.quiz_items * QUIZ_ITEM_MIN
-            + CHECKLIST_MIN
+            + (CHECKLIST_MIN if self.checklist else 0.0)
             + self.task
         )
 
@@ -117,7 +122,7 @@ def measure(path: Path) -> ChapterTime:
     from cjmlib.messages import set_language
 
     set_language("de")
-    n = int(path.name[:2])
+    n: int | str = PRIMER_KEY if path.name == PRIMER.name else int(path.name[:2])
     nb = nbformat.read(str(path), as_version=4)
     markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
     code = [c.source for c in nb.cells if c.cell_type == "code"]
@@ -126,7 +131,8 @@ def measure(path: Path) -> ChapterTime:
         words(" ".join([q.case, q.text, *q.choices, q.explanation, *map(" ".join, q.table)]))
         for q in quiz
     )
-    checklist_words = sum(words(text) for _, text in content.checklist(n))
+    checklist = content.checklist(n)
+    checklist_words = sum(words(text) for _, text in checklist)
     title = markdown[0].splitlines()[0].split(":", 1)[1].strip()
     return ChapterTime(
         number=n,
@@ -137,11 +143,14 @@ def measure(path: Path) -> ChapterTime:
         tables=sum(len(re.findall(r"\bshow_(?:table|entries)\(", c)) for c in code),
         quiz_items=len(quiz),
         task=TASK_MINUTES[n][0],
+        checklist=bool(checklist),
     )
 
 
 def chapters() -> list[Path]:
-    return sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+    """Every notebook a trainee reads: the start page, the primer, the chapters 1-13."""
+    numbered = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+    return sorted([*numbered, PRIMER] if PRIMER.exists() else numbered, key=lambda p: p.name)
 
 
 def head_line(ct: ChapterTime) -> str:
@@ -158,8 +167,9 @@ def start_table(times: list[ChapterTime]) -> str:
         "|---|---|---|---|",
     ]
     for ct in times:
+        label = f"{ct.number} {ct.title}" if isinstance(ct.number, int) else f"Vorkurs: {ct.title}"
         rows.append(
-            f"| {ct.number} {ct.title} | {round5(ct.reading)} Min. | {round5(ct.doing)} Min. "
+            f"| {label} | {round5(ct.reading)} Min. | {round5(ct.doing)} Min. "
             f"| **{ct.total} Min.** |"
         )
     total = sum(ct.total for ct in times)
@@ -203,7 +213,7 @@ def main(argv: list[str]) -> int:
         print("Kap  Wörter  Zellen  Diagr.  Tab.  Fragen  Schritt  Lesen  Tun  zusammen")
         for ct in times:
             print(
-                f"{ct.number:>3} {ct.read_words:>7} {ct.code_cells:>7} {ct.charts:>7} "
+                f"{str(ct.number)[:3]:>3} {ct.read_words:>7} {ct.code_cells:>7} {ct.charts:>7} "
                 f"{ct.tables:>5} {ct.quiz_items:>7} {ct.task:>8.0f} {ct.reading:>6.1f} "
                 f"{ct.doing:>5.1f} {ct.total:>8}"
             )

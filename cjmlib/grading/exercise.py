@@ -148,10 +148,12 @@ def find_exercise(name: str, start: Path | None = None) -> Path:
     - the notebook's own folder, if it is the exercise (graded release, autograded
       copy, the instructor's source folder);
     - ``../course/source/<name>`` (self-study: ``exercises/`` and ``solutions/`` sit
-      beside ``course/`` in the repository).
+      beside ``course/`` in the repository);
+    - ``./<name>`` (a folder beside the notebook: the checks of the chapters' Python
+      primer live in ``chapters/grundlagen/``).
     """
     here = Path(start or Path.cwd()).resolve()
-    for folder in (here, here.parent / "course" / "source" / name):
+    for folder in (here, here.parent / "course" / "source" / name, here / name):
         if folder.name == name and (folder / TASKS_FILE).is_file():
             return folder
     raise CJMError(

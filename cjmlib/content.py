@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cjmlib.messages import catalogue, get_language
+from cjmlib.model.quiz import Question
 
 
 def _chapter_key(chapter: int | str) -> str:
@@ -37,31 +38,6 @@ def _entries(prefix: str) -> dict[str, str]:
     fallback = catalogue("de")
     keys = sorted({k for k in fallback if k.startswith(prefix)})
     return {k[len(prefix) :]: texts.get(k, fallback[k]) for k in keys}
-
-
-@dataclass(frozen=True)
-class Question:
-    """One knowledge-check question; ``correct`` holds 0-based option indexes."""
-
-    key: str
-    text: str
-    options: tuple[str, ...]
-    correct: frozenset[int]
-    explanation: str
-    case: str = ""
-    table: tuple[tuple[str, ...], ...] = ()
-
-    @property
-    def applied(self) -> bool:
-        """True for a question about a case or a table, not about a definition."""
-        return bool(self.case or self.table)
-
-    @property
-    def multiple(self) -> bool:
-        return len(self.correct) > 1
-
-    def is_correct(self, answer: set[int] | list[int] | tuple[int, ...]) -> bool:
-        return set(answer) == set(self.correct)
 
 
 def checklist(chapter: int | str) -> list[tuple[str, str]]:
@@ -84,7 +60,7 @@ def quiz(chapter: int | str) -> list[Question]:
                 (p for p in parts if p[:1] == "o" and p[1:].isdigit()), key=lambda p: int(p[1:])
             )
         )
-        correct = frozenset(int(x) - 1 for x in parts["correct"].split(","))
+        correct = sorted({int(x) - 1 for x in parts["correct"].split(",")})
         table = tuple(
             tuple(cell.strip() for cell in line.split("|"))
             for line in parts.get("table", "").splitlines()
@@ -92,11 +68,12 @@ def quiz(chapter: int | str) -> list[Question]:
         )
         questions.append(
             Question(
-                qkey,
-                parts["question"],
-                options,
-                correct,
-                parts.get("explanation", ""),
+                id=qkey,
+                text=parts["question"],
+                choices=options,
+                correct=tuple(correct),
+                explanation=parts.get("explanation", ""),
+                multiple=len(correct) > 1,
                 case=parts.get("case", ""),
                 table=table,
             )

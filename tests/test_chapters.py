@@ -188,9 +188,9 @@ def test_checklist_and_quiz_in_catalogue(path):
     questions = content.quiz(n)
     assert len(questions) >= 5
     for q in questions:
-        assert q.text.strip() and q.explanation.strip(), q.key
-        assert len(q.options) >= 2, q.key
-        assert q.correct and all(0 <= i < len(q.options) for i in q.correct), q.key
+        assert q.text.strip() and q.explanation.strip(), q.id
+        assert len(q.choices) >= 2, q.id
+        assert q.correct and all(0 <= i < len(q.choices) for i in q.correct), q.id
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -12,7 +12,8 @@ from _charts_fixtures import XSS, big_project, small_project
 
 from cjmlib.charts import is_hint, journey_map_chart
 from cjmlib.charts._common import text_width
-from cjmlib.charts.journey_map import LABEL_X, STAR
+from cjmlib.charts._lanes import LABEL_X
+from cjmlib.charts.journey_map import STAR
 from cjmlib.errors import CJMError
 from cjmlib.model import JourneyProject, Persona, Touchpoint
 

@@ -227,7 +227,7 @@ def test_primer_knowledge_check_is_fair_and_new():
         for line in (ROOT / "tests" / "data" / "seed_shingles.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     }
-    texts = [" ".join([q.case, q.text, *q.options, q.explanation]) for q in items]
+    texts = [" ".join([q.case, q.text, *q.choices, q.explanation]) for q in items]
     texts += [c.source for c in nbformat.read(str(PRIMER), as_version=4).cells]
     assert [t for t in texts if seed_fp.shingles(t) & seeds] == []
 

@@ -44,7 +44,7 @@ def all_items() -> list[tuple[int, content.Question]]:
 
 def item_text(q: content.Question) -> str:
     table = " ".join(" ".join(row) for row in q.table)
-    return " ".join([q.case, table, q.text, *q.options, q.explanation])
+    return " ".join([q.case, table, q.text, *q.choices, q.explanation])
 
 
 def balance(items: list[tuple[int, content.Question]]) -> dict[str, object]:
@@ -54,11 +54,11 @@ def balance(items: list[tuple[int, content.Question]]) -> dict[str, object]:
     longest = sum(
         1
         for q in single
-        if len(q.options[next(iter(q.correct))]) == max(len(o) for o in q.options)
-        and sorted(len(o) for o in q.options)[-2] < max(len(o) for o in q.options)
+        if len(q.choices[next(iter(q.correct))]) == max(len(o) for o in q.choices)
+        and sorted(len(o) for o in q.choices)[-2] < max(len(o) for o in q.choices)
     )
     seed_hits = [
-        f"{n:02d}.{q.key}" for n, q in items if seed_fp.shingles(item_text(q)) & SEED_SHINGLES
+        f"{n:02d}.{q.id}" for n, q in items if seed_fp.shingles(item_text(q)) & SEED_SHINGLES
     ]
     return {
         "items": len(items),
@@ -106,10 +106,10 @@ def test_no_duplicate_items():
     seen: dict[str, str] = {}
     for n, q in all_items():
         key = " ".join(seed_fp.words(q.text))
-        assert key not in seen, (f"{n:02d}.{q.key}", seen.get(key))
-        seen[key] = f"{n:02d}.{q.key}"
+        assert key not in seen, (f"{n:02d}.{q.id}", seen.get(key))
+        seen[key] = f"{n:02d}.{q.id}"
     answers = Counter(
-        " ".join(seed_fp.words(" ".join(sorted(q.options[i] for i in q.correct))))
+        " ".join(seed_fp.words(" ".join(sorted(q.choices[i] for i in q.correct))))
         for _, q in all_items()
     )
     assert [a for a, c in answers.items() if c > 1] == []
@@ -117,26 +117,26 @@ def test_no_duplicate_items():
 
 def test_single_choice_has_one_right_answer_and_no_all_of_the_above():
     for n, q in all_items():
-        assert 3 <= len(q.options) <= 5, (n, q.key)
-        assert len(set(q.options)) == len(q.options), (n, q.key)
+        assert 3 <= len(q.choices) <= 5, (n, q.id)
+        assert len(set(q.choices)) == len(q.choices), (n, q.id)
         if len(q.correct) == 1:
-            assert not any(ALL_OF_THE_ABOVE.search(o) for o in q.options), (n, q.key)
+            assert not any(ALL_OF_THE_ABOVE.search(o) for o in q.choices), (n, q.id)
 
 
 def test_no_item_where_every_option_is_right():
     for n, q in all_items():
-        assert len(q.correct) < len(q.options), (n, q.key)
+        assert len(q.correct) < len(q.choices), (n, q.id)
 
 
 def test_every_item_explains_and_says_why_the_others_are_wrong_in_its_explanation():
     for n, q in all_items():
-        assert len(q.explanation) >= 60, (n, q.key)
+        assert len(q.explanation) >= 60, (n, q.id)
 
 
 def test_applied_tables_are_rectangular():
     for n, q in all_items():
         if q.table:
-            assert len(q.table) >= 2 and len({len(row) for row in q.table}) == 1, (n, q.key)
+            assert len(q.table) >= 2 and len({len(row) for row in q.table}) == 1, (n, q.id)
 
 
 def test_no_chapter_text_reuses_a_sentence_of_the_seeds():

@@ -72,3 +72,17 @@ def test_emotion_saved_and_curve_follows(wb):
     editor.touchpoint.value = wb.touchpoints["Kasse"].id
     assert editor.emotion.value == 0
     assert wb.path.read_bytes() == before
+
+
+def test_a_phase_used_only_by_a_pain_point_also_gets_a_mapping_dropdown(wb):
+    """The editor asks about every phase the workbook keeps (one rule with the workbook)."""
+    wb.pain_points.add(title="Lange Schlange an der Kasse", phase="kauf")
+    before = wb.path.read_bytes()
+    editor = PhaseEditor(wb)
+    editor.choice.value = "vier_phasen"
+    editor.apply_button.click()
+    assert list(editor.mapping) == ["Kauf"]
+    assert wb.path.read_bytes() == before
+    editor.mapping["Kauf"].value = "Aktion"
+    editor.apply_button.click()
+    assert Workbook.open(wb.path).pain_points[0].phase == "aktion"

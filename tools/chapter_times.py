@@ -128,7 +128,7 @@ def measure(path: Path) -> ChapterTime:
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     quiz = content.quiz(n)
     quiz_words = sum(
-        words(" ".join([q.case, q.text, *q.options, q.explanation, *map(" ".join, q.table)]))
+        words(" ".join([q.case, q.text, *q.choices, q.explanation, *map(" ".join, q.table)]))
         for q in quiz
     )
     checklist = content.checklist(n)

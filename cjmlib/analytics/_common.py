@@ -8,12 +8,17 @@ German what is wrong.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
+
+# German number formats; their home is the message layer (analytics modules import them here).
+from cjmlib.messages.text import fmt_int as fmt_int
+from cjmlib.messages.text import fmt_num as fmt_num
+from cjmlib.messages.text import fmt_pct as fmt_pct
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,26 +29,6 @@ if TYPE_CHECKING:
 
 #: Fewer answers than this behind a figure earn a German warning.
 MIN_ANSWERS = 30
-
-
-def fmt_int(value: float | int) -> str:
-    """Format a count the German way: 12345 -> "12.345"."""
-    return f"{int(value):,}".replace(",", ".")
-
-
-def fmt_num(value: float, digits: int = 1) -> str:
-    """Format a number the German way: 12.5 -> "12,5"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def fmt_pct(share: float, digits: int = 1) -> str:
-    """Format a share 0..1 as German percent: 0.125 -> "12,5 %"."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return "–"
-    return f"{fmt_num(100 * share, digits)} %"
 
 
 def require_frame(data: object, name: str) -> pd.DataFrame:
@@ -68,16 +53,13 @@ def require_columns(df: pd.DataFrame | Iterable[str], columns: Iterable[str], na
     missing = [c for c in columns if c not in present]
     if missing:
         allowed = ", ".join(present) or "–"
-        raise CJMError(
-            t(
-                "analytics.error.missing_columns",
-                name=name,
-                missing=", ".join(missing),
-                allowed=allowed,
-            ),
-            field=missing[0],
-            value=missing,
+        raise unknown_choice(
+            "analytics.error.missing_columns",
             allowed=allowed,
+            value=missing,
+            field=missing[0],
+            name=name,
+            missing=", ".join(missing),
         )
 
 
@@ -85,12 +67,7 @@ def check_by(ev: Events, by: object) -> str:
     """Return ``by`` when it is a column of the log; else raise a German error."""
     if not isinstance(by, str) or not ev.has(by) or by in ("customer_id", "timestamp"):
         allowed = ", ".join(c for c in ev.columns if c not in ("customer_id", "timestamp"))
-        raise CJMError(
-            t("analytics.error.unknown_by", value=by, allowed=allowed),
-            field="by",
-            value=by,
-            allowed=allowed,
-        )
+        raise unknown_choice("analytics.error.unknown_by", allowed=allowed, value=by, field="by")
     return by
 
 
@@ -110,11 +87,8 @@ def resolve_steps(steps: Sequence[str], values: Sequence[str], by: str) -> list[
         found = lookup.get(step, folded.get(step.casefold()))
         if found is None:
             allowed = ", ".join(values) or "–"
-            raise CJMError(
-                t("analytics.error.unknown_step", value=step, by=by, allowed=allowed),
-                field="steps",
-                value=step,
-                allowed=allowed,
+            raise unknown_choice(
+                "analytics.error.unknown_step", allowed=allowed, value=step, field="steps", by=by
             )
         out.append(found)
     return out
@@ -150,11 +124,11 @@ def conversion_sql(ev: Events, conversion: str | None) -> str:
             if ev.has(col):
                 seen.extend(ev.values(col))
         allowed = ", ".join(dict.fromkeys(seen)) or "–"
-        raise CJMError(
-            t("analytics.error.unknown_conversion", value=conversion, allowed=allowed),
-            field="conversion",
-            value=conversion,
+        raise unknown_choice(
+            "analytics.error.unknown_conversion",
             allowed=allowed,
+            value=conversion,
+            field="conversion",
         )
     return cond
 
@@ -195,11 +169,11 @@ def conversion_mask(events: pd.DataFrame, conversion: str | None) -> np.ndarray:
                 mask |= np.isin(codes, hits)
     if not mask.any():
         allowed = ", ".join(dict.fromkeys(seen)) or "–"
-        raise CJMError(
-            t("analytics.error.unknown_conversion", value=conversion, allowed=allowed),
-            field="conversion",
-            value=conversion,
+        raise unknown_choice(
+            "analytics.error.unknown_conversion",
             allowed=allowed,
+            value=conversion,
+            field="conversion",
         )
     return mask
 

@@ -43,6 +43,9 @@ from cjmlib.analytics.sources import (
 )
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
+from cjmlib.messages.text import NO_WORDS, YES_WORDS
+from cjmlib.model import JourneyProject
+from cjmlib.model.lookup import ProjectLike
 from cjmlib.placeholder import ____, is_placeholder
 
 REASONS = ("missing_id", "bad_timestamp", "duplicate", "ragged")
@@ -54,8 +57,9 @@ GERMAN_FORMATS = (
     "%d.%m.%y %H:%M",
     "%d.%m.%y",
 )
-TRUE_WORDS = {"true", "1", "ja", "yes", "wahr", "online", "x"}
-FALSE_WORDS = {"false", "0", "nein", "no", "falsch", "offline", ""}
+#: The yes/no words of the whole library (one home: :mod:`cjmlib.messages.text`).
+TRUE_WORDS = YES_WORDS
+FALSE_WORDS = NO_WORDS
 MAX_EXAMPLES = 5
 _EPOCH_TEXT = re.compile(r"-?\d{9,13}(\.\d+)?")
 _OFFSET = re.compile(r"(?:Z|z|[+-]\d\d:?\d\d)$")
@@ -388,7 +392,7 @@ def load_events(
     source: Any,
     *,
     columns: Mapping[str, str] | None = None,
-    project: Any = None,
+    project: ProjectLike | None = None,
     sep: str | None = None,
     encoding: str | None = None,
     timestamp_format: str | None = None,
@@ -584,7 +588,7 @@ def _touchpoint_or_none(value: Any) -> Any:
     return value if hasattr(value, "phase") else None
 
 
-def map_events(events: pd.DataFrame, project: Any) -> pd.DataFrame:
+def map_events(events: pd.DataFrame, project: ProjectLike) -> pd.DataFrame:
     """Map events to the workbook's touchpoints and phases.
 
     An event matches a touchpoint by ``touchpoint_id`` or, failing that, by the
@@ -605,8 +609,9 @@ def map_events(events: pd.DataFrame, project: Any) -> pd.DataFrame:
     pandas.DataFrame
         A copy with the columns above and ``mapped``.
     """
-    project = getattr(project, "project", project)
-    if not hasattr(project, "touchpoints"):
+    if not isinstance(project, JourneyProject):
+        project = getattr(project, "project", project)
+    if not isinstance(project, JourneyProject):
         raise CJMError(
             t("engine.error.project_kind", kind=type(project).__name__),
             field="project",

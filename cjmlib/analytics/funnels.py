@@ -40,6 +40,7 @@ from cjmlib.analytics.engine import Events, open_events
 from cjmlib.analytics.schema import STEP_COLUMNS
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -290,12 +291,7 @@ def funnel(
     # in a background thread (engine._warm_up).
     win = window_us(window)
     if start not in STARTS:
-        raise CJMError(
-            t("engine.error.start", value=start, allowed=", ".join(STARTS)),
-            field="start",
-            value=start,
-            allowed=", ".join(STARTS),
-        )
+        raise unknown_choice("engine.error.start", allowed=STARTS, value=start, field="start")
     wanted = check_steps(steps, by or "phase")
     with open_events(events, need=("customer_id", "timestamp")) as ev:
         col = _guess_by(ev, wanted) if by is None else check_by(ev, by)

@@ -7,6 +7,8 @@ trainee come from the message catalogue (``analytics.theme.<key>``).
 
 from __future__ import annotations
 
+from cjmlib.messages.text import transliterate
+
 #: theme key -> keyword stems (folded: ae/oe/ue/ss).
 THEMES: dict[str, tuple[str, ...]] = {
     "wartezeit": (
@@ -135,10 +137,7 @@ NEGATED_PRAISE: tuple[str, ...] = (
 
 def fold(text: str) -> str:
     """Lower-case ``text`` and fold German umlauts and ß (Ä -> ae, ß -> ss)."""
-    text = str(text).casefold()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
-    return text
+    return transliterate(str(text).casefold())
 
 
 #: Theme -> pain point category of :class:`cjmlib.model.PainPoint` (for complaints);

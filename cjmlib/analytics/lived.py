@@ -48,7 +48,7 @@ from cjmlib.analytics.paths import sequence_sql
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import JourneyProject
-from cjmlib.model.evidence import project_of
+from cjmlib.model.lookup import ProjectLike, project_of
 
 __all__ = [
     "DesignComparison",
@@ -178,7 +178,7 @@ def directly_follows(
     events: Any,
     *,
     by: str = "touchpoint_id",
-    project: Any = None,
+    project: ProjectLike | None = None,
     collapse_repeats: bool = True,
 ) -> pd.DataFrame:
     """The directly-follows graph of the journeys: which step follows which, how often.
@@ -292,7 +292,7 @@ def journey_variants(
     events: Any,
     *,
     by: str = "phase",
-    project: Any = None,
+    project: ProjectLike | None = None,
     n: int = 10,
     collapse_repeats: bool = True,
 ) -> pd.DataFrame:
@@ -431,7 +431,7 @@ def _segment_source(events: Any, customers: Any, column: str | None) -> tuple[An
 
 def compare_design(
     events: Any,
-    project: Any,
+    project: ProjectLike,
     *,
     segment: str | None = None,
     customers: Any = None,
@@ -659,7 +659,7 @@ def _missing(value: Any) -> bool:
 HIDDEN_COLUMNS = ["finding", "kind", "id", "name", "channel", "phase", "events", "customers"]
 
 
-def hidden_touchpoints(events: Any, project: Any) -> pd.DataFrame:
+def hidden_touchpoints(events: Any, project: ProjectLike) -> pd.DataFrame:
     """What the data show that the map lacks, and what the map shows that no data has.
 
     Touchpoints are matched by ``touchpoint_id`` (or, without it, by name); channels by

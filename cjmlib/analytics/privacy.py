@@ -27,6 +27,7 @@ import pandas as pd
 from cjmlib.analytics._common import require_frame
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.text import transliterate
 
 DEFAULT_K = 5
 MIN_KEY_BYTES = 16
@@ -107,9 +108,7 @@ ROW_COUNTS: tuple[str, ...] = (
 
 
 def _normalise(name: str) -> str:
-    folded = str(name).casefold()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        folded = folded.replace(a, b)
+    folded = transliterate(str(name).casefold())
     return re.sub(r"[^a-z0-9]", "", folded)
 
 

@@ -14,6 +14,7 @@ from cjmlib.analytics._common import conversion_sql, fmt_pct
 from cjmlib.analytics.engine import open_events
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 
 FREQS = {
     "MS": "month",
@@ -63,12 +64,7 @@ def retention_by_cohort(
     """
     if freq not in FREQS:
         allowed = ", ".join(FREQS)
-        raise CJMError(
-            t("analytics.error.freq", value=freq, allowed=allowed),
-            field="freq",
-            value=freq,
-            allowed=allowed,
-        )
+        raise unknown_choice("analytics.error.freq", allowed=allowed, value=freq, field="freq")
     if isinstance(periods, bool) or not isinstance(periods, int) or periods < 0:
         raise CJMError(t("engine.error.periods", value=periods), field="periods", value=periods)
     period = FREQS[freq]

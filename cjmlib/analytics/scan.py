@@ -24,6 +24,7 @@ from cjmlib.analytics.schema import EVENT_ANY, EVENT_COLUMNS, REQUIRED
 from cjmlib.analytics.sources import PARQUET_SUFFIXES as PARQUET
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -342,15 +343,12 @@ def resolve_mapping(
             mapping = {str(v): str(k) for k, v in columns.items()}
         else:
             bad = sorted(k for k in keys if k not in ours)
-            raise CJMError(
-                t(
-                    "analytics.error.mapping",
-                    bad=", ".join(bad),
-                    allowed=", ".join(EVENT_COLUMNS),
-                ),
-                field="columns",
+            raise unknown_choice(
+                "analytics.error.mapping",
+                allowed=EVENT_COLUMNS,
                 value=bad,
-                allowed=", ".join(EVENT_COLUMNS),
+                field="columns",
+                bad=", ".join(bad),
             )
         absent = [theirs for theirs in mapping.values() if theirs not in found]
         if absent:

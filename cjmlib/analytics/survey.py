@@ -33,6 +33,8 @@ from cjmlib.analytics._common import (
 )
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.model import JourneyProject
+from cjmlib.model.lookup import ProjectLike, as_project
 
 Z95 = NormalDist().inv_cdf(0.975)
 SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -306,7 +308,7 @@ def answer_emotion(survey: pd.DataFrame) -> pd.Series:
     return pd.concat(parts, axis=1).mean(axis=1)
 
 
-def emotion_from_survey(survey: pd.DataFrame, project: Any) -> pd.DataFrame:
+def emotion_from_survey(survey: pd.DataFrame, project: ProjectLike) -> pd.DataFrame:
     """Compute the emotion curve (-2..2) per phase of the workbook from survey answers.
 
     Each answer is put on the map's emotion scale, keeping each scale's own zero point:
@@ -337,9 +339,9 @@ def emotion_from_survey(survey: pd.DataFrame, project: Any) -> pd.DataFrame:
         Answers that match no phase are counted in ``attrs["unmatched"]``.
     """
     require_frame(survey, "survey")
-    project = getattr(project, "project", project)
-    pm = project.phase_model
-    tp_phase = {tp.id: tp.phase for tp in project.touchpoints}
+    proj: JourneyProject = as_project(project)
+    pm = proj.phase_model
+    tp_phase = {tp.id: tp.phase for tp in proj.touchpoints}
     phase = pd.Series(None, index=survey.index, dtype=object)
     if "phase" in survey.columns:
         lookup = {}
@@ -396,7 +398,7 @@ def emotion_from_survey(survey: pd.DataFrame, project: Any) -> pd.DataFrame:
     )
     low = out.dropna(subset=["emotion"])
     if len(low):
-        worst = low.loc[low["emotion"].idxmin()]
+        worst = low.iloc[int(low["emotion"].to_numpy().argmin())]
         out.attrs["explanation"] += " " + t(
             "analytics.survey.emotion_low",
             phase=worst["phase_name"],

@@ -22,8 +22,8 @@ from cjmlib.analytics._common import (
     wilson,
 )
 from cjmlib.analytics.engine import Events, open_events
-from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 
 KINDS = ("online", "device")
 MOBILE = ("smartphone", "tablet", "handy", "mobil", "mobile")
@@ -33,12 +33,7 @@ SWITCH_COLUMNS = ["direction", "from_mode", "to_mode", "at", "switches", "custom
 
 def _check_kind(kind: object) -> str:
     if kind not in KINDS:
-        raise CJMError(
-            t("analytics.error.switch_kind", value=kind, allowed=", ".join(KINDS)),
-            field="kind",
-            value=kind,
-            allowed=", ".join(KINDS),
-        )
+        raise unknown_choice("analytics.error.switch_kind", allowed=KINDS, value=kind, field="kind")
     return str(kind)
 
 

@@ -36,6 +36,7 @@ from cjmlib.analytics._common import fmt_int, fmt_num
 from cjmlib.analytics.evidence import Figure, compute_figures
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import (
     STATUSES,
     Claim,
@@ -53,8 +54,8 @@ from cjmlib.model.evidence import (
     STATUS_CODE,
     UNEVIDENCED,
     claim_key,
-    project_of,
 )
+from cjmlib.model.lookup import ProjectLike, project_of
 
 __all__ = [
     "claim_statuses",
@@ -154,7 +155,7 @@ def _describe_source(obj: Any) -> str:
 
 
 def verify_map(
-    workbook: Any,
+    workbook: ProjectLike,
     *,
     events: Any = None,
     survey: Any = None,
@@ -262,11 +263,8 @@ def pick_verification(project: JourneyProject, which: Any) -> Verification | Non
     allowed = ", ".join(f"{v.title} ({v.id})" for v in project.verifications) or t(
         "allowed.none_yet"
     )
-    raise CJMError(
-        t("living_map.error.unknown_verification", value=which, allowed=allowed),
-        field="verification",
-        value=which,
-        allowed=allowed,
+    raise unknown_choice(
+        "living_map.error.unknown_verification", allowed=allowed, value=which, field="verification"
     )
 
 
@@ -278,7 +276,7 @@ def _overdue(result: RuleResult, rule: EvidenceRule, checked_on: dt.date, today:
 
 
 def claim_statuses(
-    workbook: Any, verification: Any = None, *, today: dt.date | str | None = None
+    workbook: ProjectLike, verification: Any = None, *, today: dt.date | str | None = None
 ) -> list[dict[str, Any]]:
     """One entry per claim of the map with its status after ``verification``.
 
@@ -434,7 +432,7 @@ TABLE_KEYS = (
 )
 
 
-def verification_table(workbook: Any, verification: Any = None) -> pd.DataFrame:
+def verification_table(workbook: ProjectLike, verification: Any = None) -> pd.DataFrame:
     """The results of a verification as a German table, most urgent first.
 
     One row per rule: claim, kind of claim, the rule's title and what it measures, the
@@ -491,7 +489,7 @@ COMPARE_KEYS = (
 )
 
 
-def compare_verifications(workbook: Any, before: Any, after: Any = None) -> pd.DataFrame:
+def compare_verifications(workbook: ProjectLike, before: Any, after: Any = None) -> pd.DataFrame:
     """What changed between two verifications: one row per rule, changed ones first.
 
     ``before`` and ``after`` are records, ids or titles; ``after=None`` is the latest.
@@ -565,7 +563,7 @@ def compare_verifications(workbook: Any, before: Any, after: Any = None) -> pd.D
 
 
 def revisit_first(
-    workbook: Any, verification: Any = None, *, today: dt.date | str | None = None
+    workbook: ProjectLike, verification: Any = None, *, today: dt.date | str | None = None
 ) -> list[dict[str, Any]]:
     """The claims in the order a review should take them, each with what to do.
 

@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
-from cjmlib.model import JourneyProject, Persona, Touchpoint
+from cjmlib.messages.text import clean as clean
+from cjmlib.model import JourneyProject
 
-_SPACE = re.compile(r"\s+")
-
-
-def as_project(obj: Any, *, arg: str = "project") -> JourneyProject:
-    """Accept a Workbook (anything with ``.project``) or a JourneyProject."""
-    if isinstance(obj, JourneyProject):
-        return obj
-    inner = getattr(obj, "project", None)
-    if isinstance(inner, JourneyProject):
-        return inner
-    raise CJMError(
-        t("charts.error.not_a_project", arg=arg, given=type(obj).__name__),
-        field=arg,
-        value=type(obj).__name__,
-        allowed="Workbook, JourneyProject",
-    )
+# The chart modules import these from here; their home is the model layer.
+from cjmlib.model.lookup import applies_to as applies_to
+from cjmlib.model.lookup import as_project as as_project
+from cjmlib.model.lookup import resolve_persona as resolve_persona
+from cjmlib.model.lookup import touchpoints_for as touchpoints_for
 
 
 def as_frame(obj: Any, *, arg: str, columns: list[str]) -> pd.DataFrame:
@@ -61,51 +50,6 @@ def as_frame(obj: Any, *, arg: str, columns: list[str]) -> pd.DataFrame:
             allowed=", ".join(columns),
         )
     return obj
-
-
-def clean(text: Any, limit: int | None = None) -> str:
-    """A one-line label that cannot be read as markup, cut to ``limit`` characters.
-
-    Angle brackets become the look-alike guillemets ‹ › so that no renderer (tooltip,
-    SVG, HTML report) can take a value for a tag; the text stays legible.
-    """
-    if text is None:
-        return ""
-    s = _SPACE.sub(" ", str(text)).strip().replace("<", "‹").replace(">", "›")
-    if limit is not None and len(s) > limit:
-        s = s[: max(limit - 1, 1)].rstrip() + "…"
-    return s
-
-
-def resolve_persona(project: JourneyProject, persona: Any) -> Persona | None:
-    """Return the persona meant by ``persona`` (id, name or Persona), or None for all."""
-    if persona is None:
-        return None
-    key = persona.id if isinstance(persona, Persona) else str(persona).strip()
-    for p in project.personas:
-        if p.id == key:
-            return p
-    hits = [p for p in project.personas if p.name.casefold() == key.casefold()]
-    if len(hits) == 1:
-        return hits[0]
-    allowed = ", ".join(f"{p.name} ({p.id})" for p in project.personas) or t(
-        "charts.error.no_personas"
-    )
-    raise CJMError(
-        t("charts.error.unknown_persona", value=key, allowed=allowed),
-        field="persona",
-        value=key,
-        allowed=allowed,
-    )
-
-
-def applies_to(persona_ids: list[str], persona: Persona | None) -> bool:
-    """An empty ``persona_ids`` list means: applies to every persona."""
-    return persona is None or not persona_ids or persona.id in persona_ids
-
-
-def touchpoints_for(project: JourneyProject, persona: Persona | None) -> list[Touchpoint]:
-    return [tp for tp in project.touchpoints if applies_to(tp.persona_ids, persona)]
 
 
 def phase_names(project: JourneyProject) -> list[str]:

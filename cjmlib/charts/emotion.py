@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -25,10 +25,11 @@ from cjmlib.charts.theme import (
     NOTEBOOK_WIDTH,
 )
 from cjmlib.messages import t
+from cjmlib.model.lookup import ProjectLike
 
 
 def emotion_curve_chart(
-    project: Any, *, persona: Any = None, survey_emotion: pd.DataFrame | None = None
+    project: ProjectLike, *, persona: Any = None, survey_emotion: pd.DataFrame | None = None
 ) -> alt.LayerChart | alt.Chart:
     """The mean emotion per phase as a line, each touchpoint as a dot behind it.
 
@@ -160,18 +161,21 @@ def emotion_curve_chart(
         if who
         else t("charts.map.subtitle_all", count=len(proj.personas))
     )
-    return alt.layer(
-        zero,
-        dots,
-        line_base.mark_line(strokeWidth=3).encode(strokeDash=dash),
-        line_base.mark_point(filled=True, size=90, opacity=1, shape="circle").encode(
-            tooltip=tooltip
+    return cast(
+        "alt.LayerChart",
+        alt.layer(
+            zero,
+            dots,
+            line_base.mark_line(strokeWidth=3).encode(strokeDash=dash),
+            line_base.mark_point(filled=True, size=90, opacity=1, shape="circle").encode(
+                tooltip=tooltip
+            ),
+            line_base.transform_filter(alt.datum.series == series_main)
+            .mark_text(dx=10, dy=-12, align="left", fontWeight="bold")
+            .encode(text=alt.Text("emotion:Q", format="+.1f")),
+        ).properties(
+            width=colw * len(names),
+            height=300,
+            title=alt.Title(title, subtitle=[subtitle, t("charts.emotion.subtitle")]),
         ),
-        line_base.transform_filter(alt.datum.series == series_main)
-        .mark_text(dx=10, dy=-12, align="left", fontWeight="bold")
-        .encode(text=alt.Text("emotion:Q", format="+.1f")),
-    ).properties(
-        width=colw * len(names),
-        height=300,
-        title=alt.Title(title, subtitle=[subtitle, t("charts.emotion.subtitle")]),
     )

@@ -22,7 +22,7 @@ def hint_chart(title: str, lines: list[str], *, key: str = "", width: int = 760)
         for k, part in enumerate(wrap_text(clean(line), width - 56, 14)):
             rows.append({"line": part, "x": 16 if k == 0 else 36})
     data = pd.DataFrame(rows, columns=["line", "x"]).assign(i=range(len(rows)))
-    return (
+    chart: alt.Chart = (
         alt.Chart(data)
         .mark_text(align="left", baseline="middle", fontSize=14, font=FONT, color=COLORS["text"])
         .encode(x=alt.X("x:Q", scale=None), y=alt.Y("i:O", axis=None), text="line:N")
@@ -34,6 +34,7 @@ def hint_chart(title: str, lines: list[str], *, key: str = "", width: int = 760)
             usermeta={"cjm_hint": key or "empty"},
         )
     )
+    return chart
 
 
 def is_hint(chart: alt.TopLevelMixin) -> bool:

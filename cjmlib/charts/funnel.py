@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import altair as alt
 import pandas as pd
 
+from cjmlib.analytics.funnels import FUNNEL_COLUMNS
 from cjmlib.charts._common import as_frame, clean
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import COLORS
 from cjmlib.messages import t
-
-FUNNEL_COLUMNS = [
-    "step",
-    "label",
-    "customers",
-    "conversion_from_start",
-    "conversion_from_previous",
-    "drop_off",
-    "drop_off_rate",
-]
 
 
 def _leak_step(funnel_df: pd.DataFrame) -> int | None:
@@ -29,7 +22,8 @@ def _leak_step(funnel_df: pd.DataFrame) -> int | None:
     rest = rest[rest["drop_off"] > 0]
     if rest.empty:
         return None
-    return int(rest.loc[rest["drop_off_rate"].idxmax(), "step"])
+    worst = int(rest["drop_off_rate"].to_numpy().argmax())
+    return int(rest["step"].iloc[worst])
 
 
 def funnel_chart(
@@ -118,6 +112,9 @@ def funnel_chart(
                 rate=f"{float(leak_info['drop_off_rate']) * 100:.1f}".replace(".", ","),
             )
         )
-    return alt.layer(lost, bars, main_text, drop_text).properties(
-        width=620, height=alt.Step(52), title=alt.Title(title, subtitle=subtitle)
+    return cast(
+        "alt.LayerChart",
+        alt.layer(lost, bars, main_text, drop_text).properties(
+            width=620, height=alt.Step(52), title=alt.Title(title, subtitle=subtitle)
+        ),
     )

@@ -6,7 +6,7 @@ however many touchpoints (or events) there are.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -14,14 +14,15 @@ import pandas as pd
 from cjmlib.charts._common import as_frame, as_project, clean, phase_names
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import NOTEBOOK_WIDTH
-from cjmlib.errors import CJMError
 from cjmlib.messages import t
-from cjmlib.model import CHANNELS
+from cjmlib.messages.choices import unknown_choice
+from cjmlib.model import CHANNELS, JourneyProject
+from cjmlib.model.lookup import ProjectLike
 
 VALUES = ("count", "relevance", "events")
 
 
-def _cells_from_project(project: Any, value: str) -> pd.DataFrame:
+def _cells_from_project(project: JourneyProject, value: str) -> pd.DataFrame:
     pm = project.phase_model
     rows = [
         {
@@ -41,7 +42,7 @@ def _cells_from_project(project: Any, value: str) -> pd.DataFrame:
     return agg
 
 
-def _cells_from_events(project: Any, events: pd.DataFrame) -> pd.DataFrame:
+def _cells_from_events(project: JourneyProject, events: pd.DataFrame) -> pd.DataFrame:
     events = as_frame(events, arg="events", columns=["phase", "channel", "customer_id"])
     pm = project.phase_model
     agg = (
@@ -57,7 +58,7 @@ def _cells_from_events(project: Any, events: pd.DataFrame) -> pd.DataFrame:
 
 
 def touchpoint_heatmap_chart(
-    project: Any,
+    project: ProjectLike,
     *,
     value: Literal["count", "relevance", "events"] = "count",
     events: pd.DataFrame | None = None,
@@ -75,11 +76,8 @@ def touchpoint_heatmap_chart(
     """
     proj = as_project(project)
     if value not in VALUES:
-        raise CJMError(
-            t("charts.error.unknown_value", arg="value", value=value, allowed=", ".join(VALUES)),
-            field="value",
-            value=value,
-            allowed=", ".join(VALUES),
+        raise unknown_choice(
+            "charts.error.unknown_value", allowed=VALUES, value=value, field="value", arg="value"
         )
     title = t(f"charts.heatmap.title_{value}")
     if value == "events":
@@ -132,7 +130,7 @@ def touchpoint_heatmap_chart(
         text=alt.Text("value:Q", format=fmt),
         color=alt.condition(f"datum.value > {middle}", alt.value("white"), alt.value("#222222")),
     )
-    return (rect + text).properties(
+    chart: alt.Chart = (rect + text).properties(
         width=colw * len(names),
         height=alt.Step(30),
         title=alt.Title(
@@ -142,3 +140,4 @@ def touchpoint_heatmap_chart(
             ),
         ),
     )
+    return chart

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import altair as alt
 import pandas as pd
 
@@ -11,6 +9,7 @@ from cjmlib.charts._common import as_project, clean, key_list
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import PALETTE
 from cjmlib.messages import t
+from cjmlib.model.lookup import ProjectLike
 
 #: Quadrant -> (effort from, to, impact from, to, colour); the split lies between 2 and 3
 #: because ``Solution.quadrant`` counts 3 as high.
@@ -22,7 +21,7 @@ QUADRANTS: dict[str, tuple[float, float, float, float, str]] = {
 }
 
 
-def impact_effort_chart(project: Any) -> alt.HConcatChart | alt.Chart:
+def impact_effort_chart(project: ProjectLike) -> alt.HConcatChart | alt.Chart:
     """Each solution as a numbered dot by effort (x, 1–5) and impact (y, 1–5).
 
     The four quadrants are those of ``Solution.quadrant``; the list beside the plot

@@ -17,7 +17,7 @@ columns never overlap.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -27,14 +27,24 @@ from cjmlib.charts._common import (
     applies_to,
     as_project,
     clean,
-    fit_text,
     online_label,
     phase_names,
     resolve_persona,
     touchpoints_for,
-    wrap_text,
     yes_no,
 )
+from cjmlib.charts._lanes import (
+    INDEPENDENT,
+    LANE_AXIS,
+    SYMBOL_X,
+    overflow_layer,
+)
+from cjmlib.charts._lanes import label as _label
+from cjmlib.charts._lanes import label_style as _label_style
+from cjmlib.charts._lanes import lane_base as _lane_base
+from cjmlib.charts._lanes import phase_x as _x
+from cjmlib.charts._lanes import x_axis as _x_axis
+from cjmlib.charts._lanes import y_lanes as _y_lanes
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import (
     COLORS,
@@ -46,6 +56,7 @@ from cjmlib.charts.theme import (
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import CHANNELS, DEPARTMENTS, JourneyProject, Persona, Touchpoint
+from cjmlib.model.lookup import ProjectLike
 
 #: Five-pointed star as an SVG path in the unit square (Vega scales it by ``size``).
 STAR = (
@@ -53,14 +64,7 @@ STAR = (
     "L-0.5878,0.809L-0.3633,0.118L-0.9511,-0.309L-0.2245,-0.309Z"
 )
 
-ROW_STEP = 28  # pixels per lane row (room for a label on two lines)
-LANE_AXIS = 118  # pixels reserved for the lane names on the left
 MIN_COLUMN = 88  # narrowest phase column (8 phases still fit the notebook column)
-LINE_BREAK = "\n"  # labels on two lines are split here (Vega's ``lineBreak``)
-SYMBOL_X = 12  # symbol offset from the left edge of a phase column
-LABEL_X = 27  # label offset from the left edge of a phase column
-LABEL_FONT = 11
-INDEPENDENT = alt.Resolve(scale=alt.ScaleResolveMap(color="independent", shape="independent"))
 COMPARED_FIELDS = (
     "name",
     "channel",
@@ -72,89 +76,10 @@ COMPARED_FIELDS = (
 )
 
 
-def _label(text: str, colw: int, *, bold: bool = False) -> str:
-    """A label that fits its phase column, on at most two lines (cut with "…").
-
-    Cut in Python with the font's metrics, not by Vega's ``limit``: measuring every label
-    in the renderer makes a 200-touchpoint map several times slower to export.
-    """
-    room = colw - LABEL_X - 10
-    text = clean(text, 80)
-    if fit_text(text, room, LABEL_FONT, bold=bold) == text:
-        return text
-    lines = wrap_text(text, room * (0.92 if bold else 1.0), LABEL_FONT)
-    if len(lines) <= 2:
-        return LINE_BREAK.join(lines)
-    rest = " ".join(lines[1:])
-    return LINE_BREAK.join([lines[0], fit_text(rest + " …", room, LABEL_FONT, bold=bold)])
-
-
-def _label_style(**extra: Any) -> dict[str, Any]:
-    """How a label sits beside its symbol: left-aligned, on up to two lines."""
-    return {
-        "align": "left",
-        "baseline": "middle",
-        "xOffset": LABEL_X,
-        "fontSize": LABEL_FONT,
-        "lineBreak": LINE_BREAK,
-        "lineHeight": 12,
-        **extra,
-    }
-
-
 def _column_width(n_phases: int) -> int:
     """Phase columns share what the notebook column leaves beside the lane names."""
     room = NOTEBOOK_WIDTH - LANE_AXIS - 32
     return int(max(MIN_COLUMN, min(200, room // max(n_phases, 1))))
-
-
-def _x_axis(*, top: bool, colw: int) -> alt.Axis:
-    common = dict(
-        domain=False, ticks=False, grid=True, tickBand="extent", title=None, gridColor="#BBBBBB"
-    )
-    if top:
-        return alt.Axis(
-            orient="top",
-            labelAngle=0,
-            labelFontSize=13,
-            labelFontWeight="bold",
-            labelLimit=colw - 8,
-            labelPadding=6,
-            **common,
-        )
-    else:
-        axis = alt.Axis(labels=False, **common)
-    return axis
-
-
-def _x(names: list[str], *, top: bool, colw: int) -> alt.X:
-    axis = _x_axis(top=top, colw=colw)
-    return alt.X(
-        "phase:N",
-        sort=names,
-        scale=alt.Scale(domain=names, paddingInner=0, paddingOuter=0),
-        axis=axis,
-        bandPosition=0,
-    )
-
-
-def _y_lanes() -> alt.Y:
-    return alt.Y(
-        "slot:N",
-        sort="ascending",
-        title=None,
-        axis=alt.Axis(
-            labelExpr=_lanes.LANE_LABEL_EXPR,
-            ticks=False,
-            domain=False,
-            minExtent=LANE_AXIS,
-            maxExtent=LANE_AXIS,
-            labelLimit=LANE_AXIS - 10,
-            labelFontSize=12,
-            labelFontWeight="bold",
-            labelBaseline="middle",
-        ),
-    )
 
 
 def _series_labels(
@@ -233,25 +158,6 @@ def _touchpoint_frame(
     # Sort keys as a plain string, so that the frame stays JSON-friendly.
     frame["order"] = frame["order"].map(lambda o: f"{o[0]}{9 - o[1]:02d}")
     return frame
-
-
-def _stripes(slots: list[str]) -> pd.DataFrame:
-    lanes = [s.split("|")[0] for s in slots]
-    return pd.DataFrame({"slot": slots, "even": [int(li) % 2 == 0 for li in lanes]})
-
-
-def _lane_base(slots: list[str], width: int, title: str) -> alt.Chart:
-    stripes = _stripes(slots)
-    return (
-        alt.Chart(stripes[stripes["even"]][["slot"]])
-        .mark_rect(fill=COLORS["lane_a"], stroke=None)
-        .encode(y=_y_lanes())
-        .properties(
-            width=width,
-            height=alt.Step(ROW_STEP),
-            title=alt.Title(title, fontSize=14, anchor="start", offset=6),
-        )
-    )
 
 
 def _touchpoint_panel(
@@ -362,16 +268,7 @@ def _touchpoint_panel(
         .encode(text="label:N", tooltip=tooltip)
     )
     if not overflow.empty:
-        layers.append(
-            alt.Chart(overflow)
-            .mark_text(fontStyle="italic", color="#555555", **text)
-            .encode(
-                x=x,
-                y=y,
-                text="label:N",
-                tooltip=[alt.Tooltip("name:N", title=t("charts.map.tt_more"))],
-            )
-        )
+        layers.append(overflow_layer(overflow, x, y, text))
     return alt.LayerChart(layer=layers, resolve=INDEPENDENT)
 
 
@@ -491,7 +388,10 @@ def _pain_frame(
         phases = (
             [pp.phase]
             if pp.phase
-            else sorted({tp_phase[i] for i in pp.touchpoint_ids if i in tp_phase}, key=order.get)
+            else sorted(
+                {tp_phase[i] for i in pp.touchpoint_ids if i in tp_phase},
+                key=lambda name: order.get(name, len(order)),
+            )
         )
         if not phases:
             skipped += 1
@@ -519,7 +419,7 @@ def _pain_frame(
             if not sol.pain_point_ids or persona is None:
                 skipped += 1
             continue
-        first = min(phases, key=order.get)
+        first = min(phases, key=lambda name: order.get(name, len(order)))
         rows.append(
             {
                 "phase": clean(pm.name_of(first)),
@@ -575,21 +475,12 @@ def _pain_panel(
         base.mark_text(**text).encode(text="label:N", tooltip=tooltip),
     ]
     if not overflow.empty:
-        layers.append(
-            alt.Chart(overflow)
-            .mark_text(fontStyle="italic", color="#555555", **text)
-            .encode(
-                x=x,
-                y=y,
-                text="label:N",
-                tooltip=[alt.Tooltip("name:N", title=t("charts.map.tt_more"))],
-            )
-        )
+        layers.append(overflow_layer(overflow, x, y, text))
     return alt.LayerChart(layer=layers, resolve=INDEPENDENT)
 
 
 def _note_panel(text: str, width: int) -> alt.Chart:
-    return (
+    chart: alt.Chart = (
         alt.Chart(pd.DataFrame({"text": [clean(text)]}))
         .mark_text(
             align="left",
@@ -606,6 +497,7 @@ def _note_panel(text: str, width: int) -> alt.Chart:
             title=alt.Title(t("charts.map.panel_pains"), fontSize=14, anchor="start", offset=6),
         )
     )
+    return chart
 
 
 def _backstage_frame(
@@ -654,17 +546,8 @@ def _backstage_panel(
         base.mark_text(**text).encode(text="label:N", tooltip=tooltip),
     ]
     if not overflow.empty:
-        layers.append(
-            alt.Chart(overflow)
-            .mark_text(fontStyle="italic", **text)
-            .encode(
-                x=x,
-                y=y,
-                text="label:N",
-                tooltip=[alt.Tooltip("name:N", title=t("charts.map.tt_more"))],
-            )
-        )
-    return alt.layer(*layers)
+        layers.append(overflow_layer(overflow, x, y, text))
+    return cast("alt.LayerChart", alt.layer(*layers))
 
 
 def _empty_hint(project: JourneyProject, persona: Persona | None) -> alt.Chart:
@@ -689,7 +572,7 @@ def _empty_hint(project: JourneyProject, persona: Persona | None) -> alt.Chart:
 
 
 def journey_map_chart(
-    project: Any,
+    project: ProjectLike,
     *,
     persona: Any = None,
     compare_to: Any = None,
@@ -754,7 +637,7 @@ def journey_map_chart(
 
     series = _series_labels(proj, other, labels)
     # Scenario line and thoughts lane live in cjmlib.charts.thoughts (NN/g map elements).
-    panels: list[alt.TopLevelMixin] = [
+    panels: list[alt.LayerChart | alt.Chart] = [
         # As wide as the phase columns: vconcat aligns the panels at the plot area.
         *thoughts.scenario_panels(proj, width),
         _touchpoint_panel(

@@ -19,11 +19,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from cjmlib.analytics._common import fmt_int, fmt_pct
 from cjmlib.charts._common import as_frame, clean, fit_text, text_width
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import NOTEBOOK_WIDTH, PALETTE
 from cjmlib.messages import t
+from cjmlib.messages.text import fmt_int, fmt_pct
+from cjmlib.model.lookup import ProjectLike
 
 __all__ = [
     "design_table",
@@ -128,7 +129,7 @@ def journey_graph_chart(
     top: int = 25,
     title: str | None = None,
     width: int | None = None,
-    project: Any = None,
+    project: ProjectLike | None = None,
 ) -> alt.LayerChart | alt.Chart:
     """The directly-follows graph of :func:`~cjmlib.analytics.lived.directly_follows`.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 import altair as alt
 import pandas as pd
@@ -11,9 +11,10 @@ from cjmlib.charts._common import as_project, clean, key_list
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import COLORS, PALETTE
 from cjmlib.messages import t
+from cjmlib.model.lookup import ProjectLike
 
 
-def needs_opportunity_chart(project: Any) -> alt.HConcatChart | alt.Chart:
+def needs_opportunity_chart(project: ProjectLike) -> alt.HConcatChart | alt.Chart:
     """Each need as a numbered dot: satisfaction (x, 1–10) against importance (y, 1–10).
 
     Above the dashed line the opportunity score (importance + max(importance −
@@ -115,7 +116,7 @@ def needs_opportunity_chart(project: Any) -> alt.HConcatChart | alt.Chart:
             no=r.no,
             need=r.need,
             persona=r.persona,
-            score=str(round(r.opportunity, 1)).replace(".", ","),
+            score=str(round(cast(float, r.opportunity), 1)).replace(".", ","),
         )
         for r in frame.itertuples()
     ]

@@ -56,6 +56,7 @@ def path_chart(
         if total
         else t("charts.paths.subtitle_plain")
     )
-    return (bars + text).properties(
+    chart: alt.LayerChart | alt.Chart = (bars + text).properties(
         width=420, height=alt.Step(26), title=alt.Title(title, subtitle=subtitle)
     )
+    return chart

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import altair as alt
 import pandas as pd
 
@@ -11,6 +9,7 @@ from cjmlib.charts._common import as_frame, as_project, clean
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import COLORS
 from cjmlib.messages import has, t
+from cjmlib.model.lookup import ProjectLike
 
 #: Known measures: default order per table shape, the d3 format and the interval columns.
 MEASURES: dict[str, tuple[str, str | None, str | None]] = {
@@ -29,7 +28,7 @@ DEFAULTS = (
 )
 
 
-def _group_names(project: Any) -> dict[str, str]:
+def _group_names(project: ProjectLike | None) -> dict[str, str]:
     if project is None:
         return {}
     proj = as_project(project)
@@ -42,7 +41,11 @@ def _group_names(project: Any) -> dict[str, str]:
 
 
 def segment_comparison_chart(
-    df: pd.DataFrame, *, metrics: list[str] | None = None, group: str = "group", project: Any = None
+    df: pd.DataFrame,
+    *,
+    metrics: list[str] | None = None,
+    group: str = "group",
+    project: ProjectLike | None = None,
 ) -> alt.HConcatChart | alt.Chart:
     """Compare groups side by side, one panel per measure (with 95 % intervals).
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import altair as alt
 import pandas as pd
 
@@ -78,7 +76,7 @@ def _panel(frame: pd.DataFrame, metric: str) -> alt.LayerChart:
     text = base.mark_text(dy=-6, fontSize=10).encode(
         y="count:Q", text=alt.Text("share:Q", format=".0%")
     )
-    return (bars + text).properties(
+    chart: alt.LayerChart = (bars + text).properties(
         width=alt.Step(34 if metric == "nps" else 44),
         height=260,
         title=alt.Title(
@@ -87,9 +85,12 @@ def _panel(frame: pd.DataFrame, metric: str) -> alt.LayerChart:
             fontSize=14,
         ),
     )
+    return chart
 
 
-def survey_distribution_chart(survey: pd.DataFrame) -> alt.HConcatChart | alt.Chart:
+def survey_distribution_chart(
+    survey: pd.DataFrame,
+) -> alt.VConcatChart | alt.HConcatChart | alt.LayerChart | alt.Chart:
     """Bars of the answers to NPS (0–10), CSAT (1–5) and CES (1–7), counted in pandas.
 
     ``survey`` is the answer table (columns ``nps``, ``csat``, ``ces``; any may be
@@ -110,14 +111,16 @@ def survey_distribution_chart(survey: pd.DataFrame) -> alt.HConcatChart | alt.Ch
     # NPS (11 bars) on a row of its own, CSAT and CES side by side below it: three
     # panels in one row would be wider than the notebook column on a laptop.
     rest = [panel for metric, panel in panels.items() if metric != "nps"]
-    rows: list[Any] = [panels["nps"]] if "nps" in panels else []
+    rows: list[alt.LayerChart | alt.HConcatChart] = [panels["nps"]] if "nps" in panels else []
     if rest:
         rows.append(alt.hconcat(*rest, spacing=30).resolve_scale(color="independent"))
     if len(rows) == 1:
-        return rows[0].properties(title=heading)
-    return (
+        single: alt.LayerChart | alt.HConcatChart = rows[0].properties(title=heading)
+        return single
+    stacked: alt.VConcatChart = (
         alt.vconcat(*rows, spacing=24).resolve_scale(color="independent").properties(title=heading)
     )
+    return stacked
 
 
 def _ticks(data: pd.DataFrame) -> dict[str, object]:

@@ -139,7 +139,8 @@ def theme_config() -> dict[str, Any]:
 
 
 def _theme() -> alt.theme.ThemeConfig:
-    return {"config": theme_config()}  # type: ignore[return-value]
+    # theme_config() is the plain Vega-Lite config dict; altair types it as a TypedDict.
+    return {"config": theme_config()}  # type: ignore[typeddict-item]
 
 
 def enable() -> None:

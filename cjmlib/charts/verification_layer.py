@@ -122,16 +122,14 @@ def verification_panel(
     ``verification`` is a :class:`~cjmlib.model.Verification`, its id or title, or True
     for the workbook's latest one; with none yet, every claim shows as *ohne Beleg*.
     """
-    from cjmlib.charts import journey_map as jm
-
     record = pick_verification(project, verification)
-    frame, unplaced = _claim_frame(project, record, persona, colw, jm._label)
+    frame, unplaced = _claim_frame(project, record, persona, colw, _lanes.label)
     if frame.empty:
         return _empty(colw * len(names))
     lanes = [t(f"living_map.claim.{k}") for k in CLAIM_KINDS]
     shown, overflow, slots = _lanes.place(frame, lanes, max_per_cell=max_per_cell)
     shown = shown.drop(columns=["order"])
-    x, y = jm._x(names, top=False, colw=colw), jm._y_lanes()
+    x, y = _lanes.phase_x(names, top=False, colw=colw), _lanes.y_lanes()
     counts = {s: int((frame["status"] == s).sum()) for s in STATUSES}
     title = (
         t(
@@ -145,7 +143,7 @@ def verification_panel(
     subtitle = [t("living_map.chart.counts", **{STATUS_CODE[k]: v for k, v in counts.items()})]
     if unplaced:
         subtitle.append(t("living_map.chart.unplaced", count=unplaced))
-    base_lanes = jm._lane_base(slots, colw * len(names), title)
+    base_lanes = _lanes.lane_base(slots, colw * len(names), title)
     base_lanes = base_lanes.properties(
         title=alt.Title(title, subtitle=subtitle, fontSize=14, anchor="start", offset=6)
     )
@@ -161,11 +159,16 @@ def verification_panel(
     domain = list(LEGEND_ORDER)
     base = alt.Chart(shown).encode(x=x, y=y)
     # Names wrap on two lines within their phase column, as the map's touchpoints do.
-    text: dict[str, Any] = jm._label_style()
+    text: dict[str, Any] = _lanes.label_style()
     layers: list[alt.Chart] = [
         base_lanes,
         base.mark_point(
-            filled=True, size=150, opacity=1, xOffset=jm.SYMBOL_X, stroke="#333333", strokeWidth=0.7
+            filled=True,
+            size=150,
+            opacity=1,
+            xOffset=_lanes.SYMBOL_X,
+            stroke="#333333",
+            strokeWidth=0.7,
         ).encode(
             color=alt.Color(
                 "status:N",
@@ -186,17 +189,8 @@ def verification_panel(
         base.mark_text(**text).encode(text="label:N", tooltip=tooltip),
     ]
     if not overflow.empty:
-        layers.append(
-            alt.Chart(overflow)
-            .mark_text(fontStyle="italic", color="#555555", **text)
-            .encode(
-                x=x,
-                y=y,
-                text="label:N",
-                tooltip=[alt.Tooltip("name:N", title=t("charts.map.tt_more"))],
-            )
-        )
-    return alt.LayerChart(layer=layers, resolve=jm.INDEPENDENT)
+        layers.append(_lanes.overflow_layer(overflow, x, y, text))
+    return alt.LayerChart(layer=layers, resolve=_lanes.INDEPENDENT)
 
 
 def _empty(width: int) -> alt.LayerChart:

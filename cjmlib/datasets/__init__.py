@@ -37,8 +37,8 @@ from cjmlib.datasets.schema import (
     SURVEY_COLUMNS,
 )
 from cjmlib.datasets.simulate import normalise
-from cjmlib.errors import CJMError
-from cjmlib.messages import get_language, t
+from cjmlib.messages import get_language
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import JourneyProject
 
 if TYPE_CHECKING:
@@ -86,9 +86,7 @@ def _check_choice(value: str, choices: Iterable[str], field: str, message: str) 
     allowed = list(choices)
     if key not in allowed:
         listed = ", ".join(allowed)
-        raise CJMError(
-            t(message, value=value, allowed=listed), field=field, value=value, allowed=listed
-        )
+        raise unknown_choice(message, allowed=listed, value=value, field=field)
     return key
 
 

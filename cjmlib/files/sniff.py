@@ -19,6 +19,7 @@ from pathlib import Path
 from cjmlib.errors import CJMError
 from cjmlib.files.oserrors import os_error
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 
 __all__ = ["ENCODINGS", "SEPARATORS", "TextSniff", "decode_text", "read_text_file", "sniff_text"]
 
@@ -188,11 +189,8 @@ def sniff_text(
     try:
         text, used, certain = decode_text(raw, encoding)
     except LookupError:
-        raise CJMError(
-            t("files.unknown_encoding", value=encoding, allowed=", ".join(ENCODINGS)),
-            field="encoding",
-            value=encoding,
-            allowed=", ".join(ENCODINGS),
+        raise unknown_choice(
+            "files.unknown_encoding", allowed=ENCODINGS, value=encoding, field="encoding"
         ) from None
     except UnicodeDecodeError as exc:
         label = ENCODINGS.get(str(encoding or exc.encoding), str(encoding or exc.encoding))

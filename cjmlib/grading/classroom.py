@@ -57,7 +57,9 @@ def make_course(
 
 
 def release_notebook(course: Path, assignment: str) -> nbformat.NotebookNode:
-    return nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    path = course / "release" / assignment / f"{assignment}.ipynb"
+    notebook: nbformat.NotebookNode = nbformat.read(path, as_version=4)
+    return notebook
 
 
 def reference_answers(course: Path, assignment: str) -> dict[str, str]:

@@ -23,6 +23,7 @@ from nbgrader.api import Gradebook, MissingEntry  # type: ignore[import-untyped]
 from cjmlib.errors import CJMError
 from cjmlib.grading.build import ensure_tools_on_path
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 
 __all__ = ["grant", "main"]
 
@@ -40,11 +41,11 @@ def grant(
             gb.find_assignment(assignment)
         except MissingEntry:
             known = ", ".join(a.name for a in gb.assignments) or "–"
-            raise CJMError(
-                t("classroom.extension.no_assignment", value=assignment, allowed=known),
-                field="assignment",
-                value=assignment,
+            raise unknown_choice(
+                "classroom.extension.no_assignment",
                 allowed=known,
+                value=assignment,
+                field="assignment",
             ) from None
         try:
             gb.find_student(student)

@@ -53,7 +53,9 @@ class HideHiddenTests(NbGraderPreprocessor):
     begin_test_delimeter = Unicode("BEGIN HIDDEN TESTS").tag(config=True)
     end_test_delimeter = Unicode("END HIDDEN TESTS").tag(config=True)
 
-    def preprocess_cell(self, cell: NotebookNode, resources: Any, index: int):
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: Any, index: int
+    ) -> tuple[NotebookNode, Any]:
         if not (utils.is_grade(cell) and not utils.is_solution(cell) and cell.cell_type == "code"):
             return cell, resources
         cell.source, had_hidden = strip_hidden(

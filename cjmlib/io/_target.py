@@ -19,6 +19,7 @@ from cjmlib.errors import CJMError
 from cjmlib.files import os_error, write_file
 from cjmlib.files.atomic import write_files
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 
 
 def export_target(path: str | os.PathLike[str], formats: Iterable[str], message: str) -> Path:
@@ -27,11 +28,8 @@ def export_target(path: str | os.PathLike[str], formats: Iterable[str], message:
     target = Path(path).expanduser()
     suffix = target.suffix.lower()
     if suffix not in formats:
-        raise CJMError(
-            t(message, suffix=suffix or "–", allowed=", ".join(formats)),
-            field="path",
-            value=str(target),
-            allowed=", ".join(formats),
+        raise unknown_choice(
+            message, allowed=formats, value=str(target), field="path", suffix=suffix or "–"
         )
     try:
         folder_exists = target.parent.is_dir()

@@ -42,7 +42,7 @@ from typing import Any, Protocol
 
 from cjmlib.io.images import chart_bytes
 from cjmlib.io.pdf import markup, safe, styles, write_pdf
-from cjmlib.io.reports import CSS
+from cjmlib.io.reports import CSS, html_head
 from cjmlib.messages import t
 from cjmlib.model import JourneyProject, Persona, field_label
 from cjmlib.workbook import Workbook
@@ -606,17 +606,7 @@ def _block_html(block: Block) -> str:
 def report_html(report: CapstoneReport) -> str:
     """The report as one self-contained HTML page (no scripts, no external files)."""
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="de">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(report.title)}</title>",
-        f"<style>{CSS}{EXTRA_CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{_h(report.title)}</h1>",
-        f'<p class="meta">{_h(report.meta())}</p>',
+        *html_head(report.title, CSS + EXTRA_CSS, report.meta()),
     ]
     if report.project.description:
         parts.append(f"<p>{_h(report.project.description)}</p>")

@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import vl_convert as vlc
 
 from cjmlib.errors import CJMError
 from cjmlib.io._target import export_target, write_export
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 
 FORMATS = (".png", ".svg", ".pdf")
 #: Pixels across a saved PNG at least: sharp when printed across A4 landscape (~180 dpi).
 PRINT_WIDTH = 2000
 
 
-def _vl_version() -> str:
-    """vl-convert's name of the Vega-Lite version altair writes, e.g. ``"6.4"``."""
-    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+_SCHEMA_VERSION = re.compile(r"/vega-lite/v(\d+\.\d+)")
+
+
+def _vl_version(spec: dict[str, Any]) -> str:
+    """vl-convert's name of the Vega-Lite version the spec was written for, e.g. ``"6.4"``.
+
+    Read from the spec's ``$schema`` (altair writes it), so io needs no altair import.
+    """
+    found = _SCHEMA_VERSION.search(str(spec.get("$schema", "")))
+    major_minor = found.group(1) if found else ""
     known = vlc.get_vegalite_versions()
     return major_minor if major_minor in known else known[-1]
 
@@ -37,13 +45,14 @@ def chart_spec(chart: Any) -> dict[str, Any]:
             field="chart",
             value=type(chart).__name__,
         )
-    return chart.to_dict()
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
 
 
 def chart_bytes(chart: Any, fmt: str = "png", *, scale: float = 2.0) -> bytes:
     """Render ``chart`` to PNG, SVG (UTF-8 bytes) or PDF bytes without any network access."""
     spec = chart_spec(chart)
-    common: dict[str, Any] = {"vl_version": _vl_version(), "allowed_base_urls": []}
+    common: dict[str, Any] = {"vl_version": _vl_version(spec), "allowed_base_urls": []}
     fmt = fmt.lower().lstrip(".")
     if fmt == "png":
         return vlc.vegalite_to_png(spec, scale=scale, **common)
@@ -51,11 +60,8 @@ def chart_bytes(chart: Any, fmt: str = "png", *, scale: float = 2.0) -> bytes:
         return vlc.vegalite_to_svg(spec, **common).encode("utf-8")
     if fmt == "pdf":
         return vlc.vegalite_to_pdf(spec, **common)
-    raise CJMError(
-        t("export.image.unknown_format", suffix=fmt, allowed=", ".join(FORMATS)),
-        field="path",
-        value=fmt,
-        allowed=", ".join(FORMATS),
+    raise unknown_choice(
+        "export.image.unknown_format", allowed=FORMATS, value=fmt, field="path", suffix=fmt
     )
 
 

@@ -19,14 +19,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cjmlib.charts._common import (
-    as_project,
-    clean,
-    resolve_persona,
-    touchpoints_for,
-)
 from cjmlib.io._target import encode_text, export_target, write_export
 from cjmlib.messages import t
+from cjmlib.messages.text import clean
+from cjmlib.model.lookup import ProjectLike, as_project, resolve_persona, touchpoints_for
 
 #: Replacements for characters Mermaid cannot take in a name (German readings).
 _REPLACE = {":": " –", "#": "Nr. ", ";": ",", "%": " Prozent", "\u2028": " ", "\u2029": " "}
@@ -54,7 +50,7 @@ def _actor(name: str) -> str:
     return mermaid_text(name, limit=40).replace(",", " ").replace(":", " ").strip() or "–"
 
 
-def mermaid_journey(project: Any, persona: Any = None) -> str:
+def mermaid_journey(project: ProjectLike, persona: Any = None) -> str:
     """The journey of ``project`` as Mermaid ``journey`` text.
 
     Sections are the phases (in order), tasks the touchpoints; a task's score is the
@@ -123,7 +119,7 @@ def _signed(value: int) -> str:
     return f"+{value}" if value > 0 else ("0" if value == 0 else f"−{abs(value)}")
 
 
-def mermaid_flowchart(project: Any, persona: Any = None, *, max_per_phase: int = 4) -> str:
+def mermaid_flowchart(project: ProjectLike, persona: Any = None, *, max_per_phase: int = 4) -> str:
     """The journey as a Mermaid ``flowchart``: one row per phase, top to bottom.
 
     Each touchpoint is a box labelled with its name and emotion (−2..+2), coloured like
@@ -180,7 +176,7 @@ def mermaid_flowchart(project: Any, persona: Any = None, *, max_per_phase: int =
     return "\n".join(lines) + "\n"
 
 
-def mermaid_markdown(project: Any, persona: Any = None, *, kind: str = "journey") -> str:
+def mermaid_markdown(project: ProjectLike, persona: Any = None, *, kind: str = "journey") -> str:
     """The journey as a fenced ```` ```mermaid ```` block for a Markdown cell.
 
     ``kind="journey"`` gives Mermaid's journey diagram, ``kind="flowchart"`` one row per
@@ -197,7 +193,7 @@ def mermaid_markdown(project: Any, persona: Any = None, *, kind: str = "journey"
 MERMAID_FORMATS = (".mmd", ".md")
 
 
-def save_mermaid(project: Any, path: str | os.PathLike[str], persona: Any = None) -> Path:
+def save_mermaid(project: ProjectLike, path: str | os.PathLike[str], persona: Any = None) -> Path:
     """Save the Mermaid journey: ``.mmd`` as plain Mermaid text, ``.md`` as a fenced block.
 
     Written atomically (UTF-8); OS problems give a German

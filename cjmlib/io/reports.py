@@ -18,15 +18,15 @@ from typing import Any
 
 import pandas as pd
 
-from cjmlib.charts._common import as_project, resolve_persona
-from cjmlib.errors import CJMError
 from cjmlib.io._target import encode_text, export_target, write_export
 from cjmlib.io.images import chart_bytes
 from cjmlib.io.mermaid import mermaid_journey
 from cjmlib.io.table_export import project_tables
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import Goal, JourneyProject, Persona
 from cjmlib.model import field_label as label
+from cjmlib.model.lookup import ProjectLike, as_project, resolve_persona
 
 IMAGE_KINDS = ("svg", "png", "none")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
@@ -77,16 +77,41 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _map_html(project: JourneyProject, persona: Any, image: str) -> str:
-    from cjmlib.charts import journey_map_chart
+def html_head(title: str, css: str, meta: str) -> list[str]:
+    """The start of a self-contained German HTML report: styles, heading and meta line.
 
-    chart = journey_map_chart(project, persona=persona)
-    alt_text = _h(t("export.report.map_alt", project=project.name))
+    Shared by the project report, the verification report and the capstone report.
+    """
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="de">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_h(title)}</title>",
+        f"<style>{css}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_h(title)}</h1>",
+        f'<p class="meta">{_h(meta)}</p>',
+    ]
+
+
+def chart_figure(chart: Any, alt_text: str, image: str) -> str:
+    """A chart inside an HTML page: inline SVG with a label, or (``image="png"``) a PNG."""
+    alt_text = _h(alt_text)
     if image == "png":
         data = base64.b64encode(chart_bytes(chart, "png", scale=1.5)).decode("ascii")
         return f'<img src="data:image/png;base64,{data}" alt="{alt_text}">'
     svg = _XML_DECL.sub("", chart_bytes(chart, "svg").decode("utf-8"))
     return f'<figure role="img" aria-label="{alt_text}">{svg}</figure>'
+
+
+def _map_html(project: JourneyProject, persona: Any, image: str) -> str:
+    from cjmlib.charts import journey_map_chart
+
+    chart = journey_map_chart(project, persona=persona)
+    return chart_figure(chart, t("export.report.map_alt", project=project.name), image)
 
 
 def _table_html(df: pd.DataFrame) -> str:
@@ -136,7 +161,7 @@ def _sections(project: JourneyProject) -> list[tuple[str, pd.DataFrame]]:
     return [(t(key), tables[name]) for key, name in keys]
 
 
-def html_report(project: Any, *, persona: Any = None, image: str = "svg") -> str:
+def html_report(project: ProjectLike, *, persona: Any = None, image: str = "svg") -> str:
     """A self-contained HTML report of ``project`` (no external files or scripts).
 
     Parameters
@@ -153,31 +178,17 @@ def html_report(project: Any, *, persona: Any = None, image: str = "svg") -> str
     """
     proj = as_project(project)
     if image not in IMAGE_KINDS:
-        raise CJMError(
-            t(
-                "charts.error.unknown_value",
-                arg="image",
-                value=image,
-                allowed=", ".join(IMAGE_KINDS),
-            ),
-            field="image",
+        raise unknown_choice(
+            "charts.error.unknown_value",
+            allowed=IMAGE_KINDS,
             value=image,
-            allowed=", ".join(IMAGE_KINDS),
+            field="image",
+            arg="image",
         )
     who = resolve_persona(proj, persona)
     title = t("export.report.title", project=proj.name)
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="de">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{_h(title)}</h1>",
-        f'<p class="meta">{_h(_meta(proj))}</p>',
+        *html_head(title, CSS, _meta(proj)),
     ]
     if proj.description:
         parts.append(f"<p>{_h(proj.description)}</p>")
@@ -243,7 +254,9 @@ def _table_md(df: pd.DataFrame) -> str:
     return "\n".join([head, rule, *rows]) + "\n"
 
 
-def markdown_report(project: Any, *, persona: Any = None, map_image: str | None = None) -> str:
+def markdown_report(
+    project: ProjectLike, *, persona: Any = None, map_image: str | None = None
+) -> str:
     """A Markdown report of ``project``; the map as a Mermaid journey block.
 
     JupyterLab renders the Mermaid block in a Markdown cell
@@ -299,7 +312,7 @@ REPORT_FORMATS = (".html", ".htm", ".md")
 
 
 def save_report(
-    project: Any,
+    project: ProjectLike,
     path: str | os.PathLike[str],
     *,
     persona: Any = None,

@@ -37,6 +37,7 @@ from cjmlib.io._target import encode_text, export_target, write_export, write_ex
 from cjmlib.messages import t
 from cjmlib.model import Action, JourneyProject, Need, PainPoint, Persona, Solution, Touchpoint
 from cjmlib.model import field_label as label
+from cjmlib.model.lookup import ProjectLike
 
 FORMATS = (".csv", ".xlsx")
 #: First characters a spreadsheet may read as a formula (plus the apostrophe itself, so
@@ -220,13 +221,13 @@ def _yes(value: bool) -> str:
     return t("charts.common.yes") if value else t("charts.common.no")
 
 
-def project_tables(project: Any) -> dict[str, pd.DataFrame]:
+def project_tables(project: ProjectLike) -> dict[str, pd.DataFrame]:
     """The inventory and the boards of ``project`` as DataFrames with German columns.
 
     Keys (sheet names): personas, needs, touchpoints (the inventory), pain points,
     solutions, actions – in the order of the method's steps.
     """
-    from cjmlib.charts._common import as_project
+    from cjmlib.model.lookup import as_project
 
     p: JourneyProject = as_project(project)
     pm = p.phase_model
@@ -404,7 +405,7 @@ def project_tables(project: Any) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def export_project_tables(project: Any, path: str | os.PathLike[str]) -> list[Path]:
+def export_project_tables(project: ProjectLike, path: str | os.PathLike[str]) -> list[Path]:
     """Export the inventory and the boards of ``project``.
 
     ``.xlsx``: one file with one sheet per table. ``.csv``: one file per table, named

@@ -45,8 +45,12 @@ from cjmlib.files import os_error, sniff_text
 from cjmlib.files.sniff import ENCODINGS
 from cjmlib.io.table_export import restore_text, xlsx_unescape
 from cjmlib.messages import catalogue, t
+from cjmlib.messages.choices import unknown_choice
+from cjmlib.messages.text import parse_yes_no, transliterate
 from cjmlib.model import Evidence, Persona, PhaseModel, Touchpoint, field_label
 from cjmlib.model.base import CJMModel, translate_validation_error
+from cjmlib.model.lookup import ProjectLike, as_project
+from cjmlib.workbook import Workbook
 
 READABLE = (".csv", ".txt", ".xlsx", ".xlsm")
 LIST_SEPARATOR = "; "
@@ -192,14 +196,9 @@ FIELDS: dict[str, tuple[type[CJMModel], list[str], list[str]]] = {
     "personas": (Persona, _table_fields(Persona), ["name"]),
 }
 
-_TRUE = {"ja", "j", "yes", "y", "true", "wahr", "1", "x", "online", "digital"}
-_FALSE = {"nein", "n", "no", "false", "falsch", "0", "", "offline", "analog"}
-
 
 def _key(text: str) -> str:
-    text = str(text).strip().casefold()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
+    text = transliterate(str(text).strip().casefold())
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
@@ -392,16 +391,13 @@ def _read_cells(
     name = filename or (str(source) if not isinstance(source, bytes) else "upload.csv")
     suffix = Path(name).suffix.lower()
     if suffix not in READABLE:
-        raise CJMError(
-            t(
-                "io.unsupported_format",
-                path=name,
-                suffix=suffix or "–",
-                allowed=", ".join(READABLE),
-            ),
-            field="filename",
+        raise unknown_choice(
+            "io.unsupported_format",
+            allowed=READABLE,
             value=name,
-            allowed=", ".join(READABLE),
+            field="filename",
+            path=name,
+            suffix=suffix or "–",
         )
     raw = _source_bytes(source, name)
     if suffix in (".xlsx", ".xlsm"):
@@ -435,11 +431,9 @@ def read_table(
 
 
 def _bool(value: str) -> bool:
-    key = value.strip().casefold()
-    if key in _TRUE:
-        return True
-    if key in _FALSE:
-        return False
+    parsed = parse_yes_no(value)
+    if parsed is not None:
+        return parsed
     raise ValueError(t("io.bad_bool", value=value))
 
 
@@ -577,23 +571,19 @@ def _resolver(items: list[Any], collection: str) -> Resolver:
                 value=key,
             )
         allowed = ", ".join(i.name for i in items) or t("allowed.none_yet")
-        raise CJMError(
-            t(
-                "error.not_found",
-                collection=t(f"collection.{collection}"),
-                value=key,
-                allowed=allowed,
-            ),
-            field=collection,
-            value=key,
+        raise unknown_choice(
+            "error.not_found",
             allowed=allowed,
+            value=key,
+            field=collection,
+            collection=t(f"collection.{collection}"),
         )
 
     return resolve
 
 
 def import_table(
-    workbook: Any,
+    workbook: Workbook,
     collection: Literal["touchpoints", "personas"],
     source: str | Path | bytes,
     *,
@@ -700,7 +690,7 @@ def import_table(
 
 
 def import_touchpoints(
-    workbook: Any,
+    workbook: Workbook,
     source: str | Path | bytes,
     *,
     filename: str | None = None,
@@ -715,7 +705,7 @@ def import_touchpoints(
 
 
 def import_personas(
-    workbook: Any,
+    workbook: Workbook,
     source: str | Path | bytes,
     *,
     filename: str | None = None,
@@ -750,7 +740,10 @@ def _phase_label(pm: PhaseModel, phase_id: str) -> str:
 
 
 def table_frame(
-    project: Any, collection: Literal["touchpoints", "personas"], *, language_labels: bool = True
+    project: ProjectLike,
+    collection: Literal["touchpoints", "personas"],
+    *,
+    language_labels: bool = True,
 ) -> pd.DataFrame:
     """The collection as a flat table, ready to export and to import again.
 
@@ -759,18 +752,19 @@ def table_frame(
     and the columns carry the labels of the current language (or field names).
     """
     model, fields, _ = FIELDS[collection]
-    pm: PhaseModel = project.phase_model
+    proj = as_project(project)
+    pm: PhaseModel = proj.phase_model
     rows = []
-    for item in getattr(project, collection):
+    for item in getattr(proj, collection):
         row: dict[str, Any] = {}
         for fname in fields:
             value = getattr(item, fname)
             if fname == "phase":
                 value = _phase_label(pm, value)
             elif fname == "persona_ids":
-                value = join_items([_reference(v, project.personas) for v in value])
+                value = join_items([_reference(v, proj.personas) for v in value])
             elif fname == "segment_id":
-                value = _reference(value, project.segments) if value else ""
+                value = _reference(value, proj.segments) if value else ""
             elif fname == "evidence":
                 value = format_evidence(value)
             elif isinstance(value, list):
@@ -790,7 +784,9 @@ def table_frame(
 
 
 def export_collection(
-    project: Any, collection: Literal["touchpoints", "personas"], path: str | Path
+    project: ProjectLike,
+    collection: Literal["touchpoints", "personas"],
+    path: str | Path,
 ) -> Path:
     """Write personas or touchpoints to ``path`` (.csv or .xlsx) for a later import.
 

@@ -17,11 +17,9 @@ is escaped: ``html.escape`` in HTML, :func:`~cjmlib.io.reports.md_escape` in Mar
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -38,16 +36,17 @@ from cjmlib.analytics.verification import (
 from cjmlib.errors import CJMError
 from cjmlib.files.oserrors import os_error
 from cjmlib.io._target import export_target
-from cjmlib.io.reports import CSS, md_escape
+from cjmlib.io.reports import CSS, chart_figure, html_head, md_escape
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import STATUSES, JourneyProject, Verification
-from cjmlib.model.evidence import STATUS_CODE, project_of
+from cjmlib.model.evidence import STATUS_CODE
+from cjmlib.model.lookup import ProjectLike, project_of
 
 __all__ = ["save_verification_report", "verification_report"]
 
 FORMATS = ("html", "markdown")
 IMAGES = ("svg", "png", "none")
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>\s*")
 STATUS_CSS = """
 .status { display: inline-block; border-radius: 4px; padding: 0 6px; font-weight: bold; }
 .st-refuted { background: #F7D9C4; color: #7A2E00; }
@@ -74,11 +73,8 @@ def _h(value: Any) -> str:
 
 def _check_choice(value: str, allowed: tuple[str, ...], arg: str) -> None:
     if value not in allowed:
-        raise CJMError(
-            t("charts.error.unknown_value", arg=arg, value=value, allowed=", ".join(allowed)),
-            field=arg,
-            value=value,
-            allowed=", ".join(allowed),
+        raise unknown_choice(
+            "charts.error.unknown_value", allowed=allowed, value=value, field=arg, arg=arg
         )
 
 
@@ -111,15 +107,9 @@ def _meta(project: JourneyProject, record: Verification) -> str:
 
 def _map_html(project: JourneyProject, record: Verification, image: str) -> str:
     from cjmlib.charts import journey_map_chart
-    from cjmlib.io.images import chart_bytes
 
     chart = journey_map_chart(project, verification=record)
-    alt_text = _h(t("living_map.report.map_alt", project=project.name))
-    if image == "png":
-        data = base64.b64encode(chart_bytes(chart, "png", scale=1.5)).decode("ascii")
-        return f'<img src="data:image/png;base64,{data}" alt="{alt_text}">'
-    svg = _XML_DECL.sub("", chart_bytes(chart, "svg").decode("utf-8"))
-    return f'<figure role="img" aria-label="{alt_text}">{svg}</figure>'
+    return chart_figure(chart, t("living_map.report.map_alt", project=project.name), image)
 
 
 def _table_html(df: pd.DataFrame, status_column: str | None = None) -> str:
@@ -150,7 +140,7 @@ def _table_md(df: pd.DataFrame) -> str:
 
 
 def verification_report(
-    workbook: Any,
+    workbook: ProjectLike,
     verification: Any = None,
     *,
     previous: Any = None,
@@ -221,17 +211,7 @@ def _html(
 ) -> str:
     title = t("living_map.report.title", project=project.name)
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="de">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(title)}</title>",
-        f"<style>{CSS}{STATUS_CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{_h(title)}</h1>",
-        f'<p class="meta">{_h(_meta(project, record))}</p>',
+        *html_head(title, CSS + STATUS_CSS, _meta(project, record)),
         f'<p class="verdict">{_h(_verdict(counts))}</p>',
         f"<h2>{_h(t('living_map.report.revisit'))}</h2>",
     ]
@@ -330,7 +310,7 @@ def _markdown(
 
 
 def save_verification_report(
-    workbook: Any,
+    workbook: ProjectLike,
     path: str | os.PathLike[str],
     verification: Any = None,
     **options: Any,

@@ -11,7 +11,7 @@ import datetime as _dt
 import types
 import typing
 import uuid
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 import annotated_types
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -181,14 +181,16 @@ class CJMModel(BaseModel):
             raise translate_validation_error(type(self), exc) from None
 
     @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):  # type: ignore[override]
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:  # type: ignore[override]
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as exc:
             raise translate_validation_error(cls, exc) from None
 
     @classmethod
-    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any):  # type: ignore[override]
+    def model_validate_json(  # type: ignore[override]
+        cls, json_data: Any, *args: Any, **kwargs: Any
+    ) -> Self:
         try:
             return super().model_validate_json(json_data, *args, **kwargs)
         except ValidationError as exc:
@@ -199,7 +201,7 @@ class CJMModel(BaseModel):
         """Return ``field -> label`` in the current language, for forms and tables."""
         return {name: field_label(cls, name) for name in cls.model_fields}
 
-    def copy_with(self, **changes: Any):
+    def copy_with(self, **changes: Any) -> Self:
         """Return a validated copy with ``changes`` applied."""
         data = self.model_dump()
         data.update(changes)

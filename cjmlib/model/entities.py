@@ -12,7 +12,7 @@ from cjmlib.model.common import Emotion, Evidence, NonEmpty, Score5, Score10, Te
 StrList = list[Annotated[str, Field(min_length=1, max_length=500)]]
 
 
-def _split_text_list(value):
+def _split_text_list(value: object) -> object:
     """Accept "a; b" or "a\\nb" where a list of short texts is meant (forms, CSV cells)."""
     if isinstance(value, str):
         parts = [p.strip() for p in value.replace("\n", ";").split(";")]

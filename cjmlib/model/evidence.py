@@ -37,12 +37,13 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model.base import CJMModel, new_id
 from cjmlib.model.common import NonEmpty, Text
 
@@ -343,26 +344,6 @@ def claims_of(project: JourneyProject) -> list[Claim]:
     return out
 
 
-def project_of(obj: Any, arg: str = "workbook") -> JourneyProject:
-    """The project of a Workbook (anything with ``.project``) or a JourneyProject itself.
-
-    Raises a German :class:`CJMError` naming ``arg`` for anything else.
-    """
-    from cjmlib.model.project import JourneyProject
-
-    if isinstance(obj, JourneyProject):
-        return obj
-    inner = getattr(obj, "project", None)
-    if isinstance(inner, JourneyProject):
-        return inner
-    raise CJMError(
-        t("living_map.error.not_a_project", arg=arg, given=type(obj).__name__),
-        field=arg,
-        value=type(obj).__name__,
-        allowed="Workbook, JourneyProject",
-    )
-
-
 def claim_key(kind: str, target: str) -> tuple[str, str]:
     """The key that ties rules to a claim (KPI texts compared case-insensitively)."""
     return (kind, target.casefold() if kind == "kpi" else target)
@@ -383,16 +364,12 @@ def check_rule_targets(project: JourneyProject) -> None:
     for rule in project.evidence_rules:
         if rule.segment and rule.segment not in groups:
             allowed = ", ".join(f"{v} ({k})" for k, v in groups.items()) or t("allowed.none_yet")
-            raise CJMError(
-                t(
-                    "living_map.rule.unknown_segment",
-                    title=rule.title,
-                    value=rule.segment,
-                    allowed=allowed,
-                ),
-                field="segment",
-                value=rule.segment,
+            raise unknown_choice(
+                "living_map.rule.unknown_segment",
                 allowed=allowed,
+                value=rule.segment,
+                field="segment",
+                title=rule.title,
             )
         known: dict[str, str] = kpis if rule.claim == "kpi" else ids[rule.claim]
         key = rule.target.casefold() if rule.claim == "kpi" else rule.target
@@ -400,16 +377,13 @@ def check_rule_targets(project: JourneyProject) -> None:
             continue
         shown = [f"{v} ({k})" if k != v.casefold() else v for k, v in known.items()][:20]
         allowed = ", ".join(shown) or t("allowed.none_yet")
-        raise CJMError(
-            t(
-                "living_map.rule.dangling",
-                title=rule.title,
-                claim=t(f"living_map.claim.{rule.claim}"),
-                target=rule.target,
-                where=t(f"living_map.claim_home.{rule.claim}"),
-                allowed=allowed,
-            ),
-            field="target",
-            value=rule.target,
+        raise unknown_choice(
+            "living_map.rule.dangling",
             allowed=allowed,
+            value=rule.target,
+            field="target",
+            title=rule.title,
+            claim=t(f"living_map.claim.{rule.claim}"),
+            target=rule.target,
+            where=t(f"living_map.claim_home.{rule.claim}"),
         )

@@ -9,17 +9,19 @@ from pydantic import Field, field_validator, model_validator
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
+from cjmlib.messages.text import transliterate
 from cjmlib.model.base import CJMModel
 from cjmlib.model.common import NonEmpty, Text
 
 MIN_PHASES, MAX_PHASES = 4, 8
+#: The collections whose entries sit in a phase; none may lose it when the model changes.
+PHASED_COLLECTIONS = ("touchpoints", "pain_points", "feedback")
 
 
 def slugify(text: str) -> str:
     """Return a stable, ASCII id for a German name ("Überlegung" -> "ueberlegung")."""
-    text = text.strip().lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
+    text = transliterate(text.strip().lower())
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "phase"
 
@@ -35,6 +37,8 @@ class Phase(CJMModel):
     @model_validator(mode="after")
     def _default_id(self) -> Phase:
         if not self.id:
+            # Safe: slugify() always returns a non-empty ASCII id, and a validated
+            # assignment inside an "after" validator would re-enter this validator.
             object.__setattr__(self, "id", slugify(self.name))
         return self
 
@@ -49,7 +53,7 @@ class PhaseModel(CJMModel):
 
     @field_validator("phases", mode="before")
     @classmethod
-    def _accept_names(cls, value):
+    def _accept_names(cls, value: object) -> object:
         if isinstance(value, (list, tuple)):
             return [{"name": v} if isinstance(v, str) else v for v in value]
         return value
@@ -59,16 +63,13 @@ class PhaseModel(CJMModel):
         n = len(self.phases)
         if not MIN_PHASES <= n <= MAX_PHASES:
             allowed = t("allowed.phase_count", lo=MIN_PHASES, hi=MAX_PHASES)
-            raise CJMError(
-                t(
-                    "error.phase_count",
-                    count=n,
-                    names=", ".join(p.name for p in self.phases),
-                    allowed=allowed,
-                ),
-                field="phases",
-                value=n,
+            raise unknown_choice(
+                "error.phase_count",
                 allowed=allowed,
+                value=n,
+                field="phases",
+                count=n,
+                names=", ".join(p.name for p in self.phases),
             )
         for attr in ("id", "name"):
             seen: set[str] = set()
@@ -119,6 +120,19 @@ class PhaseModel(CJMModel):
     def index_of(self, phase_id: str) -> int:
         return self.ids.index(self.resolve(phase_id))
 
+    def carry_over(self, phase_id: str, old: PhaseModel) -> str | None:
+        """The id in this model for ``phase_id`` of ``old``: same id, else same name; or None.
+
+        The one rule for switching phase models (``Workbook.set_phase_model`` and the
+        phase editor's mapping dropdowns): what has no home here must be mapped by hand.
+        """
+        for key in (phase_id, old.name_of(phase_id)):
+            try:
+                return self.resolve(key)
+            except CJMError:
+                continue
+        return None
+
 
 PRESETS: dict[str, tuple[str, list[str]]] = {
     "fuenf_phasen": (
@@ -141,11 +155,6 @@ def preset(key: str = "fuenf_phasen") -> PhaseModel:
     """
     if key not in PRESETS:
         allowed = ", ".join(PRESETS)
-        raise CJMError(
-            t("error.unknown_preset", value=key, allowed=allowed),
-            field="preset",
-            value=key,
-            allowed=allowed,
-        )
+        raise unknown_choice("error.unknown_preset", allowed=allowed, value=key, field="preset")
     name, phases = PRESETS[key]
-    return PhaseModel(name=name, preset=key, phases=phases)
+    return PhaseModel.model_validate({"name": name, "preset": key, "phases": phases})

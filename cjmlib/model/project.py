@@ -92,6 +92,9 @@ class JourneyProject(CJMModel):
     @model_validator(mode="after")
     def _check_references(self) -> JourneyProject:
         pm = self.phase_model
+        # Safe to bypass validate_assignment here: ``pm.resolve`` either returns the id of
+        # an existing phase (a valid value) or raises; going through setattr would run this
+        # whole-project validator again for every entry.
         for tp in self.touchpoints:
             resolved = pm.resolve(tp.phase, field=f"touchpoints[{tp.name!r}].phase")
             if resolved != tp.phase:
@@ -149,4 +152,4 @@ class JourneyProject(CJMModel):
         for attr in ("name", "title", "need", "assumption", "text"):
             if hasattr(item, attr):
                 return str(getattr(item, attr))
-        return item.id
+        return str(item.id)

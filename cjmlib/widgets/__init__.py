@@ -9,6 +9,7 @@ notebook or a test can do what a trainee does by clicking::
     builder.save_button.click()
 """
 
+from cjmlib.model.quiz import Question
 from cjmlib.widgets.base import ConfirmDelete, ModelForm, RecordEditor, StatusLine
 from cjmlib.widgets.boards import (
     ActionPlan,
@@ -20,7 +21,7 @@ from cjmlib.widgets.boards import (
 from cjmlib.widgets.capstone import CapstoneExport, ProgressPanel
 from cjmlib.widgets.evidence import RuleBuilder
 from cjmlib.widgets.goal import GoalBuilder, SegmentEditor
-from cjmlib.widgets.learning import Checklist, KnowledgeCheck, ProgressOverview, Question
+from cjmlib.widgets.learning import Checklist, KnowledgeCheck, ProgressOverview
 from cjmlib.widgets.needs import NeedsMatrix
 from cjmlib.widgets.persona import PersonaBuilder, persona_card_html
 from cjmlib.widgets.phases import EmotionEditor, PhaseEditor

@@ -26,6 +26,7 @@ from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import EVIDENCE_KINDS, CJMModel, Evidence
 from cjmlib.model.base import translate_validation_error
+from cjmlib.workbook import Workbook
 
 #: Placeholder value of reference dropdowns meaning "no entry chosen".
 NONE = ""
@@ -188,7 +189,7 @@ def _default(model: type[CJMModel], name: str) -> Any:
     return None if info.is_required() else info.get_default(call_default_factory=True)
 
 
-class _LenientUnicode(tl.Unicode):
+class _LenientUnicode(tl.Unicode[str, str | bytes]):
     """A text trait that also takes numbers (``field.value = 34`` from code)."""
 
     def validate(self, obj: Any, value: Any) -> Any:
@@ -208,7 +209,7 @@ class NumberText(w.Text):
 class EvidenceEditor(w.VBox):
     """Edit a list of evidence items (kind, source, about, note); ``value`` is the list."""
 
-    value = tl.List()
+    value: tl.List[Any] = tl.List()
 
     def __init__(self, **kwargs: Any) -> None:
         labels = Evidence.labels()
@@ -797,7 +798,7 @@ class RecordEditor(w.VBox):
     form_columns = 2
     title_key = ""
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.wb = workbook
         self.items = getattr(workbook, self.collection)
         self.model = self.items.model

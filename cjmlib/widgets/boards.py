@@ -12,6 +12,7 @@ import ipywidgets as w
 from cjmlib.messages import t
 from cjmlib.model import DEPARTMENTS, Action, FeedbackItem, Hypothesis, PainPoint, Solution
 from cjmlib.widgets.base import PHASES, STYLE, LiveChart, RecordEditor, esc
+from cjmlib.workbook import Workbook
 
 QUADRANTS = ("Quick Win", "Großprojekt", "Lückenfüller", "Zeitfresser")
 
@@ -72,7 +73,7 @@ class SolutionBoard(RecordEditor):
     refs: ClassVar[dict[str, tuple[str, bool]]] = {"pain_point_ids": ("pain_points", True)}
     title_key = "widgets.boards.solutions_title"
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.grid = w.HTML(layout=w.Layout(width="100%"))
         self.chart = LiveChart()
         super().__init__(workbook, **kwargs)

@@ -24,6 +24,7 @@ import traitlets as tl
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.widgets.base import STYLE, StatusLine, esc, html_table, listen
+from cjmlib.workbook import Workbook
 from cjmlib.workbook.progress import TraineeProgress, trainee_progress
 
 # Symbols every common font has (emoji need an emoji font, which many machines lack).
@@ -41,7 +42,7 @@ class ProgressPanel(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
     missing = tl.List(tl.Unicode())
 
     def __init__(
-        self, workbook: Any, *, exercises: str | Path | None = None, **kwargs: Any
+        self, workbook: Workbook, *, exercises: str | Path | None = None, **kwargs: Any
     ) -> None:
         self.wb = workbook
         self.exercises = exercises
@@ -181,7 +182,9 @@ class CapstoneExport(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type 
 
     files = tl.List(tl.Unicode())
 
-    def __init__(self, workbook: Any, export: Callable[..., ExportResult], **kwargs: Any) -> None:
+    def __init__(
+        self, workbook: Workbook, export: Callable[..., ExportResult], **kwargs: Any
+    ) -> None:
         self.wb = workbook
         self.export = export
         self.name = w.Text(

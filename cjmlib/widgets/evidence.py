@@ -35,6 +35,7 @@ from cjmlib.messages import t
 from cjmlib.model import CLAIM_KINDS, METRICS, EvidenceRule, claims_of
 from cjmlib.model.evidence import COMPARISONS, METRIC_SOURCE
 from cjmlib.widgets.base import NONE, STYLE, LiveChart, RecordEditor, esc, html_table
+from cjmlib.workbook import Workbook
 
 __all__ = ["RuleBuilder"]
 
@@ -95,7 +96,7 @@ class RuleBuilder(RecordEditor):
 
     def __init__(
         self,
-        workbook: Any,
+        workbook: Workbook,
         *,
         events: Any = None,
         survey: Any = None,

@@ -8,6 +8,7 @@ from typing import Any
 from cjmlib.messages import t
 from cjmlib.model import SEGMENT_CRITERIA, Goal, Segment
 from cjmlib.widgets.base import ObjectForm, RecordEditor
+from cjmlib.workbook import Workbook
 
 
 def _joined(segment: Segment, field: str) -> str:
@@ -46,7 +47,7 @@ class GoalBuilder(ObjectForm):
     hint_key = "widgets.goal.hint"
     save_key = "widgets.goal.save"
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.segments = SegmentEditor(workbook)
         super().__init__(
             workbook,

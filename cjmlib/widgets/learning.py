@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import traitlets as tl
 from cjmlib.errors import CJMError
 from cjmlib.messages import plural, t
 from cjmlib.model import slugify
+from cjmlib.model.quiz import Question
 from cjmlib.widgets.base import STYLE, StatusLine, esc, html_table, listen
 
 #: The twelve steps of the method: chapter key -> collection whose entries show the work done.
@@ -116,52 +116,6 @@ class Checklist(w.VBox):  # type: ignore[misc]
         self.value = {**self.value, key: ticked}
         self._summarise()
         self.status.ok(t("widgets.checklist.saved"))
-
-
-@dataclass
-class Question:
-    """One knowledge-check question; ``correct`` holds the indexes of the right choices.
-
-    ``case`` is a short scenario shown above the question and ``table`` a small table
-    (first row: headers) for applied questions that ask the trainee to read data.
-    """
-
-    id: str
-    text: str
-    choices: list[str]
-    correct: list[int]
-    explanation: str = ""
-    multiple: bool = field(default=False)
-    case: str = ""
-    table: list[list[str]] = field(default_factory=list)
-
-    @classmethod
-    def build(cls, spec: Question | Mapping[str, Any]) -> Question:
-        if isinstance(spec, Question):
-            return spec
-        if not isinstance(spec, Mapping) and hasattr(spec, "options"):
-            # A catalogue question from ``cjmlib.content.quiz(n)`` (the chapters use these).
-            spec = {
-                "id": spec.key,
-                "text": spec.text,
-                "choices": spec.options,
-                "correct": sorted(spec.correct),
-                "explanation": spec.explanation,
-                "case": getattr(spec, "case", ""),
-                "table": [list(row) for row in getattr(spec, "table", ())],
-            }
-        correct = spec["correct"]
-        correct = [correct] if isinstance(correct, int) else list(correct)
-        return cls(
-            id=str(spec.get("id") or slugify(spec["text"])[:40]),
-            text=spec["text"],
-            choices=list(spec["choices"]),
-            correct=sorted(correct),
-            explanation=spec.get("explanation", ""),
-            multiple=bool(spec.get("multiple", len(correct) > 1)),
-            case=spec.get("case", ""),
-            table=[[str(c) for c in row] for row in spec.get("table", [])],
-        )
 
 
 def shuffled_order(seed_text: str, n: int) -> list[int]:
@@ -331,7 +285,7 @@ class KnowledgeCheck(w.VBox):  # type: ignore[misc]
             self.feedback[q.id].value = ""
             self.results.pop(q.id, None)
             return None
-        right = sorted(chosen) == q.correct
+        right = q.is_correct(chosen)
         self.results[q.id] = right
         answer = tuple(sorted(chosen))
         if not right and self._judged.get(q.id) != answer:

@@ -9,6 +9,7 @@ import ipywidgets as w
 from cjmlib.messages import t
 from cjmlib.model import Need
 from cjmlib.widgets.base import NONE, LiveChart, RecordEditor, esc, html_table
+from cjmlib.workbook import Workbook
 
 
 class NeedsMatrix(RecordEditor):
@@ -30,7 +31,7 @@ class NeedsMatrix(RecordEditor):
     refs: ClassVar[dict[str, tuple[str, bool]]] = {"persona_id": ("personas", False)}
     title_key = "widgets.needs.title"
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.persona_filter = w.Dropdown(
             options=[(t("widgets.common.all"), NONE)],
             value=NONE,

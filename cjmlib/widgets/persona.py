@@ -9,6 +9,7 @@ import ipywidgets as w
 from cjmlib.messages import t
 from cjmlib.model import Persona
 from cjmlib.widgets.base import STYLE, RecordEditor, esc
+from cjmlib.workbook import Workbook
 
 PERSONA_FIELDS: tuple[str, ...] = tuple(f for f in Persona.model_fields if f != "id")
 
@@ -78,7 +79,7 @@ class PersonaBuilder(RecordEditor):
     fields = PERSONA_FIELDS
     refs: ClassVar[dict[str, tuple[str, bool]]] = {"segment_id": ("segments", False)}
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.card = w.HTML(layout=w.Layout(width="auto"))
         self.gallery = w.HTML(layout=w.Layout(width="100%"))
         self.card.add_class("cjm-card-preview")

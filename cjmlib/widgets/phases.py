@@ -10,7 +10,9 @@ import traitlets as tl
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import MAX_PHASES, MIN_PHASES, PRESETS, PhaseModel
+from cjmlib.model.phases import PHASED_COLLECTIONS
 from cjmlib.widgets.base import NONE, STYLE, LiveChart, StatusLine, esc, html_table, listen
+from cjmlib.workbook import Workbook
 
 CUSTOM = "__eigene__"
 EMOTION_WORDS = {
@@ -32,7 +34,7 @@ class PhaseEditor(w.VBox):
 
     error = tl.Unicode("")
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.wb = workbook
         self.choice = w.Dropdown(
             options=[(name, key) for key, (name, _) in PRESETS.items()]
@@ -126,7 +128,7 @@ class PhaseEditor(w.VBox):
 
     def _planned(self) -> PhaseModel | str:
         if self.choice.value in PRESETS:
-            return self.choice.value
+            return str(self.choice.value)
         names = [line.strip() for line in self.custom.value.splitlines() if line.strip()]
         return PhaseModel(phases=names)
 
@@ -154,24 +156,23 @@ class PhaseEditor(w.VBox):
 
     def _offer_mapping(self, planned: PhaseModel | str) -> bool:
         """Show one dropdown per old phase whose touchpoints have no home in the new model."""
-        new = planned if isinstance(planned, PhaseModel) else None
-        if new is None:
+        if isinstance(planned, PhaseModel):
+            new = planned
+        else:
             from cjmlib.model import preset
 
             new = preset(planned)
-        old = self.wb.phase_model
-        used = {tp.phase for tp in self.wb.touchpoints}
-        homeless = []
-        for pid in old.ids:
-            if pid not in used:
-                continue
-            try:
-                new.resolve(pid)
-            except CJMError:
-                try:
-                    new.resolve(old.name_of(pid))
-                except CJMError:
-                    homeless.append(old.name_of(pid))
+        project = self.wb.project
+        old = project.phase_model
+        used = {
+            item.phase
+            for coll in PHASED_COLLECTIONS
+            for item in getattr(project, coll)
+            if item.phase
+        }
+        homeless = [
+            old.name_of(pid) for pid in old.ids if pid in used and new.carry_over(pid, old) is None
+        ]
         options = [(t("widgets.phases.choose_target"), NONE)] + [(n, n) for n in new.names]
         self.mapping = {
             name: self.mapping.get(name)
@@ -219,7 +220,7 @@ class EmotionEditor(w.VBox):
     selected_id = tl.Unicode("")
     error = tl.Unicode("")
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.wb = workbook
         self._loading = False
         self._tps: list[Any] = []

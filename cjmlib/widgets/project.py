@@ -16,6 +16,7 @@ from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import INDUSTRIES, JourneyProject, Review
 from cjmlib.widgets.base import ObjectForm, RecordEditor, esc, short
+from cjmlib.workbook import Workbook
 
 #: Days until the next review proposed for a new one: the map is reviewed at least yearly.
 NEXT_REVIEW_DAYS = 365
@@ -32,7 +33,7 @@ class ProjectForm(ObjectForm):
     title_key = "widgets.project.title"
     hint_key = "widgets.project.hint"
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         super().__init__(
             workbook, JourneyProject, self.FIELDS, suggestions={"industry": INDUSTRIES}, **kwargs
         )
@@ -68,7 +69,7 @@ class ReviewLog(RecordEditor):
     suggestions: ClassVar[dict[str, Sequence[str]]] = {}
     title_key = "widgets.review.title"
 
-    def __init__(self, workbook: Any, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, **kwargs: Any) -> None:
         self.keep_snapshot = w.Checkbox(
             value=False,
             indent=False,

@@ -27,6 +27,7 @@ from cjmlib.widgets.base import (
     esc,
     html_table,
 )
+from cjmlib.workbook import Workbook
 
 ALL = NONE
 PAGE_SIZE = 25
@@ -63,7 +64,7 @@ class TouchpointInventory(RecordEditor):
     page = tl.Int(0)
     page_count = tl.Int(1)
 
-    def __init__(self, workbook: Any, *, page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
+    def __init__(self, workbook: Workbook, *, page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
         self.page_size = page_size
         self._tps: list[Touchpoint] = []
         self._project: Any = None

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol, cast
 
 import pandas as pd
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject, field_label, model_label
 from cjmlib.placeholder import ____, blanks_in, is_placeholder
 
-if TYPE_CHECKING:
-    from cjmlib.workbook.workbook import Workbook
+#: A change to the project: edits it in place or returns the new one.
+Mutation = Callable[[JourneyProject], "JourneyProject | None"]
+
+
+class Commit(Protocol):
+    """Apply a mutation, validate the whole project and save it (``Workbook._commit``)."""
+
+    def __call__(self, mutate: Mutation, *, note: str) -> None: ...
 
 
 #: Collections that are logs: equal texts are separate entries (two customers may write
@@ -67,11 +74,12 @@ def match(items: list[Any], key: Any, collection: str) -> int:
     allowed = ", ".join(f"{title_of(x)} ({x.id})" for x in items[:20]) or t("allowed.none_yet")
     if len(items) > 20:
         allowed += ", …"
-    raise CJMError(
-        t("error.not_found", collection=t(f"collection.{collection}"), value=key, allowed=allowed),
-        field="id",
-        value=key,
+    raise unknown_choice(
+        "error.not_found",
         allowed=allowed,
+        value=key,
+        field="id",
+        collection=t(f"collection.{collection}"),
     )
 
 
@@ -82,14 +90,23 @@ class Collection:
     saves, rather than by assigning to their attributes.
     """
 
-    def __init__(self, workbook: Workbook, name: str) -> None:
-        self._wb = workbook
+    def __init__(
+        self,
+        name: str,
+        *,
+        current: Callable[[], JourneyProject],
+        commit: Commit,
+    ) -> None:
+        # The workbook hands over how to read and how to save (validated, atomic, with
+        # history), so a collection needs neither the Workbook class nor its internals.
+        self._current = current
+        self._commit = commit
         self.name = name
         self.model: type[CJMModel] = COLLECTIONS[name]
 
     # -- reading -----------------------------------------------------------------
     def _items(self) -> list[Any]:
-        items: list[Any] = getattr(self._wb._current(), self.name)
+        items: list[Any] = getattr(self._current(), self.name)
         return items
 
     def __len__(self) -> int:
@@ -199,7 +216,7 @@ class Collection:
             items[idx] = new.copy_with(id=kept) if _id_of(new) != kept else new
             holder["id"], holder["replaced"] = kept, title_of(new)
 
-        self._wb._commit(apply, note=f"{self.name}: + {title_of(new)}")
+        self._commit(apply, note=f"{self.name}: + {title_of(new)}")
         if "replaced" in holder:
             print(
                 t(
@@ -249,9 +266,7 @@ class Collection:
     def add_many(self, items: Iterable[Any]) -> list[Any]:
         """Add several entries in one save: all of them, or (on any error) none."""
         new = [self._coerce(i, {}) for i in items]
-        self._wb._commit(
-            lambda p: getattr(p, self.name).extend(new), note=f"{self.name}: + {len(new)}"
-        )
+        self._commit(lambda p: getattr(p, self.name).extend(new), note=f"{self.name}: + {len(new)}")
         return [self[_id_of(n)] for n in new]
 
     def replace_all(self, items: Iterable[Any]) -> None:
@@ -261,7 +276,7 @@ class Collection:
         def apply(p: JourneyProject) -> None:
             getattr(p, self.name)[:] = new
 
-        self._wb._commit(apply, note=f"{self.name}: = {len(new)}")
+        self._commit(apply, note=f"{self.name}: = {len(new)}")
 
     def update(self, key: Any, /, **changes: Any) -> Any:
         """Change fields of one entry (by id or name) and save; return the new entry."""
@@ -289,7 +304,7 @@ class Collection:
             items[idx] = changed
             holder["id"] = changed.id
 
-        self._wb._commit(apply, note=f"{self.name}: ~ {key}")
+        self._commit(apply, note=f"{self.name}: ~ {key}")
         return self[holder["id"]]
 
     def remove(self, key: Any, /, *, cascade: bool = False) -> Any:
@@ -327,5 +342,5 @@ class Collection:
                     value=key,
                 )
 
-        self._wb._commit(apply, note=f"{self.name}: - {key}")
+        self._commit(apply, note=f"{self.name}: - {key}")
         return holder["gone"]

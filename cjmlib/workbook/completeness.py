@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import JourneyProject
+from cjmlib.model.lookup import as_project
 from cjmlib.workbook.diff import compare_projects
 from cjmlib.workbook.workbook import Workbook
 
@@ -74,16 +74,7 @@ def _names(items: Sequence[str]) -> str:
 
 def project_of(source: Workbook | JourneyProject) -> JourneyProject:
     """The project of a workbook (or the project itself); anything else: a German error."""
-    if isinstance(source, JourneyProject):
-        return source
-    if isinstance(source, Workbook):
-        return source.project
-    raise CJMError(
-        t("capstone.error.not_a_workbook", given=type(source).__name__),
-        field="wb",
-        value=type(source).__name__,
-        allowed="Workbook, JourneyProject",
-    )
+    return as_project(source, arg="wb")
 
 
 def ist_state(

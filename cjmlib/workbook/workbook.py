@@ -34,6 +34,7 @@ from cjmlib.errors import CJMError, WorkbookError
 from cjmlib.files import os_reason, real_path, write_file
 from cjmlib.files.atomic import temp_prefix
 from cjmlib.messages import t
+from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import (
     COLLECTIONS,
     ChapterProgress,
@@ -43,8 +44,9 @@ from cjmlib.model import (
     Scenario,
     preset,
 )
+from cjmlib.model.phases import PHASED_COLLECTIONS
 from cjmlib.workbook import storage
-from cjmlib.workbook.collection import Collection
+from cjmlib.workbook.collection import Collection, Mutation
 from cjmlib.workbook.diff import ProjectDiff, compare_projects
 from cjmlib.workbook.document import DamagedFile, Document, SchemaProblem, parse
 from cjmlib.workbook.migrations import SCHEMA_VERSION
@@ -55,7 +57,6 @@ CURRENT = None  # compare()/snapshot arguments: None stands for the current stat
 _VERSION_RE = re.compile(r"^r(\d{6,})_(.+)\.json$")
 _REVISION_IN_TEXT = re.compile(rb'"revision"\s*:\s*(\d{1,30})')
 
-Mutation = Callable[[JourneyProject], "JourneyProject | None"]
 Snapshot = dict[str, Any]
 WriteAction = Literal["save", "create"]
 
@@ -163,7 +164,7 @@ class Workbook:
         self.recovered_from: Version | None = None
         self.recovery_message: str | None = None
         for name in COLLECTIONS:
-            setattr(self, name, Collection(self, name))
+            setattr(self, name, Collection(name, current=self._current, commit=self._commit))
 
     # -- opening -----------------------------------------------------------------
     @classmethod
@@ -454,11 +455,12 @@ class Workbook:
             document, _, _ = self._read(matches[0].path, matches[0].path)
             return document.project
         allowed = ", ".join(str(v.revision) for v in history)
-        raise CJMError(
-            t("workbook.no_version", revision=revision, allowed=allowed),
-            field="revision",
-            value=revision,
+        raise unknown_choice(
+            "workbook.no_version",
             allowed=allowed,
+            value=revision,
+            field="revision",
+            revision=revision,
         )
 
     def restore_version(self, revision: int) -> None:
@@ -699,17 +701,11 @@ class Workbook:
             def target(phase_id: str) -> str | None:
                 if phase_id in moves:
                     return moves[phase_id]
-                try:
-                    return new_model.resolve(phase_id)
-                except CJMError:
-                    try:
-                        return new_model.resolve(old.name_of(phase_id))
-                    except CJMError:
-                        return None
+                return new_model.carry_over(phase_id, old)
 
             # Touchpoints, pain points and feedback all keep a phase: none may lose it.
             moved: list[tuple[Any, str]] = []
-            for coll in ("touchpoints", "pain_points", "feedback"):
+            for coll in PHASED_COLLECTIONS:
                 for item in getattr(p, coll):
                     if not item.phase:
                         continue
@@ -720,16 +716,13 @@ class Workbook:
                     else:
                         moved.append((item, found))
             if unmapped:
-                raise CJMError(
-                    t(
-                        "error.phases_unmapped",
-                        count=sum(unmapped.values()),
-                        phases=", ".join(unmapped),
-                        allowed=", ".join(new_model.names),
-                    ),
-                    field="mapping",
+                raise unknown_choice(
+                    "error.phases_unmapped",
+                    allowed=new_model.names,
                     value=mapping,
-                    allowed=", ".join(new_model.names),
+                    field="mapping",
+                    count=sum(unmapped.values()),
+                    phases=", ".join(unmapped),
                 )
             for item, dst in moved:
                 item.phase = dst  # validated assignment; the whole project is checked after
@@ -852,11 +845,8 @@ class Workbook:
                 project: JourneyProject = JourneyProject.model_validate(s["project"])
                 return project
         allowed = ", ".join(s["name"] for s in records) or t("allowed.none_yet")
-        raise CJMError(
-            t("workbook.no_snapshot", name=name, allowed=allowed),
-            field="name",
-            value=name,
-            allowed=allowed,
+        raise unknown_choice(
+            "workbook.no_snapshot", allowed=allowed, value=name, field="name", name=name
         )
 
     def _state(self, ref: str | int | None) -> tuple[JourneyProject, str]:

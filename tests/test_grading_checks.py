@@ -19,7 +19,9 @@ from cjmlib.grading.feedback import strip_hidden
 from cjmlib.messages import t
 
 SOURCE = Path(__file__).resolve().parents[1] / "course" / "source"
-NAMES = sorted(p.name for p in SOURCE.iterdir() if p.is_dir())
+# The capstone (13_abschlussprojekt) grades a whole workbook: tests/test_grading_capstone.py.
+CAPSTONE = "13_abschlussprojekt"
+NAMES = sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and p.name != CAPSTONE)
 
 
 def _setup(name: str) -> str:

@@ -19,7 +19,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from cjmlib.grading.sandbox.execute import SANDBOX_NOTES
+from cjmlib.grading.notes import SANDBOX_NOTES
 from cjmlib.messages import t
 
 __all__ = ["HideHiddenTests", "strip_hidden"]

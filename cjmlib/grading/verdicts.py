@@ -36,6 +36,7 @@ from traitlets.config import Config
 
 from cjmlib.grading.answers import DEFAULT_LIMIT, MIME, AnswerError, decode
 from cjmlib.grading.exercise import JUDGES_FILE, Exercise, judge, load_exercise
+from cjmlib.grading.notes import SANDBOX_NOTES
 from cjmlib.messages import t
 
 __all__ = ["TEST_SUFFIX", "Verdicts"]
@@ -114,8 +115,6 @@ class Verdicts:
         if not isinstance(text, str):
             # The sandbox's own note (time-out, crash) says why nothing came: keep it.
             # (Imported here: the sandbox's Execute step imports this module.)
-            from cjmlib.grading.sandbox.execute import SANDBOX_NOTES
-
             notes = [o for o in text if o.get("ename") in SANDBOX_NOTES]
             return notes or [_error("AnswersNotHandedOver", t("grading.answers.not_handed_over"))]
         try:

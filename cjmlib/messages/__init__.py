@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import string
 from functools import cache
 from pathlib import Path
@@ -86,8 +87,6 @@ def catalogue(language: str) -> dict[str, str]:
 
 def compile_catalogues(folder: Path | None = None) -> list[Path]:
     """Write ``<language>.json`` per language to ``folder`` (default :data:`COMPILED`)."""
-    from cjmlib.files.atomic import atomic_write
-
     target = COMPILED if folder is None else Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
@@ -95,7 +94,13 @@ def compile_catalogues(folder: Path | None = None) -> list[Path]:
         sources = _sources(language)
         data = {"fingerprint": _fingerprint(sources), "messages": _parse(sources)}
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0)
-        written.append(atomic_write(target / f"{language}.json", text.encode("utf-8")))
+        # Replaced in one step, so a reader never sees half a file (messages sit below
+        # cjmlib.files in the layers, hence no atomic_write from there).
+        path = target / f"{language}.json"
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+        written.append(path)
     return written
 
 

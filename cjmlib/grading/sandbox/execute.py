@@ -32,14 +32,12 @@ from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Integer, default
 
+from cjmlib.grading.notes import SANDBOX_NOTES
 from cjmlib.grading.sandbox.kernel import SandboxKernelManager
 from cjmlib.grading.verdicts import Verdicts
 from cjmlib.messages import t
 
 __all__ = ["SANDBOX_NOTES", "SandboxExecute"]
-
-# Error names of the notes this step writes into a cell; the feedback shows their text.
-SANDBOX_NOTES = frozenset({"NichtAusgeführt", "KernelDead", "Abgebrochen", "Zeitlimit"})
 
 
 class SandboxExecute(Execute):  # type: ignore[misc]  # nbgrader ships no type hints

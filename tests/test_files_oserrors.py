@@ -31,6 +31,7 @@ from _files_support import (
 from cjmlib.charts import touchpoint_heatmap_chart
 from cjmlib.errors import CJMError, WorkbookError
 from cjmlib.workbook import Workbook
+from cjmlib.workbook.migrations import SCHEMA_VERSION
 
 ENGLISH = (
     "No space",
@@ -291,7 +292,7 @@ def test_schema_1_workbook_on_a_full_disk_opens_and_refuses_to_save_in_german():
         (disk / "fueller.bin").unlink()
         add_tp(wb, "Neu")
         assert (disk / "alt.cjm.json.schema1.bak").read_bytes() == raw
-        assert json.loads(path.read_bytes())["schema_version"] == 2
+        assert json.loads(path.read_bytes())["schema_version"] == SCHEMA_VERSION
 
 
 def test_schema_1_workbook_in_a_read_only_folder_can_be_read():

@@ -76,3 +76,21 @@ def test_row_order_and_index_labels_do_not_change_any_answer():
     from cjmlib.analytics import load_events
 
     assert len(load_events(messy)) == len(load_events(clean))
+
+
+def test_a_file_that_cannot_be_scanned_leaves_no_temporary_copy(tmp_path, monkeypatch):
+    """A Windows-1252 export is copied to UTF-8 for DuckDB; when the file is then refused
+    (here: no customer column), the copy must go too, or every failed try of a trainee
+    leaves a folder in the temp directory."""
+    import tempfile
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    export = tmp_path / "export.csv"
+    export.write_bytes(
+        "Zeitpunkt;Kontaktpunkt;Größe\n01.03.2026 10:00;Laden;groß\n".encode("cp1252")
+    )
+    with pytest.raises(CJMError):
+        scan_events(export)
+    assert sorted(p.name for p in temp.iterdir()) == []

@@ -437,7 +437,11 @@ def scan_events(
         if sniff.encoding not in ("utf-8", "utf-8-sig"):
             tmpdir = tempfile.mkdtemp(prefix="cjmlib-scan-")
             file = Path(tmpdir) / "utf8.csv"
-            transcode_to_utf8(path, sniff.encoding, file)
+            try:
+                transcode_to_utf8(path, sniff.encoding, file)
+            except BaseException:
+                shutil.rmtree(tmpdir, ignore_errors=True)
+                raise
         delim = sniff.sep or ","
         reader = (
             f"read_csv({_lit(str(file))}, delim={_lit(delim)}, header=true, all_varchar=true, "
@@ -458,10 +462,16 @@ def scan_events(
     import duckdb
 
     try:
-        described = shared_connection().execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
-    except duckdb.Error as exc:  # DuckDB's own reading errors get our message
-        raise _unreadable(path, exc) from None
-    found = [str(r[0]) for r in described]
-    types = {str(r[0]): _kind_of_duck_type(str(r[1])) for r in described}
-    mapping = resolve_mapping(found, columns, path.name)
+        try:
+            described = shared_connection().execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+        except duckdb.Error as exc:  # DuckDB's own reading errors get our message
+            raise _unreadable(path, exc) from None
+        found = [str(r[0]) for r in described]
+        types = {str(r[0]): _kind_of_duck_type(str(r[1])) for r in described}
+        mapping = resolve_mapping(found, columns, path.name)
+    except BaseException:
+        # No EventLog will own the UTF-8 copy: delete it now, not at exit.
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+        raise
     return EventLog(path, reader, mapping, found, types, timestamp_format, note, tmpdir)

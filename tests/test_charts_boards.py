@@ -32,6 +32,10 @@ def data_of(spec: dict, layer: dict, parent: dict | None = None) -> list[dict]:
 def test_public_api_is_curated():
     assert sorted(charts.__all__) == sorted(
         [
+            # German tables of the lived journey, shown beside their charts in chapter 7
+            "design_table",
+            "hidden_table",
+            "variants_table",
             "emotion_curve_chart",
             "funnel_chart",
             "hint_chart",

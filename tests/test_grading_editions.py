@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import multiprocessing
 import os
 import re
 import shutil
@@ -222,7 +223,11 @@ def _run(path: Path) -> nbformat.NotebookNode:
 def self_study() -> dict[str, nbformat.NotebookNode]:
     """Every notebook of exercises/ and solutions/, executed two at a time (one per core)."""
     paths = [REPO / folder / f"{n}.ipynb" for n in NAMES for folder in ("solutions", "exercises")]
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    # spawn, not fork: a forked copy of this pytest process inherits the zmq and asyncio
+    # state of earlier tests, and its kernel clients then hang ("Kernel didn't respond").
+    with ProcessPoolExecutor(
+        max_workers=2, mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
         done = dict(zip(paths, pool.map(_run, paths), strict=True))
     return {f"{p.parent.name}/{p.stem}": nb for p, nb in done.items()}
 

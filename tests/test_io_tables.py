@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import openpyxl
 import pytest
@@ -243,7 +244,15 @@ def test_a_quoted_list_item_keeps_its_separator(wb):
 
 
 def test_two_personas_with_one_name_are_not_guessed(wb):
-    wb.personas.add(name="lena")
+    # ``add`` replaces an entry of the same name (re-running a cell is safe), so twins
+    # come only from older or hand-edited workbooks: write one.
+    path = wb.path
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    twin = {**doc["project"]["personas"][0], "id": "persona-zwilling", "name": "lena"}
+    doc["project"]["personas"].append(twin)
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    wb = Workbook.open(path)
+    assert [p.name for p in wb.project.personas] == ["Lena", "lena"]
     data = b"Name;Phase;Kanal;Personas\nKasse;Kauf;Filiale;Lena\n"
     with pytest.raises(ImportProblem, match="mehrere"):
         import_touchpoints(wb, data, filename="zweimal.csv")

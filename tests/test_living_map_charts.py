@@ -113,7 +113,8 @@ def test_layer_names_wrap_within_their_phase_column():
     in chapter 12 at 1366 px); they wrap on two lines like the map's touchpoints."""
     from cjmlib import datasets
     from cjmlib.charts._common import text_width
-    from cjmlib.charts.journey_map import LINE_BREAK, _column_width
+    from cjmlib.charts._lanes import LINE_BREAK
+    from cjmlib.charts.journey_map import _column_width
 
     p = datasets.load("einzelhandel", "workbook")
     record = verify_map(

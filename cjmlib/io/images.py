@@ -49,13 +49,22 @@ def chart_spec(chart: Any) -> dict[str, Any]:
     return spec
 
 
-def chart_bytes(chart: Any, fmt: str = "png", *, scale: float = 2.0) -> bytes:
-    """Render ``chart`` to PNG, SVG (UTF-8 bytes) or PDF bytes without any network access."""
+def chart_bytes(chart: Any, fmt: str = "png", *, scale: float | None = None) -> bytes:
+    """Render ``chart`` to PNG, SVG (UTF-8 bytes) or PDF bytes without any network access.
+
+    ``scale`` (PNG only): by default at least 2 and at least ``PRINT_WIDTH`` pixels
+    across, so that a chart sized for the notebook column still prints sharp across A4.
+    """
     spec = chart_spec(chart)
     common: dict[str, Any] = {"vl_version": _vl_version(spec), "allowed_base_urls": []}
     fmt = fmt.lower().lstrip(".")
     if fmt == "png":
-        return vlc.vegalite_to_png(spec, scale=scale, **common)
+        data: bytes = vlc.vegalite_to_png(spec, scale=scale or 2.0, **common)
+        if scale is None and 0 < _png_width(data) < PRINT_WIDTH:
+            # Round the scale up a little: Vega rounds pixel sizes down.
+            wider = 2.0 * (PRINT_WIDTH + 2) / _png_width(data)
+            data = vlc.vegalite_to_png(spec, scale=wider, **common)
+        return data
     if fmt == "svg":
         return vlc.vegalite_to_svg(spec, **common).encode("utf-8")
     if fmt == "pdf":
@@ -91,8 +100,4 @@ def save_chart(chart: Any, path: str | os.PathLike[str], *, scale: float | None 
     """
     target = export_target(path, FORMATS, "export.image.unknown_format")
     suffix = target.suffix.lower()
-    data = chart_bytes(chart, suffix, scale=scale or 2.0)
-    if suffix == ".png" and scale is None and 0 < _png_width(data) < PRINT_WIDTH:
-        # Round the scale up a little: Vega rounds pixel sizes down.
-        data = chart_bytes(chart, suffix, scale=2.0 * (PRINT_WIDTH + 2) / _png_width(data))
-    return write_export(target, data)
+    return write_export(target, chart_bytes(chart, suffix, scale=scale))

@@ -431,15 +431,20 @@ def table(rows: list[dict[str, object]], imports: dict[str, float], note: str) -
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
+def replace_readme_block(text: str, start: str, end: str, heading: str) -> None:
+    """Put ``text`` between the ``start``/``end`` markers of README.md (or append a section)."""
     old = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    block = f"{START}\n{text}\n{END}"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + block + rest.split(END, 1)[1]
+    block = f"{start}\n{text}\n{end}"
+    if start in old and end in old:
+        head, rest = old.split(start, 1)
+        new = head + block + rest.split(end, 1)[1]
     else:
-        new = old.rstrip() + "\n\n## Analytics engine (`bench_analytics.py`)\n\n" + block + "\n"
+        new = old.rstrip() + f"\n\n## {heading}\n\n" + block + "\n"
     README.write_text(new, encoding="utf-8")
+
+
+def write_readme(text: str) -> None:
+    replace_readme_block(text, START, END, "Analytics engine (`bench_analytics.py`)")
 
 
 def main(argv: list[str] | None = None) -> int:

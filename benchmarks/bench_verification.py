@@ -47,9 +47,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_analytics import make_data, run_with_rusage  # noqa: E402
+from bench_analytics import make_data, replace_readme_block, run_with_rusage  # noqa: E402
 
-README = HERE / "README.md"
 START = "<!-- bench_verification:start -->"
 END = "<!-- bench_verification:end -->"
 
@@ -249,14 +248,7 @@ def table(rows: list[dict[str, object]], note: str) -> str:
 
 
 def write_readme(text: str) -> None:
-    old = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    block = f"{START}\n{text}\n{END}"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + block + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip() + "\n\n## Map verification (`bench_verification.py`)\n\n" + block + "\n"
-    README.write_text(new, encoding="utf-8")
+    replace_readme_block(text, START, END, "Map verification (`bench_verification.py`)")
 
 
 def main(argv: list[str] | None = None) -> int:

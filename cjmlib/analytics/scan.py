@@ -424,44 +424,40 @@ def scan_events(
     suffix = path.suffix.casefold()
     tmpdir: str | None = None
     note = ""
-    if suffix in PARQUET:
-        reader = f"read_parquet({_lit(str(path))})"
-    else:
-        from cjmlib.files.bigtext import sniff_file_head, transcode_to_utf8
-        from cjmlib.files.sniff import ENCODINGS
-
-        sniff, size = sniff_file_head(path, encoding=encoding, sep=sep)
-        if size == 0 or not sniff.text.strip():
-            raise ImportProblem(t("engine.error.empty_file", path=path.name), field="source")
-        file = path
-        if sniff.encoding not in ("utf-8", "utf-8-sig"):
-            tmpdir = tempfile.mkdtemp(prefix="cjmlib-scan-")
-            file = Path(tmpdir) / "utf8.csv"
-            try:
-                transcode_to_utf8(path, sniff.encoding, file)
-            except BaseException:
-                shutil.rmtree(tmpdir, ignore_errors=True)
-                raise
-        delim = sniff.sep or ","
-        reader = (
-            f"read_csv({_lit(str(file))}, delim={_lit(delim)}, header=true, all_varchar=true, "
-            f"quote='\"', escape='\"', skip={1 if sniff.sep_line else 0}, null_padding=true, "
-            "ignore_errors=true, auto_detect=false"
-        )
-        note = t(
-            "engine.events.read_as",
-            encoding=ENCODINGS.get(sniff.encoding, sniff.encoding),
-            sep={"\t": "Tabulator", ";": ";", ",": ",", "|": "|"}.get(delim, delim),
-        )
-        header = next(iter(sniff.text.splitlines()), "")
-        import csv
-
-        names = next(csv.reader([header], delimiter=delim), [])
-        cols = ", ".join(f"{_lit(n or f'column{i}')}: 'VARCHAR'" for i, n in enumerate(names))
-        reader += f", columns={{{cols}}})"
-    import duckdb
-
     try:
+        if suffix in PARQUET:
+            reader = f"read_parquet({_lit(str(path))})"
+        else:
+            from cjmlib.files.bigtext import sniff_file_head, transcode_to_utf8
+            from cjmlib.files.sniff import ENCODINGS
+
+            sniff, size = sniff_file_head(path, encoding=encoding, sep=sep)
+            if size == 0 or not sniff.text.strip():
+                raise ImportProblem(t("engine.error.empty_file", path=path.name), field="source")
+            file = path
+            if sniff.encoding not in ("utf-8", "utf-8-sig"):
+                tmpdir = tempfile.mkdtemp(prefix="cjmlib-scan-")
+                file = Path(tmpdir) / "utf8.csv"
+                transcode_to_utf8(path, sniff.encoding, file)
+            delim = sniff.sep or ","
+            reader = (
+                f"read_csv({_lit(str(file))}, delim={_lit(delim)}, header=true, all_varchar=true, "
+                f"quote='\"', escape='\"', skip={1 if sniff.sep_line else 0}, null_padding=true, "
+                "ignore_errors=true, auto_detect=false"
+            )
+            note = t(
+                "engine.events.read_as",
+                encoding=ENCODINGS.get(sniff.encoding, sniff.encoding),
+                sep={"\t": "Tabulator", ";": ";", ",": ",", "|": "|"}.get(delim, delim),
+            )
+            header = next(iter(sniff.text.splitlines()), "")
+            import csv
+
+            names = next(csv.reader([header], delimiter=delim), [])
+            cols = ", ".join(f"{_lit(n or f'column{i}')}: 'VARCHAR'" for i, n in enumerate(names))
+            reader += f", columns={{{cols}}})"
+        import duckdb
+
         try:
             described = shared_connection().execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
         except duckdb.Error as exc:  # DuckDB's own reading errors get our message
@@ -470,7 +466,7 @@ def scan_events(
         types = {str(r[0]): _kind_of_duck_type(str(r[1])) for r in described}
         mapping = resolve_mapping(found, columns, path.name)
     except BaseException:
-        # No EventLog will own the UTF-8 copy: delete it now, not at exit.
+        # No EventLog will own the UTF-8 copy of a refused file: delete it now, not at exit.
         if tmpdir is not None:
             shutil.rmtree(tmpdir, ignore_errors=True)
         raise

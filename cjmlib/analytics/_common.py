@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import ArrayLike
 
-    from cjmlib.analytics.engine import Events
+    from cjmlib.analytics.runners import Events
 
 #: Fewer answers than this behind a figure earn a German warning.
 MIN_ANSWERS = 30

@@ -249,5 +249,3 @@ def open_events(
         if _is_spark(source):
             source.sparkSession.catalog.dropTempView(view)
         runner.close()
-
-

@@ -123,6 +123,7 @@ def duckdb_connect() -> duckdb.DuckDBPyConnection:
 
 _local = threading.local()
 
+
 def shared_connection() -> duckdb.DuckDBPyConnection:
     """This thread's DuckDB connection for DataFrame inputs (opening one costs ~30 ms).
 

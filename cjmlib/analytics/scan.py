@@ -282,8 +282,8 @@ class EventLog:
 
     def to_pandas(self) -> pd.DataFrame:
         """Load the whole log with :func:`~cjmlib.analytics.load_events` rules."""
-        from cjmlib.analytics.runners import duckdb_connect
         from cjmlib.analytics.events import load_events
+        from cjmlib.analytics.runners import duckdb_connect
 
         con = duckdb_connect()
         try:

@@ -89,11 +89,11 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def listen(workbook: Any, method: Callable[[Any, str], None]) -> None:
+def listen(workbook: Workbook, method: Callable[[Workbook, str], None]) -> None:
     """Register a bound ``method`` with ``workbook.on_change`` without keeping its owner alive."""
     ref = weakref.WeakMethod(method)
 
-    def callback(wb: Any, note: str) -> None:
+    def callback(wb: Workbook, note: str) -> None:
         bound = ref()
         if bound is not None:
             bound(wb, note)
@@ -564,7 +564,7 @@ class ObjectForm(w.VBox):
 
     def __init__(
         self,
-        workbook: Any,
+        workbook: Workbook,
         model: type[CJMModel],
         fields: Sequence[str],
         *,
@@ -610,7 +610,7 @@ class ObjectForm(w.VBox):
         self.value = self._saved()
         self.form.set_values(self.value)
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         saved = self._saved()
         if saved != self.value:
             # Changed elsewhere (another cell or builder): show it unless typing is pending.
@@ -925,7 +925,7 @@ class RecordEditor(w.VBox):
         if keep != self.selected_id:
             self.selected_id = keep
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         self._refresh_choices()
         self._refresh_selector()
         self._update_state()

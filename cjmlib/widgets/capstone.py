@@ -57,7 +57,7 @@ class ProgressPanel(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
         self.refresh()
         listen(workbook, self._on_workbook_change)
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         self.refresh()
 
     def refresh(self) -> None:

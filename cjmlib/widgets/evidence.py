@@ -263,7 +263,7 @@ class RuleBuilder(RecordEditor):
                     return cell
         return None
 
-    def _on_workbook_change(self, wb: Any, note: str) -> None:
+    def _on_workbook_change(self, wb: Workbook, note: str) -> None:
         super()._on_workbook_change(wb, note)
         if hasattr(self, "claim"):
             self._refresh_targets()

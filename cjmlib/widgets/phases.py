@@ -106,7 +106,7 @@ class PhaseEditor(w.VBox):
         self.custom_error.value = ""
         self.mapping_box.children, self.mapping = (), {}
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         self._redraw()
 
     def _redraw(self) -> None:
@@ -264,7 +264,7 @@ class EmotionEditor(w.VBox):
         self._refresh()
         listen(workbook, self._on_workbook_change)
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         self._refresh()
 
     def _on_persona(self, _change: Any) -> None:

@@ -16,7 +16,7 @@ import traitlets as tl
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
-from cjmlib.model import CHANNELS, DEPARTMENTS, DEVICES, Touchpoint
+from cjmlib.model import CHANNELS, DEPARTMENTS, DEVICES, JourneyProject, Touchpoint
 from cjmlib.widgets.base import (
     NONE,
     PHASES,
@@ -67,7 +67,7 @@ class TouchpointInventory(RecordEditor):
     def __init__(self, workbook: Workbook, *, page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
         self.page_size = page_size
         self._tps: list[Touchpoint] = []
-        self._project: Any = None
+        self._project: JourneyProject  # set by _load, before anything reads it
         self._shown: list[Touchpoint] = []
         small = {"description_width": "initial"}
         self.phase_filter = w.Dropdown(

@@ -37,7 +37,7 @@ from cjmlib.analytics.verification import (
 from cjmlib.errors import CJMError
 from cjmlib.files.oserrors import os_error
 from cjmlib.io._target import export_target
-from cjmlib.io.reports import CSS, chart_figure, html_head, md_escape
+from cjmlib.io.reports import CSS, chart_figure, html_head, md_escape, table_md
 from cjmlib.messages import t
 from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import STATUSES, JourneyProject, Verification
@@ -130,14 +130,7 @@ def _table_html(df: pd.DataFrame, status_column: str | None = None) -> str:
 
 
 def _table_md(df: pd.DataFrame) -> str:
-    if df.empty:
-        return f"_{md_escape(t('living_map.report.none'))}_\n"
-    head = "| " + " | ".join(md_escape(c) for c in df.columns) + " |"
-    rule = "|" + "|".join(" --- " for _ in df.columns) + "|"
-    rows = [
-        "| " + " | ".join(md_escape(v) for v in row) + " |" for row in df.itertuples(index=False)
-    ]
-    return "\n".join([head, rule, *rows]) + "\n"
+    return table_md(df, t("living_map.report.none"))
 
 
 def verification_report(

@@ -9,6 +9,7 @@ import pandas as pd
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.messages.text import clean as clean
+from cjmlib.messages.text import wrap_words
 from cjmlib.model import JourneyProject
 
 # The chart modules import these from here; their home is the model layer.
@@ -139,15 +140,5 @@ def fit_text(text: str, max_px: float, font_size: float = 11, *, bold: bool = Fa
 
 def wrap_text(text: str, max_px: float, font_size: float = 11) -> list[str]:
     """Break ``text`` into lines of at most ``max_px`` pixels (at spaces where possible)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, font_size) > max_px:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
+    lines = wrap_words(text.split(" "), lambda line: text_width(line, font_size) > max_px)
     return [fit_text(line, max_px, font_size) for line in lines]

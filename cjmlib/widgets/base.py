@@ -547,6 +547,18 @@ class ModelForm(w.VBox):
         self.general_error.value = ""
         self.error = ""
 
+    def report(self, errors: dict[str, str], status: StatusLine) -> str:
+        """After a save: ``errors`` under their fields and "not saved" in ``status``, or no marks.
+
+        Returns the error text for the owner's ``error`` ("" when the save went through).
+        """
+        if not errors:
+            self.clear_errors()
+            return ""
+        self.show_errors(errors)
+        status.fail(t("widgets.common.not_saved"))
+        return "\n".join(errors.values())
+
 
 class ObjectForm(w.VBox):
     """A form for one object of the workbook (the goal, the project's name): load, save.
@@ -629,13 +641,9 @@ class ObjectForm(w.VBox):
                 self._store(data)
             except CJMError as exc:
                 errors = {exc.field or "": exc.message}
+        self.error = self.form.report(errors, self.status)
         if errors:
-            self.form.show_errors(errors)
-            self.error = "\n".join(errors.values())
-            self.status.fail(t("widgets.common.not_saved"))
             return False
-        self.form.clear_errors()
-        self.error = ""
         self.value = self._saved()
         self.status.ok(self._saved_message())
         return True
@@ -990,13 +998,9 @@ class RecordEditor(w.VBox):
                 )
             except CJMError as exc:
                 errors = {exc.field if exc.field in self.form.fields else "": exc.message}
+        self.error = self.form.report(errors, self.status)
         if errors:
-            self.form.show_errors(errors)
-            self.error = "\n".join(errors.values())
-            self.status.fail(t("widgets.common.not_saved"))
             return False
-        self.form.clear_errors()
-        self.error = ""
         # The workbook's change listener has already redrawn the views.
         self.selected_id = saved.id
         self.status.ok(t("widgets.common.saved", what=self._what(), name=short(title_of(saved))))

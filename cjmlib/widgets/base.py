@@ -101,6 +101,15 @@ def listen(workbook: Workbook, method: Callable[[Workbook, str], None]) -> None:
     workbook.on_change(callback)
 
 
+def button(key: str, *, icon: str = "", style: str = "") -> w.Button:
+    """A button labelled with the catalogue text ``key``, as wide as its label.
+
+    ``style`` is ipywidgets' ``button_style`` ("primary", "success", "danger", ...).
+    """
+    layout = w.Layout(width="auto")
+    return w.Button(description=t(key), icon=icon, button_style=style, layout=layout)
+
+
 def short(text: str, limit: int = 60) -> str:
     """``text`` cut to ``limit`` characters (with "…") for a status line or a question."""
     text = " ".join(str(text).split())
@@ -220,15 +229,11 @@ class EvidenceEditor(w.VBox):
         self.source = w.Text(placeholder=labels["source"], layout=wide)
         self.about = w.Text(placeholder=labels["about"], layout=wide)
         self.note = w.Text(placeholder=labels["note"], layout=wide)
-        self.add_button = w.Button(
-            description=t("widgets.evidence.add"), icon="plus", layout=w.Layout(width="auto")
-        )
+        self.add_button = button("widgets.evidence.add", icon="plus")
         self.remove_choice = w.Dropdown(
             options=[], layout=w.Layout(width="auto", max_width="260px")
         )
-        self.remove_button = w.Button(
-            description=t("widgets.evidence.remove"), icon="minus", layout=w.Layout(width="auto")
-        )
+        self.remove_button = button("widgets.evidence.remove", icon="minus")
         self.listing = w.HTML()
         self._remove_row = w.HBox(
             [self.remove_choice, self.remove_button], layout=w.Layout(align_items="center")
@@ -685,18 +690,10 @@ class ConfirmDelete(w.HBox):
 
     def __init__(self, on_confirm: Callable[[], None], **kwargs: Any) -> None:
         self._on_confirm = on_confirm
-        self.button = w.Button(
-            description=t("widgets.common.delete"), icon="trash", layout=w.Layout(width="auto")
-        )
+        self.button = button("widgets.common.delete", icon="trash")
         self.question = w.HTML()
-        self.yes_button = w.Button(
-            description=t("widgets.common.confirm_delete"),
-            button_style="danger",
-            layout=w.Layout(width="auto"),
-        )
-        self.no_button = w.Button(
-            description=t("widgets.common.cancel"), layout=w.Layout(width="auto")
-        )
+        self.yes_button = button("widgets.common.confirm_delete", style="danger")
+        self.no_button = button("widgets.common.cancel")
         self._confirm_box = w.HBox(
             [self.question, self.yes_button, self.no_button],
             layout=w.Layout(display="none"),
@@ -824,18 +821,9 @@ class RecordEditor(w.VBox):
             value=NONE,
             layout=w.Layout(width="auto", min_width="280px", max_width="520px"),
         )
-        self.new_button = w.Button(
-            description=t("widgets.common.new"), icon="plus", layout=w.Layout(width="auto")
-        )
-        self.save_button = w.Button(
-            description=t("widgets.common.save"),
-            icon="save",
-            button_style="primary",
-            layout=w.Layout(width="auto"),
-        )
-        self.duplicate_button = w.Button(
-            description=t("widgets.common.duplicate"), icon="copy", layout=w.Layout(width="auto")
-        )
+        self.new_button = button("widgets.common.new", icon="plus")
+        self.save_button = button("widgets.common.save", icon="save", style="primary")
+        self.duplicate_button = button("widgets.common.duplicate", icon="copy")
         self.delete = ConfirmDelete(self._delete_confirmed)
         self.delete_button = self.delete.button
         self.status = StatusLine()

@@ -15,7 +15,7 @@ from cjmlib.errors import CJMError
 from cjmlib.messages import plural, t
 from cjmlib.model import slugify
 from cjmlib.model.quiz import Question
-from cjmlib.widgets.base import STYLE, StatusLine, esc, html_table, listen
+from cjmlib.widgets.base import STYLE, StatusLine, button, esc, html_table, listen
 from cjmlib.workbook import Workbook
 
 #: The twelve steps of the method: chapter key -> collection whose entries show the work done.
@@ -205,12 +205,7 @@ class KnowledgeCheck(w.VBox):  # type: ignore[misc]
                     layout=w.Layout(margin="0 0 10px 0"),
                 )
             )
-        self.check_button = w.Button(
-            description=t("widgets.quiz.check"),
-            icon="check",
-            button_style="primary",
-            layout=w.Layout(width="auto"),
-        )
+        self.check_button = button("widgets.quiz.check", icon="check", style="primary")
         self.check_button.on_click(lambda _: self.check())
         self.summary = w.HTML()
         self.status = StatusLine()

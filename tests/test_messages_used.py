@@ -48,28 +48,24 @@ class _Uses:
             tree = ast.parse(source)
         except SyntaxError:  # a notebook cell with a magic (%pip, !ls): read as text
             return False
-        # Parts of f-strings are read as patterns below; a string standing alone as a
-        # statement is a docstring (or a comment in disguise), not a use.
-        not_literals = {
-            id(part)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.JoinedStr)
-            for part in node.values
-        } | {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+        # Parts of f-strings are read as patterns; a string standing alone as a statement
+        # is a docstring (or a comment in disguise), not a use. One walk over the tree.
+        not_literals: set[int] = set()
+        strings: list[ast.Constant] = []
         for node in ast.walk(tree):
             if isinstance(node, ast.JoinedStr):
+                not_literals.update(id(part) for part in node.values)
                 self.patterns.add(
                     "".join(
                         re.escape(part.value) if isinstance(part, ast.Constant) else r"\w+"
                         for part in node.values
                     )
                 )
-            elif (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and id(node) not in not_literals
-            ):
-                self.literals.add(node.value)
+            elif isinstance(node, ast.Expr):
+                not_literals.add(id(node.value))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                strings.append(node)
+        self.literals.update(n.value for n in strings if id(n) not in not_literals)
         return True
 
     def add_file(self, path: Path) -> None:
@@ -110,13 +106,13 @@ def unused_keys(keys: set[str], uses: _Uses) -> list[str]:
     ]
 
     def used(key: str) -> bool:
-        if key in uses.literals or key.startswith(prefixes) or key in text:
+        if key in uses.literals or key.startswith(prefixes):
             return True
         for pattern in patterns:
             match = pattern.match(key)
             if match and (match.end() == len(key) or pattern.pattern.endswith(r"\.")):
                 return True
-        return False
+        return key in text  # the slowest check last
 
     return sorted(k for k in keys if not used(k))
 

@@ -137,17 +137,17 @@ def fit_text(text: str, max_px: float, font_size: float = 11, *, bold: bool = Fa
     return text[:cut].rstrip() + "…"
 
 
-def wrap_text(text: str, max_px: float, font_size: float = 11) -> list[str]:
+def wrap_text(text: str, max_px: float, font_size: float = 11, *, bold: bool = False) -> list[str]:
     """Break ``text`` into lines of at most ``max_px`` pixels (at spaces where possible)."""
     lines: list[str] = []
     current = ""
     for word in text.split(" "):
         candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, font_size) > max_px:
+        if current and text_width(candidate, font_size, bold=bold) > max_px:
             lines.append(current)
             current = word
         else:
             current = candidate
     if current:
         lines.append(current)
-    return [fit_text(line, max_px, font_size) for line in lines]
+    return [fit_text(line, max_px, font_size, bold=bold) for line in lines]

@@ -220,3 +220,13 @@ def test_table_cells_keep_words_whole_and_give_long_runs_a_break():
     assert "<wbr>" in html_table(["Name"], [[long_name]])
     hint = 'Sichere ihn mit `wb.snapshot("Ist-Map")`.'
     assert cell_html(hint) == "Sichere ihn mit <code>wb.snapshot(&quot;Ist-Map&quot;)</code>."
+
+
+def test_a_state_symbol_stays_on_the_line_of_its_word(tmp_path):
+    """ "✗ fehlt" in the progress panel's narrow column: symbol and word on one line."""
+    from cjmlib.widgets import ProgressPanel
+    from cjmlib.workbook import Workbook
+
+    panel = ProgressPanel(Workbook.open(tmp_path / "p.cjm.json"), exercises=tmp_path)
+    cells = re.findall(r"<td>([✓✗○◐⚠][^<]*)</td>", panel.tables.value)
+    assert cells and all(cell[1] == "\u00a0" for cell in cells)

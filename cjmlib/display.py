@@ -1,7 +1,8 @@
-"""What a trainee sees of a table: German labels, German numbers, names instead of ids.
+"""What a trainee sees of a table or a text: German labels, German numbers, whole words.
 
 Every table a chapter shows goes through :func:`show_table` (analysis results, raw data)
-or :func:`show_entries` (entries of the workbook). Both return a :class:`Table`, which
+or :func:`show_entries` (entries of the workbook); every explanation it prints goes
+through :func:`show_text`, which breaks lines between words. Both return a :class:`Table`, which
 JupyterLab shows as a plain HTML table:
 
 * column names in German (``conversion_rate`` -> "Conversion-Rate"), from the message
@@ -30,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from cjmlib.messages import has, p_value_text, t
+from cjmlib.messages.text import wrap_lines
 from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject
 from cjmlib.model.lookup import ProjectLike
 
@@ -624,3 +626,13 @@ def show_entries(
     frame = pd.DataFrame(rows, columns=wanted)
     extra = {name: labels[name] for name in wanted if name in labels}
     return show_table(frame, proj, labels=extra, caption=caption)
+
+
+def show_text(text: object) -> None:
+    """Print ``text`` (an explanation, a report) with its lines broken between words.
+
+    JupyterLab breaks a printed line that is wider than the output area anywhere, also
+    inside a word; :func:`cjmlib.messages.text.wrap_lines` keeps every line within
+    :data:`~cjmlib.messages.text.TEXT_WIDTH` characters so that this never happens.
+    """
+    print(wrap_lines(text))

@@ -127,7 +127,7 @@ def test_failed_checks_name_the_entries_concerned():
 
 
 def test_only_a_workbook_or_a_project_is_accepted():
-    with pytest.raises(CJMError, match=r"`wb` muss ein Arbeitsbuch .* vom Typ `dict`"):
+    with pytest.raises(CJMError, match=r"`wb` muss dein Arbeitsbuch sein, .*\(`dict`\)"):
         capstone_checks({"name": "x"})  # type: ignore[arg-type]
 
 

@@ -20,9 +20,11 @@ Every ``chapters/NN_*.ipynb`` must
 * have a non-empty checklist and a knowledge check of at least five questions with
   explanations in the catalogue (``cjmlib.content``);
 * run top to bottom on a fresh kernel without error output (the run time is printed),
-  show every table the German way (no English column name, no internal id, no
-  ``NaN``/``None``/``True``/``<NA>``) and leave the trainee's workbook as it was: "Run All"
-  on an untouched chapter never writes placeholder entries.
+  print no line wider than JupyterLab's output area shows unbroken
+  (``cjmlib.messages.text.TEXT_WIDTH``) and no count without its thousands dot, show
+  every table the German way (no English column name, no internal id, no
+  ``NaN``/``None``/``True``/``<NA>``) and leave the trainee's workbook as it was: "Run
+  All" on an untouched chapter never writes placeholder entries.
 
 Only ``chapters/`` is executed here: ``exercises/`` and ``solutions/`` belong to the grading
 area, which runs them through nbgrader in its own tests.
@@ -40,6 +42,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _outputs import long_printed_lines, ungrouped_numbers
 
 from cjmlib import content
 
@@ -325,6 +328,8 @@ def test_runs_top_to_bottom(path, tmp_path, monkeypatch, request):
         if out.output_type == "error" or (out.output_type == "stream" and out.name == "stderr")
     ]
     assert problems == []
+    assert long_printed_lines(nb.cells) == []
+    assert ungrouped_numbers(nb.cells) == []
     assert table_problems(nb) == []
     assert other_industries_shown(nb) == []
     assert untouched_workbook(tmp_path / "arbeitsbuch" / "mein_projekt.cjm.json") == []

@@ -163,7 +163,7 @@ def test_workbook_is_accepted(workbook):
 
 
 def test_wrong_input_type_is_a_german_error():
-    with pytest.raises(CJMError, match="`project` muss ein Arbeitsbuch"):
+    with pytest.raises(CJMError, match="`project` muss dein Arbeitsbuch"):
         journey_map_chart({"touchpoints": []})
 
 

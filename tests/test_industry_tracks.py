@@ -7,8 +7,9 @@
 * each industry's case texts (``industry.yaml`` ``track``) fit its own sample workbook:
   purchase steps, review solution, new touchpoint, export file and funnel;
 * every chapter runs for every other industry (the running case is run by
-  ``test_chapters.py``) and no output names another industry's company, personas or words
-  (cells tagged ``alle-branchen`` compare all five industries on purpose and are skipped).
+  ``test_chapters.py``), prints no line wider than ``TEXT_WIDTH``, and no output names
+  another industry's company, personas or words (cells tagged ``alle-branchen`` compare
+  all five industries on purpose and are skipped).
 
 The chapters of one industry run in one kernel, one after another (a fresh workbook and
 ``%reset`` between chapters), so the imports are paid once per industry, not 52 times.
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _outputs import long_printed_lines, ungrouped_numbers
 
 from cjmlib import analytics, course, datasets
 from cjmlib.datasets.industry_data import catalogue
@@ -270,6 +272,8 @@ def test_every_chapter_runs_in_the_track_without_other_names(industry, tracks, r
         for text in [out.get("evalue") or out.get("text", "")]
     ]
     assert errors == []
+    assert long_printed_lines(nb.cells) == []
+    assert ungrouped_numbers(nb.cells) == []
     leaks = leaks_in(nb, chapter_of, industry)
     assert leaks == [], leaks
     shown = "\n".join(t for cell in nb.cells for t in output_texts(cell))

@@ -388,7 +388,8 @@ def test_verify_map_says_what_is_missing():
     with pytest.raises(CJMError, match="Deine Karte hat noch keine Belegregeln"):
         verify_map(project(), events=drop_off_log(6, 4))
     with pytest.raises(
-        CJMError, match=re.escape("`workbook` muss ein Arbeitsbuch (`Workbook`) oder ein")
+        CJMError,
+        match=re.escape("`workbook` muss dein Arbeitsbuch sein, du hast aber etwas anderes"),
     ):
         verify_map([], events=None)
     with pytest.raises(CJMError, match="`today` = „gestern“ ist kein Datum"):

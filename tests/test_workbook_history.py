@@ -168,10 +168,10 @@ def test_compare_table_is_german(changed):
     assert rows[("hinzugefügt", "Touchpoints", "App")] == ""
     assert rows[("entfernt", "Touchpoints", "Plakat")] == ""
     assert rows[("geändert", "Touchpoints", "Kasse")] == (
-        "Relevanz: 3 → 5; Notizen: '' → 'Schlange am Samstag'"
+        "Relevanz: 3 → 5; Notizen: leer → „Schlange am Samstag“"
     )
     assert rows[("geändert", "Journey-Projekt", "Ziel")] == (
-        "Unternehmensziel: '' → 'Weniger Abbrüche'"
+        "Unternehmensziel: leer → „Weniger Abbrüche“"
     )
 
 

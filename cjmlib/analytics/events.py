@@ -43,7 +43,7 @@ from cjmlib.analytics.sources import (
 )
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
-from cjmlib.messages.text import NO_WORDS, YES_WORDS
+from cjmlib.messages.text import NO_WORDS, YES_WORDS, wrap_lines
 from cjmlib.model import JourneyProject
 from cjmlib.model.lookup import ProjectLike
 from cjmlib.placeholder import ____, is_placeholder
@@ -442,7 +442,7 @@ def load_events(
     from cjmlib.analytics.schema import resolve_mapping
 
     if is_placeholder(source):  # an exercise's blank, not filled in yet
-        print(t("exercises.blank_argument", function="analytics.load_events"))
+        print(wrap_lines(t("exercises.blank_argument", function="analytics.load_events")))
         return ____  # type: ignore[return-value]
 
     sep = check_sep(sep)

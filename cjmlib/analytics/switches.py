@@ -17,6 +17,7 @@ import pandas as pd
 from cjmlib.analytics._common import (
     check_by,
     conversion_sql,
+    fmt_int,
     fmt_pct,
     step_expr,
     wilson,
@@ -126,9 +127,9 @@ def count_switches(events: Any, *, kind: str = "online", at: str | None = "phase
         explanation=t(
             "analytics.switch.summary",
             kind=t(f"analytics.switch.{kind}_kind"),
-            switches=n_switches,
-            switchers=switchers,
-            total=total,
+            switches=fmt_int(n_switches),
+            switchers=fmt_int(switchers),
+            total=fmt_int(total),
             share=fmt_pct(switchers / total if total else float("nan")),
         ),
     )

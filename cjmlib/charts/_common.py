@@ -138,10 +138,12 @@ def fit_text(text: str, max_px: float, font_size: float = 11, *, bold: bool = Fa
     return text[:cut].rstrip() + "…"
 
 
-def wrap_text(text: str, max_px: float, font_size: float = 11) -> list[str]:
+def wrap_text(text: str, max_px: float, font_size: float = 11, *, bold: bool = False) -> list[str]:
     """Break ``text`` into lines of at most ``max_px`` pixels (at spaces where possible)."""
-    lines = wrap_words(text.split(" "), lambda line: text_width(line, font_size) > max_px)
-    return [fit_text(line, max_px, font_size) for line in lines]
+    lines = wrap_words(
+        text.split(" "), lambda line: text_width(line, font_size, bold=bold) > max_px
+    )
+    return [fit_text(line, max_px, font_size, bold=bold) for line in lines]
 
 
 def fan_out(frame: pd.DataFrame, x: str, y: str, step: int) -> pd.DataFrame:

@@ -2,26 +2,39 @@
 
 Every lane gets as many rows as its fullest phase cell needs (at most ``max_per_cell``);
 a fuller cell shows its first items and a "+k weitere" row. The y field is a sortable
-slot key ``"LLL|R|lane"`` whose axis label shows the lane name on the lane's first row.
+slot key ``"LLL|R|lane|line 1|line 2"`` whose axis label shows the lane name on the lane's
+first row, on the one or two lines the key carries (:func:`lane_lines`). The lane-name
+column is as wide as the longest name needs on two lines (:func:`lane_axis_width`), so a
+name such as "Produktentwicklung" or "Moment der Wahrheit" is shown whole, not cut.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 import altair as alt
 import pandas as pd
 
-from cjmlib.charts._common import clean, fit_text, wrap_text
+from cjmlib.charts._common import clean, fit_text, text_width, wrap_text
 from cjmlib.charts.theme import COLORS
 from cjmlib.messages import t
 
-#: Vega expression for the y-axis labels: the lane name on the lane's first row only.
-LANE_LABEL_EXPR = "split(datum.label, '|')[1] == '0' ? split(datum.label, '|')[2] : ''"
+#: Vega expression for the y-axis labels: on the lane's first row only, the lane name's
+#: lines (an array of strings is drawn as one line each).
+LANE_LABEL_EXPR = "split(datum.label, '|')[1] == '0' ? slice(split(datum.label, '|'), 3) : ''"
 
 
 ROW_STEP = 28  # pixels per lane row (room for a label on two lines)
-LANE_AXIS = 118  # pixels reserved for the lane names on the left
+LANE_AXIS = 118  # pixels reserved for the lane names on the left, at least
+LANE_AXIS_MAX = 200  # ... and at most: a longer name is cut with "…"
+LANE_FONT = 12  # lane names are bold, on at most two lines
+LANE_LINE = 13  # pixels from one line of a lane name to the next
+LANE_PAD = 10  # pixels between a lane name and the grid
+#: The theme's width estimate for bold text runs up to a few percent short of what the
+#: renderer measures ("Produktentwicklung": 112 estimated, 115 drawn), and Vega cuts a
+#: label that is a pixel too wide: lane names are measured with this much to spare.
+LANE_SPARE = 1.08
 LINE_BREAK = "\n"  # labels on two lines are split here (Vega's ``lineBreak``)
 SYMBOL_X = 12  # symbol offset from the left edge of a phase column
 LABEL_X = 27  # label offset from the left edge of a phase column
@@ -29,17 +42,56 @@ LABEL_FONT = 11
 INDEPENDENT = alt.Resolve(scale=alt.ScaleResolveMap(color="independent", shape="independent"))
 
 
-def slot_key(lane_index: int, row: int, lane: str) -> str:
-    return f"{lane_index:03d}|{row}|{lane.replace('|', '/')}"
+def lane_lines(lane: str, width: int = LANE_AXIS) -> list[str]:
+    """The lane name on one or two lines that fit a lane-name column ``width`` pixels wide.
+
+    Broken at spaces; what does not fit two lines ends in "…".
+    """
+    room = (width - LANE_PAD) / LANE_SPARE
+    lines = wrap_text(lane, room, LANE_FONT, bold=True)
+    if len(lines) <= 2:
+        return lines
+    return [lines[0], fit_text(" ".join(lines[1:]), room, LANE_FONT, bold=True)]
+
+
+def lane_axis_width(lanes: Iterable[str], limit: int = LANE_AXIS_MAX) -> int:
+    """Pixels for the lane-name column: the least that shows every name whole on two lines.
+
+    At least :data:`LANE_AXIS`, at most ``limit`` (and :data:`LANE_AXIS_MAX`); the
+    names that need more are cut there with "…".
+    """
+    names = {lane for lane in lanes if lane}
+    top = max(LANE_AXIS, min(limit, LANE_AXIS_MAX))
+    width = LANE_AXIS
+    # The widest single word is a lower bound; grow in small steps until every name fits.
+    for name in names:
+        word = max(name.split(" "), key=lambda w: text_width(w, LANE_FONT, bold=True))
+        needed = text_width(word, LANE_FONT, bold=True) * LANE_SPARE
+        width = max(width, int(needed) + LANE_PAD + 1)
+    width = min(width, top)
+    while width < top and any(" ".join(lane_lines(n, width)) != n for n in names):
+        width += 4
+    return min(width, top)
+
+
+def slot_key(lane_index: int, row: int, lane: str, lines: list[str] | None = None) -> str:
+    """``"LLL|R|lane|line…"``: sorts by lane and row; the lines are the lane's axis label."""
+    parts = [lane, *(lines if lines is not None else [lane])]
+    return "|".join([f"{lane_index:03d}", str(row), *(p.replace("|", "/") for p in parts)])
 
 
 def place(
-    items: pd.DataFrame, lanes: list[str], *, max_per_cell: int = 3
+    items: pd.DataFrame,
+    lanes: list[str],
+    *,
+    max_per_cell: int = 3,
+    lane_width: int = LANE_AXIS,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Give every shown item a ``slot``; return (shown items, overflow rows, slot order).
 
     ``items`` needs the columns ``lane``, ``phase``, ``name`` and ``order`` (lower shows
-    first). Plain Python on the records: a few hundred items, many tiny groups.
+    first); ``lane_width`` is the width of the lane-name column (:func:`lane_axis_width`).
+    Plain Python on the records: a few hundred items, many tiny groups.
     """
     max_per_cell = max(int(max_per_cell), 1)
     cells: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -54,7 +106,8 @@ def place(
         if not by_phase:
             continue
         rows = min(max(len(c) for c in by_phase.values()), max_per_cell)
-        keys = [slot_key(li, r, lane) for r in range(rows)]
+        lines = lane_lines(lane, lane_width)
+        keys = [slot_key(li, r, lane, lines) for r in range(rows)]
         slots.extend(keys)
         for phase, cell in by_phase.items():
             cell = sorted(cell, key=lambda r: r["order"])
@@ -143,7 +196,8 @@ def phase_x(names: list[str], *, top: bool, colw: int) -> alt.X:
     )
 
 
-def y_lanes() -> alt.Y:
+def y_lanes(width: int = LANE_AXIS) -> alt.Y:
+    """The lane axis on ``slot``: lane names in a column ``width`` pixels wide."""
     return alt.Y(
         "slot:N",
         sort="ascending",
@@ -152,12 +206,21 @@ def y_lanes() -> alt.Y:
             labelExpr=LANE_LABEL_EXPR,
             ticks=False,
             domain=False,
-            minExtent=LANE_AXIS,
-            maxExtent=LANE_AXIS,
-            labelLimit=LANE_AXIS - 10,
-            labelFontSize=12,
+            minExtent=width,
+            maxExtent=width,
+            labelLimit=width - LANE_PAD,
+            labelFontSize=LANE_FONT,
             labelFontWeight="bold",
             labelBaseline="middle",
+            labelLineHeight=LANE_LINE,
+            # A name on two lines starts half a line higher, so it stays on its row.
+            labelOffset={
+                "condition": {
+                    "test": "length(split(datum.value, '|')) > 4",
+                    "value": -LANE_LINE / 2,
+                },
+                "value": 0,
+            },
         ),
     )
 
@@ -167,12 +230,12 @@ def stripe_rows(slots: list[str]) -> pd.DataFrame:
     return pd.DataFrame({"slot": slots, "even": [int(li) % 2 == 0 for li in lanes]})
 
 
-def lane_base(slots: list[str], width: int, title: str) -> alt.Chart:
+def lane_base(slots: list[str], width: int, title: str, lane_width: int = LANE_AXIS) -> alt.Chart:
     stripes = stripe_rows(slots)
     chart: alt.Chart = (
         alt.Chart(stripes[stripes["even"]][["slot"]])
         .mark_rect(fill=COLORS["lane_a"], stroke=None)
-        .encode(y=y_lanes())
+        .encode(y=y_lanes(lane_width))
         .properties(
             width=width,
             height=alt.Step(ROW_STEP),

@@ -55,7 +55,7 @@ from cjmlib.charts.theme import (
 )
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
-from cjmlib.model import CHANNELS, DEPARTMENTS, JourneyProject, Persona, Touchpoint
+from cjmlib.model import CHANNELS, CLAIM_KINDS, DEPARTMENTS, JourneyProject, Persona, Touchpoint
 from cjmlib.model.lookup import ProjectLike
 
 #: Five-pointed star as an SVG path in the unit square (Vega scales it by ``size``).
@@ -76,10 +76,29 @@ COMPARED_FIELDS = (
 )
 
 
-def _column_width(n_phases: int) -> int:
+def _column_width(n_phases: int, lane_width: int = LANE_AXIS) -> int:
     """Phase columns share what the notebook column leaves beside the lane names."""
-    room = NOTEBOOK_WIDTH - LANE_AXIS - 32
+    room = NOTEBOOK_WIDTH - lane_width - 32
     return int(max(MIN_COLUMN, min(200, room // max(n_phases, 1))))
+
+
+def _lane_width(tps: list[Touchpoint], *, backstage: bool, verification: bool, n: int) -> int:
+    """The lane-name column of the whole map: every panel's lane names shown whole.
+
+    The columns give way to long names, but never below ``MIN_COLUMN``: the map stays
+    within the notebook column (``NOTEBOOK_WIDTH``) with up to eight phases.
+    """
+    lanes = [
+        *_lane_order(tps),
+        t("charts.map.lane_pain"),
+        t("charts.map.lane_solution"),
+        t("charts.map.lane_thoughts"),
+    ]
+    if verification:
+        lanes += [t(f"living_map.claim.{kind}") for kind in CLAIM_KINDS]
+    if backstage:
+        lanes += [clean(tp.department, 60) or t("charts.map.no_department") for tp in tps]
+    return _lanes.lane_axis_width(lanes, limit=NOTEBOOK_WIDTH - 32 - n * MIN_COLUMN)
 
 
 def _series_labels(
@@ -169,12 +188,15 @@ def _touchpoint_panel(
     compare: bool,
     max_per_cell: int,
     title: str,
+    lane_width: int = LANE_AXIS,
 ) -> alt.LayerChart:
     lanes = _lane_order_from_frame(frame)
-    shown, overflow, slots = _lanes.place(frame, lanes, max_per_cell=max_per_cell)
+    shown, overflow, slots = _lanes.place(
+        frame, lanes, max_per_cell=max_per_cell, lane_width=lane_width
+    )
     shown = shown.drop(columns=["order", "lane"])
     x = _x(names, top=top, colw=colw)
-    y = _y_lanes()
+    y = _y_lanes(lane_width)
     tooltip = [
         alt.Tooltip("name:N", title=t("charts.map.tt_touchpoint")),
         alt.Tooltip("phase:N", title=t("charts.common.phase")),
@@ -192,7 +214,7 @@ def _touchpoint_panel(
         tooltip.append(alt.Tooltip("change:N", title=t("charts.map.tt_change")))
     shown = shown.assign(channel=shown["slot"].str.split("|").str[2])
     base = alt.Chart(shown).encode(x=x, y=y)
-    layers: list[alt.Chart] = [_lane_base(slots, colw * len(names), title)]
+    layers: list[alt.Chart] = [_lane_base(slots, colw * len(names), title, lane_width)]
     layers.append(
         base.transform_filter("datum.mot")
         .mark_point(
@@ -306,6 +328,7 @@ def _emotion_panel(
     colw: int,
     *,
     top: bool,
+    lane_width: int = LANE_AXIS,
 ) -> alt.LayerChart:
     frame = _emotion_frame(project, persona, series[0], names)
     if other is not None:
@@ -325,8 +348,8 @@ def _emotion_panel(
         axis=alt.Axis(
             values=EMOTION_DOMAIN,
             labelExpr=EMOTION_LABEL,
-            minExtent=LANE_AXIS,
-            maxExtent=LANE_AXIS,
+            minExtent=lane_width,
+            maxExtent=lane_width,
             titleFontSize=12,
             grid=True,
         ),
@@ -441,12 +464,20 @@ def _pain_frame(
 
 
 def _pain_panel(
-    frame: pd.DataFrame, names: list[str], colw: int, max_per_cell: int, *, top: bool
+    frame: pd.DataFrame,
+    names: list[str],
+    colw: int,
+    max_per_cell: int,
+    *,
+    top: bool,
+    lane_width: int = LANE_AXIS,
 ) -> alt.LayerChart:
     lanes = [t("charts.map.lane_pain"), t("charts.map.lane_solution")]
-    shown, overflow, slots = _lanes.place(frame, lanes, max_per_cell=max_per_cell)
+    shown, overflow, slots = _lanes.place(
+        frame, lanes, max_per_cell=max_per_cell, lane_width=lane_width
+    )
     shown = shown.drop(columns=["order"])
-    x, y = _x(names, top=top, colw=colw), _y_lanes()
+    x, y = _x(names, top=top, colw=colw), _y_lanes(lane_width)
     tooltip = [
         alt.Tooltip("lane:N", title=t("charts.map.tt_kind_item")),
         alt.Tooltip("name:N", title=t("charts.map.tt_title")),
@@ -456,7 +487,7 @@ def _pain_panel(
     base = alt.Chart(shown).encode(x=x, y=y)
     text = _label_style()
     layers: list[alt.Chart] = [
-        _lane_base(slots, colw * len(names), t("charts.map.panel_pains")),
+        _lane_base(slots, colw * len(names), t("charts.map.panel_pains"), lane_width),
         base.mark_point(
             filled=True, size=130, opacity=1, xOffset=SYMBOL_X, stroke="#333333", strokeWidth=0.6
         ).encode(
@@ -525,11 +556,18 @@ def _backstage_frame(
 
 
 def _backstage_panel(
-    frame: pd.DataFrame, lanes: list[str], names: list[str], colw: int, max_per_cell: int
+    frame: pd.DataFrame,
+    lanes: list[str],
+    names: list[str],
+    colw: int,
+    max_per_cell: int,
+    lane_width: int = LANE_AXIS,
 ) -> alt.LayerChart:
-    shown, overflow, slots = _lanes.place(frame, lanes, max_per_cell=max_per_cell)
+    shown, overflow, slots = _lanes.place(
+        frame, lanes, max_per_cell=max_per_cell, lane_width=lane_width
+    )
     shown = shown.drop(columns=["order"])
-    x, y = _x(names, top=False, colw=colw), _y_lanes()
+    x, y = _x(names, top=False, colw=colw), _y_lanes(lane_width)
     tooltip = [
         alt.Tooltip("lane:N", title=t("charts.map.tt_department")),
         alt.Tooltip("name:N", title=t("charts.map.tt_touchpoint")),
@@ -539,7 +577,7 @@ def _backstage_panel(
     base = alt.Chart(shown).encode(x=x, y=y)
     text = _label_style(color="#333333")
     layers: list[alt.Chart] = [
-        _lane_base(slots, colw * len(names), t("charts.map.panel_backstage")),
+        _lane_base(slots, colw * len(names), t("charts.map.panel_backstage"), lane_width),
         base.mark_square(
             size=90, color="#56B4E9", opacity=1, xOffset=SYMBOL_X, stroke="#333333", strokeWidth=0.6
         ).encode(tooltip=tooltip),
@@ -627,7 +665,9 @@ def journey_map_chart(
         return _empty_hint(proj, who)
 
     names = phase_names(proj)
-    colw = _column_width(len(names))
+    verify = verification is not None and verification is not False
+    lane_w = _lane_width(tps, backstage=backstage, verification=verify, n=len(names))
+    colw = _column_width(len(names), lane_w)
     width = colw * len(names)
     changes, removed = _changes(proj, other) if other is not None else ({}, 0)
     frame = _touchpoint_frame(proj, tps, changes, colw)
@@ -648,25 +688,32 @@ def journey_map_chart(
             compare=other is not None,
             max_per_cell=max_per_cell,
             title=t("charts.map.panel_touchpoints"),
+            lane_width=lane_w,
         ),
         *thoughts.thought_panels(
-            proj, tps, _x(names, top=False, colw=colw), _y_lanes(), colw, len(names)
+            proj, tps, _x(names, top=False, colw=colw), _y_lanes(lane_w), colw, len(names)
         ),
-        _emotion_panel(proj, who, other, other_who, series, names, colw, top=False),
+        _emotion_panel(
+            proj, who, other, other_who, series, names, colw, top=False, lane_width=lane_w
+        ),
     ]
     visible = {tp.id for tp in tps}
     pains, skipped = _pain_frame(proj, who, visible, colw)
     if pains.empty:
         panels.append(_note_panel(t("charts.map.no_pains"), width))
     else:
-        panels.append(_pain_panel(pains, names, colw, max_per_cell, top=False))
+        panels.append(_pain_panel(pains, names, colw, max_per_cell, top=False, lane_width=lane_w))
     if backstage:
         back, back_lanes = _backstage_frame(proj, tps, colw)
-        panels.append(_backstage_panel(back, back_lanes, names, colw, max_per_cell))
-    if verification is not None and verification is not False:
+        panels.append(_backstage_panel(back, back_lanes, names, colw, max_per_cell, lane_w))
+    if verify:
         from cjmlib.charts.verification_layer import verification_panel
 
-        panels.append(verification_panel(proj, verification, who, names, colw, max_per_cell))
+        panels.append(
+            verification_panel(
+                proj, verification, who, names, colw, max_per_cell, lane_width=lane_w
+            )
+        )
 
     subtitle = [
         t("charts.map.subtitle_persona", persona=clean(who.name, 60))

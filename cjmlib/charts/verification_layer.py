@@ -116,6 +116,7 @@ def verification_panel(
     names: list[str],
     colw: int,
     max_per_cell: int,
+    lane_width: int = _lanes.LANE_AXIS,
 ) -> alt.LayerChart:
     """The layer's panel for ``journey_map_chart`` (same phase columns as the map).
 
@@ -127,9 +128,11 @@ def verification_panel(
     if frame.empty:
         return _empty(colw * len(names))
     lanes = [t(f"living_map.claim.{k}") for k in CLAIM_KINDS]
-    shown, overflow, slots = _lanes.place(frame, lanes, max_per_cell=max_per_cell)
+    shown, overflow, slots = _lanes.place(
+        frame, lanes, max_per_cell=max_per_cell, lane_width=lane_width
+    )
     shown = shown.drop(columns=["order"])
-    x, y = _lanes.phase_x(names, top=False, colw=colw), _lanes.y_lanes()
+    x, y = _lanes.phase_x(names, top=False, colw=colw), _lanes.y_lanes(lane_width)
     counts = {s: int((frame["status"] == s).sum()) for s in STATUSES}
     title = (
         t(
@@ -143,7 +146,7 @@ def verification_panel(
     subtitle = [t("living_map.chart.counts", **{STATUS_CODE[k]: v for k, v in counts.items()})]
     if unplaced:
         subtitle.append(t("living_map.chart.unplaced", count=unplaced))
-    base_lanes = _lanes.lane_base(slots, colw * len(names), title)
+    base_lanes = _lanes.lane_base(slots, colw * len(names), title, lane_width)
     base_lanes = base_lanes.properties(
         title=alt.Title(title, subtitle=subtitle, fontSize=14, anchor="start", offset=6)
     )

@@ -44,6 +44,7 @@ from cjmlib.grading.answers import AnswerError, Answers, round_trip
 from cjmlib.grading.checks import Incorrect, NotAttempted, grading, show
 from cjmlib.grading.data import load_data
 from cjmlib.messages import t
+from cjmlib.messages.text import wrap_lines
 from cjmlib.placeholder import blanks_in
 
 __all__ = [
@@ -258,7 +259,7 @@ class TaskCheck:
             # Run All on a fresh notebook goes on to the next task; nbgrader's validate
             # (and the grader, which judges instead of running this) still count it as failed.
             names = ", ".join(f"`{n}`" for n in self._exercise.tasks[self._task_id].answers)
-            print(t("exercises.not_filled_in", task=self._task_id[1:], names=names))
+            print(wrap_lines(t("exercises.not_filled_in", task=self._task_id[1:], names=names)))
             return
         if not verdict.passed:
             raise AssertionError(verdict.message)

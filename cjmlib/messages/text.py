@@ -7,12 +7,14 @@
 - :func:`clean` makes a one-line label that no renderer can take for markup;
 - :func:`wrap_words` breaks a text into lines for a chart or a PDF (each measures width
   in its own way).
+- :func:`wrap_lines` breaks text for a notebook's output area at word boundaries.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Callable, Iterable
 
 #: German letters and their ASCII spelling ("Überlegung" -> "Ueberlegung").
@@ -32,6 +34,18 @@ YES_WORDS = frozenset({"ja", "j", "yes", "y", "true", "wahr", "1", "x", "online"
 NO_WORDS = frozenset({"nein", "n", "no", "false", "falsch", "0", "", "offline", "analog"})
 
 _SPACE = re.compile(r"\s+")
+
+#: Characters per line of text that the course prints into a notebook. JupyterLab shows
+#: printed text in its monospace font (13 px, about 7.8 px a character) and breaks a longer
+#: line anywhere, even inside a word ("Ausgangsp|unkt"). At 1366 px with the file browser
+#: open the output area is about 926 px wide, room for about 118 characters; 90 leave room
+#: for a narrower window or a wider file browser and read better.
+TEXT_WIDTH = 90
+
+#: A list marker at the start of a line ("• ", "- ", "3. "): wrapped lines are indented
+#: to the text after it, so that the list stays readable.
+_MARKER = re.compile(r"^(\s*(?:[•\-*–]|\d+[.)])?\s*)")
+_NUMBER_UNIT = re.compile(r"(?<=\d) (?=[%€])")
 
 
 def transliterate(text: str) -> str:
@@ -102,3 +116,35 @@ def wrap_words(words: Iterable[str], too_wide: Callable[[str], bool]) -> list[st
     if current:
         lines.append(current)
     return lines
+
+
+def wrap_lines(text: object, width: int = TEXT_WIDTH) -> str:
+    """``text`` with every line broken at spaces into lines of at most ``width`` characters.
+
+    Line breaks already in ``text`` stay (paragraphs, lists); a list item's further lines
+    are indented to its text. Words are never split, not even at hyphens
+    ("Click-&-Collect-Theke"): a single word longer than ``width`` (a long file path) keeps
+    its own line.
+    """
+    out: list[str] = []
+    for line in str(text).splitlines() or [""]:
+        line = line.rstrip()
+        if len(line) <= width:
+            out.append(line)
+            continue
+        marker = _MARKER.match(line)
+        indent = " " * len(marker.group(1)) if marker else ""
+        # A number stays on the line of its unit ("61,7 %"): the space between them is
+        # hidden from textwrap while wrapping (\x1f is no whitespace to it).
+        kept = _NUMBER_UNIT.sub("\x1f", line)
+        out += [
+            part.replace("\x1f", " ")
+            for part in textwrap.wrap(
+                kept,
+                width,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        ]
+    return "\n".join(out)

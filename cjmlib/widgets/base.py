@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import types
 import typing
 import weakref
@@ -55,7 +56,7 @@ STYLE = """<style>
 .cjm-table th{background:#eef1f5;text-align:left;padding:4px 6px;border-bottom:2px solid #c9d1dc;
 vertical-align:bottom;line-height:1.25}
 .cjm-table td{padding:3px 6px;border-bottom:1px solid #e3e7ec;vertical-align:top;
-overflow-wrap:anywhere;line-height:1.35}
+overflow-wrap:break-word;line-height:1.35}
 .cjm-table tr.cjm-sel td{background:#fff6d6}
 .cjm-error{color:#b00020;font-size:12px;line-height:1.35;white-space:pre-wrap}
 .cjm-ok{color:#1b6e20}.cjm-fail{color:#b00020;white-space:pre-wrap}.cjm-info{color:#37474f}
@@ -87,6 +88,33 @@ line-height:1.45}
 def esc(value: Any) -> str:
     """Escape any value for HTML (``<img ...>`` shows as text, never as markup)."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+#: Characters without a space after which a table cell may break (see :func:`cell_html`).
+_RUN = 30
+_LONG_RUN = re.compile(rf"\S{{{_RUN + 1},}}")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def cell_html(value: Any) -> str:
+    """``value`` escaped for a table cell, with a break opportunity (``<wbr>``) every 30
+    characters of a long run without spaces (a URL, a 500-character name).
+
+    The table's cells break only there and between words (``overflow-wrap:break-word``),
+    never inside an ordinary word: with ``overflow-wrap:anywhere`` the browser squeezed
+    narrow columns until "Umsetzungsplan" broke as "Umsetzungspla|n". Code in backticks
+    (a hint such as ``wb.snapshot("Ist-Map")``) is set as code, without the backticks.
+    """
+    text = "" if value is None else str(value)
+    pieces: list[str] = []
+    last = 0
+    for match in _LONG_RUN.finditer(text):
+        run = match.group(0)
+        pieces.append(esc(text[last : match.start()]))
+        pieces.append("<wbr>".join(esc(run[i : i + _RUN]) for i in range(0, len(run), _RUN)))
+        last = match.end()
+    pieces.append(esc(text[last:]))
+    return _CODE.sub(r"<code>\1</code>", "".join(pieces))
 
 
 def listen(workbook: Workbook, method: Callable[[Workbook, str], None]) -> None:
@@ -136,7 +164,7 @@ def html_table(
     body = []
     for i, row in enumerate(rows):
         cls = ' class="cjm-sel"' if i == selected else ""
-        body.append(f"<tr{cls}>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>")
+        body.append(f"<tr{cls}>" + "".join(f"<td>{cell_html(v)}</td>" for v in row) + "</tr>")
     if not body and empty:
         body.append(f'<tr><td colspan="{len(columns)}" class="cjm-muted">{esc(empty)}</td></tr>')
     rows_html = "".join(body)

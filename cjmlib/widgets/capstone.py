@@ -27,7 +27,8 @@ from cjmlib.widgets.base import STYLE, StatusLine, button, esc, html_table, list
 from cjmlib.workbook import Workbook
 from cjmlib.workbook.progress import TraineeProgress, trainee_progress
 
-# Symbols every common font has (emoji need an emoji font, which many machines lack).
+# Symbols every common font has (emoji need an emoji font, which many machines lack); a
+# no-break space keeps a symbol on the line of its word ("✗ fehlt" in a narrow column).
 _STATE_ICON = {"done": "✓", "started": "◐", "open": "○", "unreadable": "⚠"}
 
 
@@ -107,7 +108,12 @@ class ProgressPanel(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
                 t("capstone.widget.what_missing"),
             ],
             [
-                (c.key, c.title, f"{_STATE_ICON[c.state]} {state[c.state]}", "; ".join(c.missing))
+                (
+                    c.key,
+                    c.title,
+                    f"{_STATE_ICON[c.state]}\u00a0{state[c.state]}",
+                    "; ".join(c.missing),
+                )
                 for c in progress.chapters
             ],
         )
@@ -126,7 +132,7 @@ class ProgressPanel(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
                         (
                             e.title,
                             f"{e.correct} / {e.tasks}",
-                            f"{_STATE_ICON[e.state]} {state[e.state]}",
+                            f"{_STATE_ICON[e.state]}\u00a0{state[e.state]}",
                             ", ".join(e.failed),
                         )
                         for e in progress.exercises
@@ -146,9 +152,9 @@ class ProgressPanel(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
                     (
                         c.title,
                         c.chapter,
-                        "✓ " + t("capstone.report.passed")
+                        "✓\u00a0" + t("capstone.report.passed")
                         if c.passed
-                        else "✗ " + t("capstone.report.missing"),
+                        else "✗\u00a0" + t("capstone.report.missing"),
                         c.message,
                     )
                     for c in progress.capstone

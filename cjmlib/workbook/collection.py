@@ -10,6 +10,7 @@ import pandas as pd
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.messages.choices import unknown_choice
+from cjmlib.messages.text import wrap_lines
 from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject, field_label, model_label
 from cjmlib.placeholder import ____, blanks_in, is_placeholder
 
@@ -219,10 +220,12 @@ class Collection:
         self._commit(apply, note=f"{self.name}: + {title_of(new)}")
         if "replaced" in holder:
             print(
-                t(
-                    "workbook_rerun.replaced",
-                    item=holder["replaced"],
-                    collection=t(f"collection.{self.name}"),
+                wrap_lines(
+                    t(
+                        "workbook_rerun.replaced",
+                        item=holder["replaced"],
+                        collection=t(f"collection.{self.name}"),
+                    )
                 )
             )
         return self[holder["id"]]
@@ -234,10 +237,12 @@ class Collection:
         if not names and not is_placeholder(item):
             return None
         print(
-            t(
-                "exercises.blank_in_call",
-                collection=t(f"collection.{self.name}"),
-                fields=", ".join(f"`{n}`" for n in names) or "`____`",
+            wrap_lines(
+                t(
+                    "exercises.blank_in_call",
+                    collection=t(f"collection.{self.name}"),
+                    fields=", ".join(f"`{n}`" for n in names) or "`____`",
+                )
             )
         )
         return ____

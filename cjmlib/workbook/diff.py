@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,10 +10,12 @@ import pandas as pd
 from pydantic import BaseModel
 
 from cjmlib.messages import t
+from cjmlib.messages.text import fmt_num
 from cjmlib.model import COLLECTIONS, Goal, JourneyProject, PhaseModel, field_label
 from cjmlib.model.project import JourneyProject as _JP
 
 _PARTS: dict[str, type[BaseModel]] = {"goal": Goal, "phase_model": PhaseModel}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class ProjectDiff:
     before_label: str
     after_label: str
     changes: list[Change] = field(default_factory=list)
+    #: Names of the entries and phases of both states, to show names instead of ids.
+    names: dict[str, str] = field(default_factory=dict)
 
     def _of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
@@ -67,7 +72,10 @@ class ProjectDiff:
         for c in self.changes:
             # goal and phase model changes list the fields of those parts, not of the project
             model: type[BaseModel] = COLLECTIONS.get(c.collection) or _PARTS.get(c.collection, _JP)
-            detail = "; ".join(f"{field_label(model, f)}: {b!r} → {a!r}" for f, b, a in c.fields)
+            detail = "; ".join(
+                f"{field_label(model, f)}: {self._shown(b)} → {self._shown(a)}"
+                for f, b, a in c.fields
+            )
             rows.append(
                 {
                     "Art": t(f"diff.{c.kind}"),
@@ -79,6 +87,28 @@ class ProjectDiff:
                 }
             )
         return pd.DataFrame(rows, columns=["Art", "Bereich", "Eintrag", "Details"])
+
+    def _shown(self, value: Any) -> str:
+        """A field's value as a trainee reads it: „Text“, names for ids, ja/nein, −1,
+        31.07.2026 – never Python's ``'text'``, ``True`` or ``None``."""
+        if value is None or value == "" or value == [] or value == {}:
+            return t("diff.empty")
+        if isinstance(value, bool):
+            return t("display.yes") if value else t("display.no")
+        if isinstance(value, int | float):
+            text = str(value) if isinstance(value, int) else fmt_num(value, 2)
+            return text.replace("-", "−")
+        if isinstance(value, list):
+            return ", ".join(self._shown(v) for v in value)
+        if isinstance(value, dict):
+            parts = [self._shown(v) for v in value.values() if v not in (None, "", [], {})]
+            return f"({', '.join(parts)})"
+        text = str(value)
+        if text in self.names:
+            return f"„{self.names[text]}“"
+        if _ISO_DATE.match(text):
+            return f"{text[8:10]}.{text[5:7]}.{text[:4]}"
+        return f"„{text}“"
 
     def __repr__(self) -> str:
         return f"ProjectDiff({self.before_label!r} → {self.after_label!r}: {self.summary()})"
@@ -94,6 +124,11 @@ def compare_projects(
 ) -> ProjectDiff:
     """Compare two projects entry by entry (matched by id)."""
     diff = ProjectDiff(before_label, after_label)
+    for project in (before, after):
+        pm = project.phase_model
+        diff.names.update({phase_id: pm.name_of(phase_id) for phase_id in pm.ids})
+        for coll in COLLECTIONS:
+            diff.names.update({e.id: JourneyProject._title(e) for e in getattr(project, coll)})
     b_all, a_all = before.model_dump(mode="json"), after.model_dump(mode="json")
     for key in ("name", "industry", "description", "goal", "phase_model"):
         if b_all[key] != a_all[key]:

@@ -1,0 +1,45 @@
+"""Checks on what executed notebooks print for a trainee (chapter and track tests share them)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import nbformat
+
+from cjmlib.messages.text import TEXT_WIDTH
+
+
+def long_printed_lines(cells: Iterable[nbformat.NotebookNode]) -> list[tuple[str, str]]:
+    """Printed lines wider than ``TEXT_WIDTH``: JupyterLab would break them inside a word.
+
+    Text the course prints goes through ``cjmlib.display.show_text`` (or
+    ``cjmlib.messages.text.wrap_lines``), which breaks it between words.
+    """
+    return [
+        (cell.get("id", ""), line)
+        for cell in cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.output_type == "stream" and out.name == "stdout"
+        for line in out.get("text", "").splitlines()
+        if len(line) > TEXT_WIDTH
+    ]
+
+
+#: A whole number of four or more digits written without the German thousands dot
+#: ("7339" instead of "7.339"); years (1900-2099) are no counts.
+_UNGROUPED = re.compile(r"(?<![\w.,:/−-])(\d{4,})(?![\w.,:/])")
+
+
+def ungrouped_numbers(cells: Iterable[nbformat.NotebookNode]) -> list[tuple[str, str]]:
+    """Printed counts without the German thousands dot ("5404 Wechsel bei 2873 von 7339")."""
+    return [
+        (cell.get("id", ""), match.group(1))
+        for cell in cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.output_type == "stream" and out.name == "stdout"
+        for match in _UNGROUPED.finditer(out.get("text", ""))
+        if not (len(match.group(1)) == 4 and 1900 <= int(match.group(1)) <= 2099)
+    ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import JourneyProject
 from cjmlib.workbook import Workbook
@@ -251,13 +252,35 @@ class Case:
         """Show :meth:`text` as Markdown in a notebook (printed elsewhere)."""
         _markdown(self.text(key, **params))
 
+    def story(self, key: str) -> str:
+        """The chapter text ``key`` ("<chapter>.<name>") told with this case's own names.
+
+        The texts live in the industry's ``chapter_texts.yaml``; every industry has the
+        same keys, so the chapter finds its text whichever industry was picked.
+        """
+        from cjmlib.datasets.industry_data import chapter_texts
+
+        texts = chapter_texts(self.industry)
+        found = texts.text(key)
+        if found is None:
+            allowed = ", ".join(sorted(texts.keys()))
+            raise CJMError(
+                t("prose.unknown_text", key=key, industry=self.industry_name, allowed=allowed),
+                field="key",
+                value=key,
+                allowed=allowed,
+            )
+        return found
+
+    def tell(self, key: str) -> None:
+        """Show the chapter text :meth:`story` as Markdown in a notebook (printed elsewhere)."""
+        _markdown(self.story(key))
+
 
 def my_case(industry: str | None = None, *, note: bool = True) -> Case:
     """The case of ``industry`` (default: the trainee's track, :func:`my_industry`).
 
-    With ``note`` a chapter shows one line naming the example it follows. While some
-    explanatory texts still tell the running case's story, the line says so for the other
-    industries (``track.chapter_note_texts``).
+    With ``note`` a chapter shows one line naming the example it follows.
     """
     from cjmlib import datasets
     from cjmlib.datasets.industry_data import catalogue
@@ -269,8 +292,7 @@ def my_case(industry: str | None = None, *, note: bool = True) -> Case:
     assert isinstance(project, JourneyProject)
     case = Case(key, datasets.industries()[key], datasets.describe(key)[key], project, info.track)
     if note:
-        own = key == datasets.RUNNING_CASE
-        _notice(case.text("track.chapter_note" if own else "track.chapter_note_texts"), warn=False)
+        _notice(case.text("track.chapter_note"), warn=False)
     return case
 
 

@@ -16,7 +16,8 @@ Every ``chapters/NN_*.ipynb`` must
 
 * point every internal Markdown link at an existing file;
 * pass the German spell check (hunspell ``de_DE`` plus the reviewed project word list
-  ``chapters/wortliste.txt``: one word per line, ``# reason`` after it);
+  ``chapters/wortliste.txt``: one word per line, ``# reason`` after it), as must the case
+  texts the chapters show for each industry (``chapter_texts.yaml``);
 * have a non-empty checklist and a knowledge check of at least five questions with
   explanations in the catalogue (``cjmlib.content``);
 * run top to bottom on a fresh kernel without error output (the run time is printed),
@@ -272,6 +273,27 @@ def test_german_spelling(path):
     assert sorted(unknown_words(text, set(wordlist()))) == []
 
 
+def case_texts() -> dict[str, str]:
+    """Industry -> the chapters' texts about its case (``chapter_texts.yaml``), as prose."""
+    from cjmlib import datasets
+    from cjmlib.datasets.industry_data import chapter_texts
+
+    return {
+        key: "\n".join(
+            prose(text) for texts in chapter_texts(key).chapters.values() for text in texts.values()
+        )
+        for key in datasets.industries()
+    }
+
+
+@needs_hunspell
+def test_german_spelling_of_case_texts():
+    """The case texts a chapter shows for the picked industry are checked like its Markdown."""
+    accepted = set(wordlist())
+    unknown = {key: sorted(unknown_words(text, accepted)) for key, text in case_texts().items()}
+    assert {key: words for key, words in unknown.items() if words} == {}
+
+
 @needs_hunspell
 def test_wordlist_is_honest():
     """Is every word-list entry needed (flagged by hunspell), used and explained?"""
@@ -283,6 +305,7 @@ def test_wordlist_is_honest():
     # The Python primer (00b_…) sits between the start page and chapter 1.
     read_by_trainees = [*NOTEBOOKS, *CHAPTERS.glob("00b_*.ipynb")]
     corpus = "\n".join(prose(m) for p in read_by_trainees for m in markdown_of(read(p)))
+    corpus += "\n" + "\n".join(case_texts().values())
     forms = {w: {w, w[:1].upper() + w[1:]} for w in words}
     unused = [
         w

@@ -8,8 +8,9 @@ Usage::
 
 The method (also stated on the start page):
 
-* **Reading**: every word a trainee reads – the Markdown cells, the checklist and the
-  knowledge check (questions, cases, tables, options and explanations) – at
+* **Reading**: every word a trainee reads – the Markdown cells, the case texts a chapter
+  shows for the picked industry (``fall.tell``; the longest industry's count), the
+  checklist and the knowledge check (questions, cases, tables, options and explanations) – at
   ``READING_WPM`` words per minute. Adults read non-fiction silently at about 240 words
   per minute in English and noticeably slower in German; learners who meet the terms
   for the first time, many of them not technical, read learning material at about half
@@ -103,6 +104,24 @@ class Timed:
         return round5(self.reading) + round5(self.doing)
 
 
+#: A code cell that shows a case text of the picked industry (``chapter_texts.yaml``).
+_TELL = re.compile(r"""\bfall\.tell\(\s*["']([^"']+)["']""")
+
+
+def case_text_words(code: list[str]) -> int:
+    """Words of the case texts the code cells show, for the industry with the most."""
+    from cjmlib import datasets
+    from cjmlib.datasets.industry_data import chapter_texts
+
+    keys = [key for source in code for key in _TELL.findall(source)]
+    if not keys:
+        return 0
+    return max(
+        sum(words(chapter_texts(industry).text(key) or "") for key in keys)
+        for industry in datasets.industries()
+    )
+
+
 @dataclass(frozen=True)
 class ChapterTime(Timed):
     number: int | str
@@ -151,7 +170,10 @@ def measure(path: Path) -> ChapterTime:
     return ChapterTime(
         number=n,
         title=title,
-        read_words=sum(words(m) for m in markdown) + quiz_words + checklist_words,
+        read_words=sum(words(m) for m in markdown)
+        + case_text_words(code)
+        + quiz_words
+        + checklist_words,
         code_cells=len(code),
         charts=sum(len(re.findall(r"\w+_chart\(", c)) for c in code),
         tables=sum(len(re.findall(r"\bshow_(?:table|entries)\(", c)) for c in code),

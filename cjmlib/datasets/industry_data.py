@@ -8,6 +8,7 @@ is adding a folder). Its files::
     segments.yaml ...  one file per workbook collection, a list of items (cjmlib.model)
     simulation.yaml    how the simulated customers behave (SimulationSettings)
     comments.yaml      which themes customers write about (IndustryComments)
+    chapter_texts.yaml the chapters' sentences about this case (ChapterTexts)
     periods/<key>.yaml optional: a later data period of the same case (Period)
 
 The workbook content is validated by the workbook's own models (``JourneyProject``
@@ -23,7 +24,7 @@ Extending the layout
   ``JourneyProject.scenario`` for a scenario line): add it to :mod:`cjmlib.model`; the
   data files accept the key at once (``PROJECT_KEYS`` is derived from the model), then
   regenerate and commit the shipped files (the byte test compares against them).
-- A new kind of file (say ``chapters.yaml`` with an industry's texts for the chapters,
+- A new kind of file (as ``chapter_texts.yaml`` with an industry's texts for the chapters,
   or ``periods/<name>.yaml`` with the :class:`SimulationSettings` of a later data period):
   add a model to :mod:`cjmlib.datasets.settings`, the name to ``FILES`` (an unknown file
   is an error, so a misspelled file name cannot be ignored) and a field to
@@ -44,6 +45,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cjmlib.datasets.settings import (
+    ChapterTexts,
     CommentPhrases,
     ContentModel,
     IndustryComments,
@@ -62,6 +64,7 @@ PHRASES_FILE = Path(__file__).parent / "comment_phrases.yaml"
 
 INFO_FILE, PROJECT_FILE = "industry.yaml", "project.yaml"
 SIMULATION_FILE, COMMENTS_FILE = "simulation.yaml", "comments.yaml"
+TEXTS_FILE = "chapter_texts.yaml"
 #: optional folder of later data periods, one ``<key>.yaml`` (a :class:`Period`) each.
 PERIODS_DIR = "periods"
 #: workbook collection -> the file that holds it.
@@ -73,6 +76,7 @@ FILES: tuple[str, ...] = (
     *COLLECTION_FILES.values(),
     SIMULATION_FILE,
     COMMENTS_FILE,
+    TEXTS_FILE,
 )
 #: keys of ``project.yaml``: the project's fields that are not collections or derived.
 PROJECT_KEYS: tuple[str, ...] = tuple(
@@ -205,10 +209,29 @@ def load_industry(key: str, root: Path = INDUSTRIES_DIR) -> Industry:
     assert info is not None and project is not None
     assert simulation is not None and comments is not None
 
+    _validate(ChapterTexts, docs[TEXTS_FILE].data, problems, _in(docs[TEXTS_FILE]))
     _cross_check(docs, info, project, simulation, comments, phrases, problems)
     periods = _read_periods(folder, project, simulation, problems)
     problems.raise_if_any()
     return Industry(key, folder, info, project, simulation, comments, phrases, periods)
+
+
+@cache
+def chapter_texts(key: str, root: Path = INDUSTRIES_DIR) -> ChapterTexts:
+    """Return the chapters' texts about industry ``key``'s case (``chapter_texts.yaml``).
+
+    Read on its own (not with the whole folder): a chapter needs only its texts.
+    """
+    path = root / key / TEXTS_FILE
+    problems = _Problems(path.parent)
+    if not path.is_file():
+        problems.add("missing_file", path, name=TEXTS_FILE, allowed=", ".join(FILES))
+        problems.raise_if_any()
+    doc = YamlFile.read(path)
+    texts = _validate(ChapterTexts, doc.data, problems, _in(doc))
+    problems.raise_if_any()
+    assert texts is not None
+    return texts
 
 
 def period_keys(key: str, root: Path = INDUSTRIES_DIR) -> list[str]:

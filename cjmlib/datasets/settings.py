@@ -102,6 +102,37 @@ class IndustryInfo(ContentModel):
     track: CaseTrack
 
 
+# -- chapter_texts.yaml ------------------------------------------------------------------
+
+#: a chapter of the course: "00" ... "13" (the start page is "00", the primer "00b").
+ChapterNumber = Annotated[str, Field(pattern=r"^[0-9]{2}b?$")]
+#: the name of one text within a chapter, e.g. "blueprint".
+TextKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class ChapterTexts(ContentModel):
+    """The sentences of the chapters that tell one industry's case in its own words.
+
+    A chapter's Markdown teaches the method and holds for every industry. Where the story
+    needs the concrete case (a persona, the company, a product), a code cell shows one of
+    these texts (:meth:`cjmlib.course.Case.tell`). Every industry has the same chapters and
+    keys, so a chapter finds its text whichever industry the trainee picked.
+    """
+
+    _label_key = "chapter_texts"
+    #: chapter -> text key -> Markdown naming this industry's case.
+    chapters: dict[ChapterNumber, dict[TextKey, Name]] = Field(min_length=1)
+
+    def keys(self) -> set[str]:
+        """Every text as ``"<chapter>.<key>"``, e.g. ``"00.blueprint"``."""
+        return {f"{chapter}.{key}" for chapter, texts in self.chapters.items() for key in texts}
+
+    def text(self, key: str) -> str | None:
+        """The text ``"<chapter>.<key>"``, or None when this industry has none."""
+        chapter, _, name = key.partition(".")
+        return self.chapters.get(chapter, {}).get(name)
+
+
 # -- simulation.yaml -------------------------------------------------------------------
 
 

@@ -500,6 +500,7 @@ def _nbgrader(course: Path, world: Path, *args: str) -> subprocess.CompletedProc
         "CJM_ZUGANG": SECRET,
         "CJM_EXCHANGE": str(world / "exchange"),
         "LANG": "C.UTF-8",
+        "TMPDIR": str(world / "tmp"),  # the grader's scratch copies, checked afterwards
     }
     if args[0] != "--parallel":
         return nbgrader(course, *args, env=env)
@@ -516,6 +517,7 @@ def _world(root: Path) -> Path:
     (world / "home").mkdir(parents=True)
     (world / "home" / "geheim.txt").write_text(SECRET)
     (world / "runtime").mkdir()
+    (world / "tmp").mkdir()
     (world / "runtime" / "jpserver-4711.json").write_text(f'{{"token": "{SECRET}"}}')
     (world / "nur-root.txt").write_text(SECRET)
     (world / "nur-root.txt").chmod(0o600)
@@ -574,6 +576,7 @@ def run(request, tmp_path_factory):
         failed = out.returncode != 0
         log = out.stdout + out.stderr
         leftovers = _marker_processes()
+        scratch_left = sorted(p.name for p in (world / "tmp").glob("cjm-*"))
         yield {
             "kind": request.param,
             "course": course,
@@ -582,6 +585,7 @@ def run(request, tmp_path_factory):
             "log": log,
             "before": before,
             "leftovers": leftovers,
+            "scratch_left": scratch_left,
             "listener": listener,
         }
     finally:
@@ -719,6 +723,14 @@ def test_does_the_earlier_assignment_keep_every_gradebook_row(run):
 @pytest.mark.slow
 def test_are_the_processes_a_student_started_gone_after_grading(run):
     assert run["leftovers"] == []
+
+
+@pytest.mark.slow
+def test_is_no_scratch_copy_left_in_the_graders_temp_folder(run):
+    """No kernel's copy of a submission (``cjm-abgabe-*``) and no run folder of the
+    parallel grader (``cjm-grade-*``) stays behind, though students crashed, killed and
+    hung their kernels and tried to kill the grader."""
+    assert run["scratch_left"] == []
 
 
 @pytest.mark.slow

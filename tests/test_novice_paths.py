@@ -253,6 +253,13 @@ def test_a_novice_gets_through_the_exercise_to_full_marks(name, tmp_path, monkey
         for task in session.tasks():
             assert f"Aufgabe {task[1:]} ist noch nicht ausgefüllt" in seen
         assert seen.count(t("grading.check.not_attempted")) == len(session.tasks())
+        # Each instant check says so, each test cell lets Run All go on (the only run of
+        # these exercises/ notebooks: tests/test_grading_editions.py runs the others).
+        for cell in cells:
+            if cell.source.startswith("# Sofort-Check"):
+                assert t("grading.check.not_attempted") in _outputs(cell), _outputs(cell)[:500]
+            elif cell.source.startswith("# Tests zu"):
+                assert "noch nicht ausgefüllt" in _outputs(cell), _outputs(cell)[:500]
 
         # 2. a typical wrong answer, and what the trainee is told
         answer = session.cell(f"{novice.task}_loesung")

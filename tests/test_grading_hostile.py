@@ -504,7 +504,7 @@ def _nbgrader(course: Path, world: Path, *args: str) -> subprocess.CompletedProc
         "TMPDIR": str(world / "tmp"),  # the grader's scratch copies, checked afterwards
     }
     if args[0] != "--parallel":
-        return nbgrader(course, *args, env=env)
+        return nbgrader(course, *args, env=env, timeout=1800)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     command = [sys.executable, "-m", "cjmlib.grading.parallel", *args[1:]]
     return subprocess.run(

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _pool import selected, two_at_a_time
 
 from cjmlib import content
 
@@ -326,27 +327,10 @@ def run_chapter(name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def executed(request) -> dict[str, dict]:
-    """The chapters whose run is tested here, two at a time (one kernel per core).
-
-    spawn, not fork: a forked copy of this pytest process inherits the zmq and asyncio
-    state of earlier tests, and its kernel clients then hang ("Kernel didn't respond").
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    wanted = sorted(
-        {
-            item.callspec.params["path"].name
-            for item in request.session.items
-            if getattr(item, "originalname", "") == "test_runs_top_to_bottom"
-            and item.module is request.module
-        }
-    )
+    """The chapters whose run is tested here, two at a time (one kernel per core)."""
     started = time.time()
-    with ProcessPoolExecutor(
-        max_workers=2, mp_context=multiprocessing.get_context("spawn")
-    ) as pool:
-        runs = dict(zip(wanted, pool.map(run_chapter, wanted), strict=True))
+    names = [path.name for path in selected(request, "test_runs_top_to_bottom", "path")]
+    runs = two_at_a_time(run_chapter, names)
     for run in runs.values():
         run["started"] = started
     return runs

@@ -36,6 +36,7 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -528,14 +529,13 @@ def _world(root: Path) -> Path:
     return world
 
 
-def _prepare(root: Path, port: int) -> tuple[Path, Path, dict]:
+def _earlier(root: Path) -> Path:
+    """The course before the class hands in: an assignment graded and hand-graded earlier
+    (its rows must survive the attacks). Made once and copied for each run."""
     course = classroom.make_course(root / "course", [A, B])
     with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
         for section, values in SETTINGS.items():
             config.writelines(f"c.{section}.{key} = {value!r}\n" for key, value in values.items())
-    world = _world(root)
-    students = _attacks(course, world, port)
-    # An assignment graded and hand-graded earlier: its rows must survive the attacks.
     for student in ("komplett", "leer"):
         ref = classroom.reference_answers(course, B) if student == "komplett" else {}
         classroom.submit(
@@ -545,6 +545,16 @@ def _prepare(root: Path, port: int) -> tuple[Path, Path, dict]:
     assert not report.failed, report.failed
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         gb.find_grade("reflexion", B, B, "komplett").manual_score = 1.5
+        gb.db.commit()
+    return course
+
+
+def _prepare(root: Path, port: int, earlier: Path) -> tuple[Path, Path, dict]:
+    course = root / "course"
+    shutil.copytree(earlier, course)
+    world = _world(root)
+    students = _attacks(course, world, port)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student in students:
             gb.update_or_create_student(student, first_name=student.title())
         gb.db.commit()
@@ -582,9 +592,10 @@ def runs(tmp_path_factory):
     listeners = {kind: Listener() for kind in GRADERS}
     prepared = {}
     try:
+        earlier = _earlier(tmp_path_factory.mktemp("feindlich-vorher"))
         for kind in GRADERS:
             root = tmp_path_factory.mktemp(f"feindlich-{kind}")
-            course, world, students = _prepare(root, listeners[kind].port)
+            course, world, students = _prepare(root, listeners[kind].port, earlier)
             before = {
                 "course": _tree_hash(course, SKIP),
                 "repo": _tree_hash(REPO / "course") | _tree_hash(REPO / "cjmlib"),

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import ast
-import multiprocessing
 import os
 import re
 import shutil
@@ -19,11 +18,11 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
+from _pool import two_at_a_time
 from nbclient import NotebookClient
 from test_novice_paths import NOVICES
 
@@ -235,12 +234,7 @@ def self_study() -> dict[str, nbformat.NotebookNode]:
         for folder in ("solutions", "exercises")
         if folder == "solutions" or n not in RUN_BY_NOVICES
     ]
-    # spawn, not fork: a forked copy of this pytest process inherits the zmq and asyncio
-    # state of earlier tests, and its kernel clients then hang ("Kernel didn't respond").
-    with ProcessPoolExecutor(
-        max_workers=2, mp_context=multiprocessing.get_context("spawn")
-    ) as pool:
-        done = dict(zip(paths, pool.map(_run, paths), strict=True))
+    done = two_at_a_time(_run, paths)
     return {f"{p.parent.name}/{p.stem}": nb for p, nb in done.items()}
 
 

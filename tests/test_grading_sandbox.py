@@ -321,12 +321,17 @@ def test_does_the_opt_out_grade_with_a_warning_for_every_submission(small_course
 
 
 # A grader killed with SIGKILL while its kernel runs: it cannot clean up after itself.
+# Killed only once the kernel answers: bubblewrap takes the jail down with its parent
+# from then on (killed while bwrap still starts, the kernel would outlive the test).
 KILLED_GRADER = """
 import asyncio, os, signal, sys
 from cjmlib.grading.sandbox import SandboxKernelManager
 async def main():
     km = SandboxKernelManager(kernel_name="python3", scratch_dir=sys.argv[1])
     await km.start_kernel(cwd=sys.argv[2])
+    kc = km.client()
+    kc.start_channels()
+    await kc.wait_for_ready(timeout=120)
     os.kill(os.getpid(), signal.SIGKILL)
 asyncio.run(main())
 """

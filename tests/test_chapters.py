@@ -44,6 +44,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from _outputs import long_printed_lines, ungrouped_numbers
+from _pool import selected, two_at_a_time
 
 from cjmlib import content
 
@@ -318,31 +319,60 @@ def test_wordlist_is_honest():
 # -- execution ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_runs_top_to_bottom(path, tmp_path, monkeypatch, request):
-    """Does the chapter run on a fresh kernel without any error output?"""
-    from nbclient import NotebookClient
+def run_chapter(name: str) -> dict:
+    """Run chapter ``name`` top to bottom on a fresh kernel, in a copy of ``chapters/``
+    with a fresh workbook (in a worker process of the ``executed`` fixture)."""
+    import os
+    import tempfile
 
-    folder = tmp_path / "chapters"
-    shutil.copytree(CHAPTERS, folder, ignore=shutil.ignore_patterns("arbeitsbuch", ".ipynb*"))
-    monkeypatch.setenv("CJM_WORKBOOK", str(tmp_path / "arbeitsbuch" / "mein_projekt.cjm.json"))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    nb = read(folder / path.name)
-    client = NotebookClient(
-        nb,
-        timeout=120,
-        kernel_name="python3",
-        allow_errors=False,
-        resources={"metadata": {"path": str(folder)}},
-    )
-    start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    with tempfile.TemporaryDirectory(prefix="cjm-kapitel-") as tmp:
+        folder = Path(tmp) / "chapters"
+        shutil.copytree(CHAPTERS, folder, ignore=shutil.ignore_patterns("arbeitsbuch", ".ipynb*"))
+        workbook = Path(tmp) / "arbeitsbuch" / "mein_projekt.cjm.json"
+        env = {**os.environ, "CJM_WORKBOOK": str(workbook), "MPLBACKEND": "Agg"}
+        nb = read(folder / name)
+        client = NotebookClient(
+            nb,
+            timeout=120,
+            kernel_name="python3",
+            allow_errors=False,
+            resources={"metadata": {"path": str(folder)}},
+        )
+        start = time.perf_counter()
+        try:
+            client.execute(env=env)
+            error = None
+        except CellExecutionError as exc:
+            error = str(exc)[-3000:]
+        seconds = time.perf_counter() - start
+        return {"nb": nb, "seconds": seconds, "error": error, "wrote": untouched_workbook(workbook)}
+
+
+@pytest.fixture(scope="module")
+def executed(request) -> dict[str, dict]:
+    """The chapters whose run is tested here, two at a time (one kernel per core)."""
+    started = time.time()
+    names = [path.name for path in selected(request, "test_runs_top_to_bottom", "path")]
+    runs = two_at_a_time(run_chapter, names)
+    for run in runs.values():
+        run["started"] = started
+    return runs
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_runs_top_to_bottom(path, executed, request):
+    """Does the chapter run on a fresh kernel without any error output?"""
+    run = executed[path.name]
+    nb, seconds = run["nb"], run["seconds"]
     request.node.user_properties.append(("run_time_s", round(seconds, 2)))
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(f"\n[chapter run time] {path.name}: {seconds:.1f} s")
     print(f"{path.name}: {seconds:.1f} s")
+    assert run["error"] is None, run["error"]
     problems = [
         (cell.get("id"), out.get("ename") or out.get("text", "")[:300])
         for cell in nb.cells
@@ -355,10 +385,10 @@ def test_runs_top_to_bottom(path, tmp_path, monkeypatch, request):
     assert ungrouped_numbers(nb.cells) == []
     assert table_problems(nb) == []
     assert other_industries_shown(nb) == []
-    assert untouched_workbook(tmp_path / "arbeitsbuch" / "mein_projekt.cjm.json") == []
+    assert run["wrote"] == []
     assert not (CHAPTERS / "arbeitsbuch").exists() or not any(
-        p.stat().st_mtime > time.time() - seconds - 5 for p in (CHAPTERS / "arbeitsbuch").rglob("*")
-    ), "the chapter wrote into the repository's arbeitsbuch/"
+        p.stat().st_mtime > run["started"] - 5 for p in (CHAPTERS / "arbeitsbuch").rglob("*")
+    ), "a chapter wrote into the repository's arbeitsbuch/"
 
 
 # -- what the trainee sees in the outputs -------------------------------------------------

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import ast
-import multiprocessing
 import os
 import re
 import shutil
@@ -19,12 +18,13 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
+from _pool import two_at_a_time
 from nbclient import NotebookClient
+from test_novice_paths import NOVICES
 
 from cjmlib.grading import classroom
 from cjmlib.grading.exercise import JUDGES_FILE, TASKS_FILE, load_exercise, reference_solutions
@@ -219,16 +219,22 @@ def _run(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
+#: exercises/ notebooks that tests/test_novice_paths.py runs untouched (Run All, the same
+#: checks as below) before its novice goes on: not run a second time here.
+RUN_BY_NOVICES = set(NOVICES)
+
+
 @pytest.fixture(scope="module")
 def self_study() -> dict[str, nbformat.NotebookNode]:
-    """Every notebook of exercises/ and solutions/, executed two at a time (one per core)."""
-    paths = [REPO / folder / f"{n}.ipynb" for n in NAMES for folder in ("solutions", "exercises")]
-    # spawn, not fork: a forked copy of this pytest process inherits the zmq and asyncio
-    # state of earlier tests, and its kernel clients then hang ("Kernel didn't respond").
-    with ProcessPoolExecutor(
-        max_workers=2, mp_context=multiprocessing.get_context("spawn")
-    ) as pool:
-        done = dict(zip(paths, pool.map(_run, paths), strict=True))
+    """Every notebook of solutions/ and the rest of exercises/, executed two at a time
+    (one per core)."""
+    paths = [
+        REPO / folder / f"{n}.ipynb"
+        for n in NAMES
+        for folder in ("solutions", "exercises")
+        if folder == "solutions" or n not in RUN_BY_NOVICES
+    ]
+    done = two_at_a_time(_run, paths)
     return {f"{p.parent.name}/{p.stem}": nb for p, nb in done.items()}
 
 
@@ -252,6 +258,8 @@ def test_do_the_self_study_notebooks_run_and_judge(name, self_study):
     # a check cell and a test cell per task (3 to 6 tasks, see test_grading_assignments.py)
     assert len(checks) == 2 * len(load_exercise(SOURCE / name, judges=False).tasks)
     assert all(t("grading.check.correct") in _outputs(c) for c in checks)
+    if name in RUN_BY_NOVICES:
+        return  # exercises/ checked in tests/test_novice_paths.py
     for cell in self_study[f"exercises/{name}"].cells:
         if cell.source.startswith("# Sofort-Check"):
             assert t("grading.check.not_attempted") in _outputs(cell)

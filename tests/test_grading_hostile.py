@@ -16,9 +16,9 @@ one attack class each:
 
 Every attacker that also answers wrongly must keep exactly the points of the answers.
 The whole class is graded in one ``nbgrader autograde`` run with the course config, and
-again, in a second copy of the course, with ``python -m cjmlib.grading.parallel``; each
-run asserts every student's exact score, so one attack can neither cost a classmate nor
-stop the run.
+again, in a second copy of the course, with ``python -m cjmlib.grading.parallel`` (both
+runs at the same time when the tests run as root); each run asserts every student's
+exact score, so one attack can neither cost a classmate nor stop the run.
 
 Each sandbox attack prints one line per attempt (``ERGEBNIS <what>: blockiert|ERFOLG``), so
 a test sees that the attack ran and what it got. Planted secrets carry one random marker
@@ -36,12 +36,14 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -500,9 +502,10 @@ def _nbgrader(course: Path, world: Path, *args: str) -> subprocess.CompletedProc
         "CJM_ZUGANG": SECRET,
         "CJM_EXCHANGE": str(world / "exchange"),
         "LANG": "C.UTF-8",
+        "TMPDIR": str(world / "tmp"),  # the grader's scratch copies, checked afterwards
     }
     if args[0] != "--parallel":
-        return nbgrader(course, *args, env=env)
+        return nbgrader(course, *args, env=env, timeout=1800)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     command = [sys.executable, "-m", "cjmlib.grading.parallel", *args[1:]]
     return subprocess.run(
@@ -516,6 +519,7 @@ def _world(root: Path) -> Path:
     (world / "home").mkdir(parents=True)
     (world / "home" / "geheim.txt").write_text(SECRET)
     (world / "runtime").mkdir()
+    (world / "tmp").mkdir()
     (world / "runtime" / "jpserver-4711.json").write_text(f'{{"token": "{SECRET}"}}')
     (world / "nur-root.txt").write_text(SECRET)
     (world / "nur-root.txt").chmod(0o600)
@@ -525,14 +529,13 @@ def _world(root: Path) -> Path:
     return world
 
 
-def _prepare(root: Path, port: int) -> tuple[Path, Path, dict]:
+def _earlier(root: Path) -> Path:
+    """The course before the class hands in: an assignment graded and hand-graded earlier
+    (its rows must survive the attacks). Made once and copied for each run."""
     course = classroom.make_course(root / "course", [A, B])
     with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
         for section, values in SETTINGS.items():
             config.writelines(f"c.{section}.{key} = {value!r}\n" for key, value in values.items())
-    world = _world(root)
-    students = _attacks(course, world, port)
-    # An assignment graded and hand-graded earlier: its rows must survive the attacks.
     for student in ("komplett", "leer"):
         ref = classroom.reference_answers(course, B) if student == "komplett" else {}
         classroom.submit(
@@ -542,6 +545,16 @@ def _prepare(root: Path, port: int) -> tuple[Path, Path, dict]:
     assert not report.failed, report.failed
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         gb.find_grade("reflexion", B, B, "komplett").manual_score = 1.5
+        gb.db.commit()
+    return course
+
+
+def _prepare(root: Path, port: int, earlier: Path) -> tuple[Path, Path, dict]:
+    course = root / "course"
+    shutil.copytree(earlier, course)
+    world = _world(root)
+    students = _attacks(course, world, port)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student in students:
             gb.update_or_create_student(student, first_name=student.title())
         gb.db.commit()
@@ -553,42 +566,74 @@ def _prepare(root: Path, port: int) -> tuple[Path, Path, dict]:
 SKIP = ("autograded", "feedback", "gradebook.db", ".nbgrader.log")
 
 
-@pytest.fixture(scope="module", params=["nbgrader", "parallel"])
-def run(request, tmp_path_factory):
-    listener = Listener()
-    root = tmp_path_factory.mktemp(f"feindlich-{request.param}")
-    course, world, students = _prepare(root, listener.port)
-    before = {
-        "course": _tree_hash(course, SKIP),
-        "repo": _tree_hash(REPO / "course") | _tree_hash(REPO / "cjmlib"),
-        "rows": _gradebook_rows(course, A),
-        "venv": sorted(p.name for p in Path(sys.prefix).rglob("*.pth")),
-    }
+GRADERS = ("nbgrader", "parallel")
+
+
+def _grade(kind: str, course: Path, world: Path) -> subprocess.CompletedProcess[str]:
+    """Grade the class with stock ``nbgrader autograde`` (and write the feedback) or with
+    the parallel grader."""
+    if kind == "nbgrader":
+        out = _nbgrader(course, world, "autograde", A)
+        feedback = _nbgrader(course, world, "generate_feedback", A)
+        assert feedback.returncode == 0, feedback.stderr[-3000:]
+        return out
+    return _nbgrader(course, world, "--parallel", A, "--workers", "2")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Both graders, each on its own copy of the class, at the same time.
+
+    On a hub two instructors may grade at once; here it also saves wall time, since much
+    of a run is waiting (kernel start-up, time-outs). At the same time only as root: then each
+    grading process gives its kernels a uid of their own, so one run's fork bomb cannot use
+    up the other run's process limit (without root all kernels share the tester's uid).
+    """
+    listeners = {kind: Listener() for kind in GRADERS}
+    prepared = {}
     try:
-        if request.param == "nbgrader":
-            out = _nbgrader(course, world, "autograde", A)
-            feedback = _nbgrader(course, world, "generate_feedback", A)
-            assert feedback.returncode == 0, feedback.stderr[-3000:]
-        else:
-            out = _nbgrader(course, world, "--parallel", A, "--workers", "2")
-        failed = out.returncode != 0
-        log = out.stdout + out.stderr
+        earlier = _earlier(tmp_path_factory.mktemp("feindlich-vorher"))
+        for kind in GRADERS:
+            root = tmp_path_factory.mktemp(f"feindlich-{kind}")
+            course, world, students = _prepare(root, listeners[kind].port, earlier)
+            before = {
+                "course": _tree_hash(course, SKIP),
+                "repo": _tree_hash(REPO / "course") | _tree_hash(REPO / "cjmlib"),
+                "rows": _gradebook_rows(course, A),
+                "venv": sorted(p.name for p in Path(sys.prefix).rglob("*.pth")),
+            }
+            prepared[kind] = (course, world, students, before)
+        at_once = len(GRADERS) if os.geteuid() == 0 else 1
+        with ThreadPoolExecutor(max_workers=at_once) as pool:
+            futures = {kind: pool.submit(_grade, kind, *prepared[kind][:2]) for kind in GRADERS}
+            done = {kind: future.result() for kind, future in futures.items()}
+        # Both runs are over: a process with the marker outlived its kernel.
         leftovers = _marker_processes()
         yield {
-            "kind": request.param,
-            "course": course,
-            "students": students,
-            "failed": failed,
-            "log": log,
-            "before": before,
-            "leftovers": leftovers,
-            "listener": listener,
+            kind: {
+                "kind": kind,
+                "course": course,
+                "students": students,
+                "failed": done[kind].returncode != 0,
+                "log": done[kind].stdout + done[kind].stderr,
+                "before": before,
+                "leftovers": leftovers,
+                "scratch_left": sorted(p.name for p in (world / "tmp").glob("cjm-*")),
+                "listener": listeners[kind],
+            }
+            for kind, (course, world, students, before) in prepared.items()
         }
     finally:
-        listener.close()
+        for listener in listeners.values():
+            listener.close()
         _kill_marker_processes()
         for junk in (REPO / f"{MARKER}.txt", *Path(sys.prefix).rglob(f"cjm_{MARKER}.pth")):
             junk.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module", params=GRADERS)
+def run(request, runs):
+    return runs[request.param]
 
 
 def _outputs(course: Path, student: str) -> str:
@@ -719,6 +764,14 @@ def test_does_the_earlier_assignment_keep_every_gradebook_row(run):
 @pytest.mark.slow
 def test_are_the_processes_a_student_started_gone_after_grading(run):
     assert run["leftovers"] == []
+
+
+@pytest.mark.slow
+def test_is_no_scratch_copy_left_in_the_graders_temp_folder(run):
+    """No kernel's copy of a submission (``cjm-abgabe-*``) and no run folder of the
+    parallel grader (``cjm-grade-*``) stays behind, though students crashed, killed and
+    hung their kernels and tried to kill the grader."""
+    assert run["scratch_left"] == []
 
 
 @pytest.mark.slow

@@ -3,7 +3,8 @@
 A re-run skips unchanged submissions and never puts a hand-graded reflection back on the
 to-do list; ``force`` and ``students`` choose what is graded; a new submission is graded
 again and goes back to the human. A student who kills its worker process (possible only
-with the sandbox switched off) costs that one submission, not the run. The command line
+with the sandbox switched off) costs that one submission, not the run, and leaves no
+scratch copy behind. The command line
 has a German ``--help``, reports per student and, like stock autograde, names every
 tampered or deleted test cell in one German line.
 """
@@ -100,8 +101,13 @@ def test_does_a_killed_worker_cost_only_its_own_submission(tmp_path):
         nb = release if answers is None else classroom.with_answers(release, answers)
         classroom.submit(course, student, A, nb)
     # Only without the sandbox can a cell reach its worker process.
-    unconfined = {**QUICK, "SandboxKernelManager": {"use_sandbox": False}}
+    scratch = tmp_path / "kratzer"
+    scratch.mkdir()
+    manager = {"use_sandbox": False, "scratch_dir": str(scratch)}
+    unconfined = {**QUICK, "SandboxKernelManager": manager}
     report = parallel.autograde_parallel(course, [A], workers=2, overrides=unconfined)
+    # The killed worker's kernel had a scratch copy of the submission: that is gone too.
+    assert sorted(p.name for p in scratch.iterdir()) == []
     assert list(report.failed) == [(A, "moerder")]
     assert t("parallel.worker_died", code=-9) == report.failed[(A, "moerder")]
     assert sorted(report.graded) == [(A, "anna"), (A, "leer"), (A, "zoe")]

@@ -320,13 +320,42 @@ def test_does_the_opt_out_grade_with_a_warning_for_every_submission(small_course
         assert {s.id for s in gb.students} == {"komplett", "leer"}
 
 
+# A grader killed with SIGKILL while its kernel runs: it cannot clean up after itself.
+# Killed only once the kernel answers: bubblewrap takes the jail down with its parent
+# from then on (killed while bwrap still starts, the kernel would outlive the test).
+KILLED_GRADER = """
+import asyncio, os, signal, sys
+from cjmlib.grading.sandbox import SandboxKernelManager
+async def main():
+    km = SandboxKernelManager(kernel_name="python3", scratch_dir=sys.argv[1])
+    await km.start_kernel(cwd=sys.argv[2])
+    kc = km.client()
+    kc.start_channels()
+    await kc.wait_for_ready(timeout=120)
+    os.kill(os.getpid(), signal.SIGKILL)
+asyncio.run(main())
+"""
+
+
 @pytest.mark.slow
-def test_is_no_scratch_copy_left_behind_even_when_kernels_die_at_start(small_course, tmp_path):
+def test_is_no_scratch_copy_left_behind_when_kernels_die_at_start_or_a_grader_was_killed(
+    small_course, tmp_path
+):
     """Every kernel's scratch copy (the submission's files, its /tmp) is deleted afterwards,
-    also when the kernel cannot even start (here: far too little memory for Python)."""
+    also when the kernel cannot even start (here: far too little memory for Python); the
+    copy a killed grader left behind goes with the next run."""
     scratch = tmp_path / "kratzer"
     scratch.mkdir()
     scratch.chmod(0o755)
+    submission = small_course / "submitted" / "komplett" / A
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_GRADER, str(scratch), str(submission)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert [p.name for p in scratch.glob("cjm-abgabe-*/connection.json")] == ["connection.json"]
     for extra in ([], ["--SandboxKernelManager.memory_limit_mb=40"]):
         out = nbgrader(
             small_course,

@@ -18,7 +18,6 @@ The chapters of one industry run in one kernel, one after another (a fresh workb
 from __future__ import annotations
 
 import json
-import multiprocessing
 import re
 import shutil
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from _outputs import long_printed_lines, ungrouped_numbers
+from _pool import two_at_a_time
 
 from cjmlib import analytics, course, datasets
 from cjmlib.datasets.industry_data import catalogue
@@ -232,14 +232,7 @@ def run_track(industry: str) -> tuple[nbformat.NotebookNode, list[str], float]:
 @pytest.fixture(scope="module")
 def tracks() -> dict[str, tuple[nbformat.NotebookNode, list[str], float]]:
     """The four other industries' runs, two at a time (one kernel per core)."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    # spawn, not fork: a forked copy of this pytest process inherits the zmq and asyncio
-    # state of earlier tests, and its kernel clients then hang ("Kernel didn't respond").
-    with ProcessPoolExecutor(
-        max_workers=2, mp_context=multiprocessing.get_context("spawn")
-    ) as pool:
-        return dict(zip(OTHER_INDUSTRIES, pool.map(run_track, OTHER_INDUSTRIES), strict=True))
+    return two_at_a_time(run_track, OTHER_INDUSTRIES)
 
 
 def leaks_in(nb: nbformat.NotebookNode, chapter_of: list[str], industry: str) -> list[tuple]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _pool import selected, two_at_a_time
 from nbclient import NotebookClient
 
 from cjmlib.errors import CJMError
@@ -237,71 +238,117 @@ def _grade_id(cell: nbformat.NotebookNode) -> str:
     return str(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", ""))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(NOVICES))
-def test_a_novice_gets_through_the_exercise_to_full_marks(name, tmp_path, monkeypatch, request):
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
+def walk(name: str) -> dict:
+    """A novice's path through exercise ``name``, in a worker process of the ``paths``
+    fixture: every cell as it looked right after it ran (the test judges them).
+
+    1. Run All on the untouched notebook; 2. a typical wrong answer and the instant check
+    after it; 3. the correction, run twice, and the check again; 4. every task answered
+    and tested, and the score.
+    """
+    import copy
+    import os
+    import tempfile
+
+    os.environ.pop("NBGRADER_EXECUTION", None)
     novice = NOVICES[name]
     started = time.perf_counter()
-    session = Session(name, tmp_path)
-    with session.client.setup_kernel():
-        # 1. Run All on the untouched notebook: no red error, one German line per task
-        cells = session.run_all()
-        assert [(c.get("id"), _errors(c)) for c in cells if _errors(c)] == []
-        seen = "\n".join(_outputs(c) for c in cells)
-        for task in session.tasks():
-            assert f"Aufgabe {task[1:]} ist noch nicht ausgefüllt" in seen
-        assert seen.count(t("grading.check.not_attempted")) == len(session.tasks())
+    with tempfile.TemporaryDirectory(prefix="cjm-novize-") as tmp:
+        os.environ["TMPDIR"] = tmp
+        # a workbook of its own, as each test had (two paths run at the same time)
+        os.environ["CJM_WORKBOOK"] = str(Path(tmp) / "arbeitsbuch" / "mein_projekt.cjm.json")
+        session = Session(name, Path(tmp))
+        seen: dict = {"tasks": session.tasks(), "points": session.points()}
 
-        # 2. a typical wrong answer, and what the trainee is told
-        answer = session.cell(f"{novice.task}_loesung")
-        right = session.solutions[f"{novice.task}_loesung"]
-        if isinstance(novice.wrong, tuple):
-            assert novice.wrong[0] in right
-            wrong = right.replace(*novice.wrong)
-        else:
-            wrong = novice.wrong
-        typed = session.run(answer, wrong)
-        if novice.raises:
-            assert _errors(typed), "the library should refuse this answer"
-            shown = re.sub(r"\x1b\[[0-9;]*m", "", _outputs(typed))
-            assert shown.lstrip().startswith(t("errors.shown.heading")), shown[:300]
-            assert "Traceback" not in shown and "site-packages" not in shown
-            assert novice.says in shown, shown[:800]
-            assert "Zeile" in shown  # where in the cell
-            checked = session.run(session.after(f"{novice.task}_loesung"))
-            assert t("grading.check.not_attempted") in _outputs(checked)  # nothing was saved
-        else:
-            assert _errors(typed) == [], _outputs(typed)[:500]
-            checked = session.run(session.after(f"{novice.task}_loesung"))
-            assert novice.says in _outputs(checked), _outputs(checked)[:800]
+        def run(index: int, source: str | None = None) -> nbformat.NotebookNode:
+            return copy.deepcopy(session.run(index, source))
 
-        # 3. the correction, run twice (re-running a cell is safe), then the check says so
-        for _ in range(2):
-            fixed = session.run(answer, right)
-            assert _errors(fixed) == [], _outputs(fixed)[:800]
-        checked = session.run(session.after(f"{novice.task}_loesung"))
-        assert t("grading.check.correct") in _outputs(checked), _outputs(checked)[:800]
+        with session.client.setup_kernel():
+            seen["run_all"] = [copy.deepcopy(c) for c in session.run_all()]
+            answer = session.cell(f"{novice.task}_loesung")
+            right = session.solutions[f"{novice.task}_loesung"]
+            if isinstance(novice.wrong, tuple):
+                seen["right"] = right
+                wrong = right.replace(*novice.wrong)
+            else:
+                wrong = novice.wrong
+            seen["typed"] = run(answer, wrong)
+            seen["checked_wrong"] = run(session.after(f"{novice.task}_loesung"))
+            seen["fixed"] = [run(answer, right) for _ in range(2)]
+            seen["checked_right"] = run(session.after(f"{novice.task}_loesung"))
+            seen["done"] = {}
+            for task in session.tasks():
+                done = run(session.cell(f"{task}_loesung"), session.solutions[f"{task}_loesung"])
+                seen["done"][task] = (done, run(session.cell(f"{task}_tests")))
+            session.nb.cells.append(
+                nbformat.v4.new_code_cell("{t._task_id: t.verdict().kind for t in pruefe}")
+            )
+            seen["score"] = run(len(session.nb.cells) - 1)
+    seen["seconds"] = time.perf_counter() - started
+    return seen
 
-        # 4. every other task answered, test cells green, and the score
-        for task in session.tasks():
-            index = session.cell(f"{task}_loesung")
-            done = session.run(index, session.solutions[f"{task}_loesung"])
-            assert _errors(done) == [], (task, _outputs(done)[:800])
-            tested = session.run(session.cell(f"{task}_tests"))
-            assert _errors(tested) == [], (task, _outputs(tested)[:800])
-        session.nb.cells.append(
-            nbformat.v4.new_code_cell("{t._task_id: t.verdict().kind for t in pruefe}")
-        )
-        score = session.run(len(session.nb.cells) - 1)
-        verdicts = eval(score.outputs[0]["data"]["text/plain"])  # a dict literal of str
-        points = session.points()
-        got = sum(points[task] for task, kind in verdicts.items() if kind == "correct")
-        assert got == sum(points.values()), verdicts
-    seconds = time.perf_counter() - started
-    request.node.user_properties.append(("novice_path_s", round(seconds, 1)))
-    print(f"{name}: {seconds:.1f} s")
+
+@pytest.fixture(scope="module")
+def paths(request) -> dict[str, dict]:
+    """The novice paths tested here, two at a time (one kernel per core)."""
+    return two_at_a_time(walk, selected(request, TEST, "name"))
+
+
+TEST = "test_a_novice_gets_through_the_exercise_to_full_marks"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(NOVICES))
+def test_a_novice_gets_through_the_exercise_to_full_marks(name, paths, request):
+    novice = NOVICES[name]
+    seen = paths[name]
+    # 1. Run All on the untouched notebook: no red error, one German line per task
+    cells = seen["run_all"]
+    assert [(c.get("id"), _errors(c)) for c in cells if _errors(c)] == []
+    shown = "\n".join(_outputs(c) for c in cells)
+    for task in seen["tasks"]:
+        assert f"Aufgabe {task[1:]} ist noch nicht ausgefüllt" in shown
+    assert shown.count(t("grading.check.not_attempted")) == len(seen["tasks"])
+    # Each instant check says so, each test cell lets Run All go on (the only run of
+    # these exercises/ notebooks: tests/test_grading_editions.py runs the others).
+    for cell in cells:
+        if cell.source.startswith("# Sofort-Check"):
+            assert t("grading.check.not_attempted") in _outputs(cell), _outputs(cell)[:500]
+        elif cell.source.startswith("# Tests zu"):
+            assert "noch nicht ausgefüllt" in _outputs(cell), _outputs(cell)[:500]
+
+    # 2. a typical wrong answer, and what the trainee is told
+    if isinstance(novice.wrong, tuple):
+        assert novice.wrong[0] in seen["right"]
+    typed, checked = seen["typed"], seen["checked_wrong"]
+    if novice.raises:
+        assert _errors(typed), "the library should refuse this answer"
+        text = re.sub(r"\x1b\[[0-9;]*m", "", _outputs(typed))
+        assert text.lstrip().startswith(t("errors.shown.heading")), text[:300]
+        assert "Traceback" not in text and "site-packages" not in text
+        assert novice.says in text, text[:800]
+        assert "Zeile" in text  # where in the cell
+        assert t("grading.check.not_attempted") in _outputs(checked)  # nothing was saved
+    else:
+        assert _errors(typed) == [], _outputs(typed)[:500]
+        assert novice.says in _outputs(checked), _outputs(checked)[:800]
+
+    # 3. the correction, run twice (re-running a cell is safe), then the check says so
+    for fixed in seen["fixed"]:
+        assert _errors(fixed) == [], _outputs(fixed)[:800]
+    checked = seen["checked_right"]
+    assert t("grading.check.correct") in _outputs(checked), _outputs(checked)[:800]
+
+    # 4. every other task answered, test cells green, and the score
+    for task, (done, tested) in seen["done"].items():
+        assert _errors(done) == [], (task, _outputs(done)[:800])
+        assert _errors(tested) == [], (task, _outputs(tested)[:800])
+    verdicts = eval(seen["score"].outputs[0]["data"]["text/plain"])  # a dict literal of str
+    points = seen["points"]
+    got = sum(points[task] for task, kind in verdicts.items() if kind == "correct")
+    assert got == sum(points.values()), verdicts
+    request.node.user_properties.append(("novice_path_s", round(seen["seconds"], 1)))
+    print(f"{name}: {seen['seconds']:.1f} s")
 
 
 def test_each_exercise_states_its_measured_time():

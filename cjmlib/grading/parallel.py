@@ -17,6 +17,12 @@ unchanged submission back on the formgrader's to-do list. If a worker process di
 the submission it was grading is tried once more in a fresh worker and otherwise
 reported as failed; every other submission is graded and merged.
 
+Students' data never stay behind: the gradebook copies live in one folder per run
+(``cjm-grade-*``, beside the kernels' scratch areas), deleted at its end. A worker that
+dies cannot delete its kernel's scratch copy of the submission in hand; the run removes
+it as soon as it sees the worker gone (:mod:`cjmlib.grading.sandbox.leftovers`), and the
+folders of a run that was killed as a whole go with the next run.
+
 Command line (run in the course folder; ``--help`` describes every option)::
 
     python -m cjmlib.grading.parallel [ÜBUNG ...] [--student ID] [--force] [--workers N]
@@ -47,6 +53,8 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from cjmlib.grading.build import ensure_tools_on_path, load_course_config
+from cjmlib.grading.sandbox.leftovers import claim, remove_stale
+from cjmlib.grading.sandbox.scratch import RUN_PREFIX, STALE_PREFIXES
 from cjmlib.messages import t
 
 __all__ = [
@@ -171,8 +179,11 @@ class _Worker:
 class _Pool:
     """Worker processes fed one job at a time; a dead worker is replaced."""
 
-    def __init__(self, course: Path, tmp: Path, overrides: Overrides, merger: _Merger) -> None:
+    def __init__(
+        self, course: Path, tmp: Path, overrides: Overrides, merger: _Merger, scratch: str | None
+    ) -> None:
         self.course, self.tmp, self.overrides, self.merger = course, tmp, overrides, merger
+        self.scratch = scratch  # where the workers' kernels make their scratch areas
         # A single-threaded parent (the command line) forks its workers directly: they
         # start in milliseconds with nbgrader already imported. With threads around (a
         # notebook, a test runner) a fork could copy a held lock, so the workers then
@@ -276,9 +287,13 @@ class _Pool:
         self._retire(worker, queue)
 
     def _retire(self, worker: _Worker, queue: deque[Job]) -> None:
-        """Put a dead worker aside (its finished jobs are merged already); replace it."""
+        """Put a dead worker aside (its finished jobs are merged already); replace it.
+
+        The scratch area of the kernel it had running goes now: its owner is gone.
+        """
         worker.job = None
         worker.process.join()
+        remove_stale(self.scratch, STALE_PREFIXES)
         self.workers.remove(worker)
         self.retired.append(worker)
         if queue or not self.workers:
@@ -324,8 +339,20 @@ def autograde_parallel(
     if not jobs:
         return report
     main_db = _db_path(course)
-    with tempfile.TemporaryDirectory(prefix="cjm-grade-") as tmp, _Merger(main_db) as merger:
-        _Pool(course, Path(tmp), overrides, merger).run(jobs, report.workers, report)
+    # The kernels' scratch areas go where the course config says (default: the temp
+    # folder), and this run's folder beside them: one place to clean after a killed run.
+    scratch = config.SandboxKernelManager.get("scratch_dir") or None
+    remove_stale(scratch, STALE_PREFIXES)
+    with (
+        tempfile.TemporaryDirectory(
+            prefix=RUN_PREFIX, dir=scratch, ignore_cleanup_errors=True
+        ) as tmp,
+        _Merger(main_db) as merger,
+    ):
+        claim(Path(tmp))
+        _Pool(course, Path(tmp), overrides, merger, scratch).run(jobs, report.workers, report)
+    # What a dying worker's jail still held when the worker was replaced.
+    remove_stale(scratch, STALE_PREFIXES)
     return report
 
 

@@ -8,6 +8,8 @@ nbgrader's ``Execute`` step for :class:`SandboxExecute` (``course/nbgrader_confi
   writable scratch folders, the kernel's own environment and unprivileged user;
 - :mod:`.scratch` – the kernel's private copy of the submission (without notebooks),
   its home, ``/tmp`` and socket folder, deleted afterwards;
+- :mod:`.leftovers` – the owner of every such temporary folder, so that the next run
+  deletes what a killed grader left behind;
 - :mod:`.limits` – memory, CPU, file-size and process limits (``prlimit``);
 - :mod:`.kernel` – :class:`SandboxKernelManager`: starts, interrupts and kills a kernel
   in all of the above;

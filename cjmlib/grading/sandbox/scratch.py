@@ -3,24 +3,33 @@
 The kernel never works in nbgrader's ``autograded/<student>/<übung>`` folder: it gets a
 copy of it without notebooks (the notebook being graded holds the hidden tests), with a
 home, a ``/tmp`` and a socket folder beside it. Everything lives in one temporary folder
-that is deleted when the kernel is shut down, so nothing the kernel writes ends up in
-``autograded/`` or ``feedback/``.
+(``cjm-abgabe-*``) that is deleted when the kernel is shut down, so nothing the kernel
+writes ends up in ``autograded/`` or ``feedback/``. The folder names the grading process
+that made it (:mod:`.leftovers`): if that process is killed before it can delete the
+folder, the next grading process to make a scratch area in the same place deletes it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import stat
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from cjmlib.grading.sandbox.jail import identity_files
+from cjmlib.grading.sandbox.leftovers import claim, remove_stale, remove_tree
 
-__all__ = ["Scratch"]
+__all__ = ["PREFIX", "RUN_PREFIX", "STALE_PREFIXES", "Scratch"]
+
+PREFIX = "cjm-abgabe-"
+#: A run of the parallel grader (:mod:`cjmlib.grading.parallel`) keeps its gradebook
+#: copies in a folder of its own beside the scratch areas.
+RUN_PREFIX = "cjm-grade-"
+#: Folders of killed graders removed before a scratch area is made beside them.
+STALE_PREFIXES = (PREFIX, RUN_PREFIX)
+# (pid, folder) pairs already cleaned of stale folders: once per grading process is enough.
+_swept: set[tuple[int, str]] = set()
 
 # Never copied into the kernel's folder: the notebooks (the one being graded carries the
 # restored hidden tests) and Jupyter's checkpoints of them.
@@ -68,7 +77,9 @@ class Scratch:
         cls, submission: Path, *, uid: int | None, parent: str | None = None
     ) -> tuple[Scratch, str]:
         """Make a scratch area with a copy of ``submission``; return it and the copy's name."""
-        root = Path(tempfile.mkdtemp(prefix="cjm-abgabe-", dir=parent or None))
+        _remove_stale_once(parent)
+        root = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent or None))
+        claim(root)
         scratch = cls(root)
         name = submission.name if submission.name not in ("", ".", "/") else "abgabe"
         for folder in (scratch.home, scratch.tmp, scratch.run):
@@ -102,7 +113,14 @@ class Scratch:
         return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
 
     def remove(self) -> None:
-        shutil.rmtree(self.root, onerror=_make_writable_and_retry)
+        remove_tree(self.root)
+
+
+def _remove_stale_once(parent: str | None) -> None:
+    folder = os.path.abspath(parent or tempfile.gettempdir())
+    if (os.getpid(), folder) not in _swept:
+        _swept.add((os.getpid(), folder))
+        remove_stale(folder, STALE_PREFIXES)
 
 
 def _chown_tree(folder: Path, uid: int) -> None:
@@ -110,12 +128,3 @@ def _chown_tree(folder: Path, uid: int) -> None:
     for base, dirs, files in os.walk(folder):
         for name in [*dirs, *files]:
             os.lchown(os.path.join(base, name), uid, uid)
-
-
-def _make_writable_and_retry(func: Callable[..., Any], path: str, _exc: Any) -> None:
-    """rmtree helper: a kernel may leave folders without write permission."""
-    parent = os.path.dirname(path)
-    os.chmod(parent, os.stat(parent).st_mode | stat.S_IRWXU)
-    if os.path.isdir(path) and not os.path.islink(path):
-        os.chmod(path, stat.S_IRWXU)
-    func(path)

@@ -204,9 +204,12 @@ def test_the_decisions_leave_nothing_refuted(industry, tmp_path: Path):
     revision = wb.revision
     calls = apply_review(wb, review)
     assert wb.revision == revision + 1  # one save for all changes
-    assert list(calls.columns) == ["Beschluss", "Aufruf"]
+    assert list(calls.columns) == ["Beschluss", "Bereich", "Eintrag", "Änderung"]
     assert len(calls) == sum(len(d.changes) for d in review.decisions)
-    assert calls["Aufruf"].str.match(r"karte\.\w+\.(update|add)\(").all()
+    # what the trainee reads: names and German labels, never an internal id
+    shown = " ".join(calls.astype(str).to_numpy().ravel())
+    assert not re.search(r"\b(tp|pp|sol|rule|act)-[a-z]", shown), shown
+    assert "neu angelegt" in set(calls["Änderung"])
     unmapped = load_industry(industry).periods[LATER].unmapped
     assert set(unmapped) <= {tp.id for tp in wb.project.touchpoints}
     after = verify_map(
@@ -244,3 +247,20 @@ def test_the_later_periods_stay_small():
         for key in INDUSTRIES
     }
     assert all(0 < size <= sizes["einzelhandel"] for size in sizes.values()), sizes
+
+
+@pytest.mark.parametrize("industry", [k for k in INDUSTRIES if k != datasets.RUNNING_CASE])
+def test_the_review_checks_the_promise_of_the_to_be_map(industry):
+    """Chapter 12's to-be map implements the track's solution and adds its new touchpoint;
+    half a year later the review finds both in the data (the running case's period was
+    written before the tracks and tells another story)."""
+    case = course.my_case(industry, note=False)
+    period = load_industry(industry).periods[LATER]
+    changes = [c for d in period.review.decisions for c in d.changes]
+    done = {
+        c.id for c in changes if c.collection == "solutions" and c.fields == {"status": "Umgesetzt"}
+    }
+    assert done == {case.track.review_solution}
+    added = {c.fields.get("name") for c in changes if c.collection == "touchpoints" and not c.id}
+    assert case.track.new_touchpoint["name"] in added
+    assert case.track.new_touchpoint["name"] in {u.name for u in period.unmapped.values()}

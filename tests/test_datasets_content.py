@@ -46,9 +46,10 @@ Edit = Callable[[str, str, str], int]
 
 @pytest.fixture(scope="session")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every industry generated once from its data files (about 30 s on two cores)."""
+    """Every industry and period generated once from its data files (about 55 s of CPU;
+    two industries at a time, so about 30 s on two cores)."""
     out = tmp_path_factory.mktemp("regenerated")
-    generate.main(["--out", str(out)])
+    generate.main(["--out", str(out), "--jobs", "2"])
     return out
 
 

@@ -70,7 +70,8 @@ def apply_review(workbook: Workbook, review: PeriodReview) -> pd.DataFrame:
                     entry = entries.update(change.id, **change.fields)
                 else:
                     entry = entries.add(**change.fields)
-                names = {**before, **names_of(workbook.project)}
+                # an entry changed is named as it was; a new one as it is now
+                names = {**names_of(workbook.project), **before}
                 rows.append(
                     {
                         "decision": number,

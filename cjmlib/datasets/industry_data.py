@@ -259,24 +259,23 @@ def _read_periods(
                     "model_error",
                     message=t("living_map.period.on_the_map", id=uid),
                 )
-        _check_review(doc, period, project, problems)
-        for loc, target, value in refs:
-            if value not in ids[target]:
+        checks = [(loc, target, value, ids[target]) for loc, target, value in refs]
+        for loc, target, value, allowed in checks + _review_refs(period, project):
+            if value not in allowed:
                 problems.at(
                     doc,
                     loc,
                     "unknown_reference",
                     value=value,
                     target=t(f"content_data.target.{target}"),
-                    allowed=", ".join(ids[target]),
+                    allowed=", ".join(allowed) or "–",
                 )
     return found
 
 
-def _check_review(
-    doc: YamlFile, period: Period, project: JourneyProject, problems: _Problems
-) -> None:
-    """Check the ids the period's review names: its rules, collections and entries."""
+def _review_refs(period: Period, project: JourneyProject) -> list[tuple[Loc, str, str, list[str]]]:
+    """The ids the period's review names (its rules, collections and entries), each with
+    where it stands, what kind of id it is and the ids allowed there."""
     rules = [r.id for r in project.evidence_rules]
     refs: list[tuple[Loc, str, str, list[str]]] = [
         (("review", "findings", i, "rule"), "evidence_rules", f.rule, rules)
@@ -289,16 +288,7 @@ def _check_review(
             if change.id and change.collection in COLLECTIONS:
                 entries = [str(getattr(e, "id", "")) for e in getattr(project, change.collection)]
                 refs.append(((*loc, "id"), "entries", change.id, entries))
-    for loc, target, value, allowed in refs:
-        if value not in allowed:
-            problems.at(
-                doc,
-                loc,
-                "unknown_reference",
-                value=value,
-                target=t(f"content_data.target.{target}"),
-                allowed=", ".join(allowed) or "–",
-            )
+    return refs
 
 
 @cache

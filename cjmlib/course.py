@@ -14,16 +14,19 @@ import html
 import json
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
-from cjmlib.model import JourneyProject
+from cjmlib.model import JourneyProject, Verification
 from cjmlib.workbook import Workbook
 
 if TYPE_CHECKING:
-    from cjmlib.datasets.settings import CaseTrack
+    import pandas as pd
+
+    from cjmlib.datasets.settings import CaseTrack, PeriodReview
     from cjmlib.widgets.industry import IndustryPicker
 
 WORKBOOK_ENV = "CJM_WORKBOOK"
@@ -275,6 +278,47 @@ class Case:
     def tell(self, key: str) -> None:
         """Show the chapter text :meth:`story` as Markdown in a notebook (printed elsewhere)."""
         _markdown(self.story(key))
+
+    # -- chapter 12: the review against the later data period -------------------------
+
+    @cached_property
+    def period(self) -> str:
+        """Key of the case's latest later data period, e.g. ``"2026-h2"`` (chapter 12)."""
+        from cjmlib.datasets.industry_data import period_keys
+
+        keys = period_keys(self.industry)
+        if not keys:
+            raise CJMError(
+                t("period_review.no_period", industry=self.industry_name),
+                field="period",
+                value=self.industry,
+            )
+        return keys[-1]
+
+    @cached_property
+    def review(self) -> PeriodReview:
+        """What the case's team finds and decides in the review of :attr:`period`."""
+        from cjmlib.datasets.industry_data import load_industry
+
+        return load_industry(self.industry).periods[self.period].review
+
+    def show_findings(self, workbook: Workbook, verification: Verification) -> None:
+        """Show the review's findings beside the statuses ``verification`` gave them."""
+        from cjmlib.datasets.review import findings_markdown
+
+        _markdown(findings_markdown(workbook.project, verification, self.review))
+
+    def show_decisions(self) -> None:
+        """Show what the case's team decides in the review, as a numbered list."""
+        from cjmlib.datasets.review import decisions_markdown
+
+        _markdown(decisions_markdown(self.review))
+
+    def apply_review(self, workbook: Workbook) -> pd.DataFrame:
+        """Make the review's changes in ``workbook`` (one save); return the calls made."""
+        from cjmlib.datasets.review import apply_review
+
+        return apply_review(workbook, self.review)
 
 
 def my_case(industry: str | None = None, *, note: bool = True) -> Case:

@@ -37,9 +37,6 @@ CHAPTERS = ROOT / "chapters"
 NOTEBOOKS = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
 OTHER_INDUSTRIES = [key for key in datasets.industries() if key != datasets.RUNNING_CASE]
 SKIP_TAG = "alle-branchen"
-# Cells that show the running case on purpose (chapter 12's review: only the running case
-# has a later data period yet); the chapter says so in a note above them.
-RUNNING_CASE_TAG = "durchgehendes-beispiel"
 
 
 # -- the setting -----------------------------------------------------------------------
@@ -243,7 +240,7 @@ def leaks_in(nb: nbformat.NotebookNode, chapter_of: list[str], industry: str) ->
         {
             (chapter_of[i], cell.get("id"), hit)
             for i, cell in enumerate(nb.cells)
-            if not {SKIP_TAG, RUNNING_CASE_TAG} & set(cell.get("metadata", {}).get("tags", []))
+            if SKIP_TAG not in cell.get("metadata", {}).get("tags", [])
             for text in output_texts(cell)
             for hit in pattern.findall(text)
         }
@@ -272,15 +269,3 @@ def test_every_chapter_runs_in_the_track_without_other_names(industry, tracks, r
     shown = "\n".join(t for cell in nb.cells for t in output_texts(cell))
     assert catalogue()[industry].track.company in shown
     assert all(name in shown for name in course.my_case(industry, note=False).personas)
-
-
-def test_cells_that_show_the_running_case_on_purpose_are_announced():
-    """A trainee in another industry is told before a section that shows the running case."""
-    for path in NOTEBOOKS:
-        nb = nbformat.read(path, as_version=4)
-        tagged = [c for c in nb.cells if RUNNING_CASE_TAG in c.metadata.get("tags", [])]
-        if not tagged:
-            continue
-        first = nb.cells.index(tagged[0])
-        before = [c.source for c in nb.cells[:first] if c.cell_type == "markdown"]
-        assert before and "nur für das durchgehende Beispiel" in before[-1], path.name

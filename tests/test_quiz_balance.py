@@ -149,3 +149,23 @@ def test_no_chapter_text_reuses_a_sentence_of_the_seeds():
             if cell.cell_type == "markdown" and seed_fp.shingles(cell.source) & SEED_SHINGLES:
                 found.append(f"{path.name}:{cell.get('id')}")
     assert found == []
+
+
+def test_no_item_names_one_industrys_case():
+    """One catalogue serves every industry track: no item names a case company, its
+    personas or its segments (an applied item brings its own small case). Generic words
+    of a track ("Direktbank", "Wartezimmer") may set the scene of an item."""
+    from cjmlib import course, datasets
+    from cjmlib.messages.text import transliterate
+
+    names = set()
+    for key in datasets.industries():
+        case = course.my_case(key, note=False)
+        # the brand: the word of the company name its file name slug spells ("Gipfelglück")
+        brand = {w for w in case.company.split() if transliterate(w).lower() == case.track.slug}
+        names |= {case.company, *brand, *case.personas}
+        names |= {s.name for s in case.project.segments}
+    found = sorted(
+        (f"{n:02d}.{q.id}", name) for n, q in all_items() for name in names if name in item_text(q)
+    )
+    assert found == []

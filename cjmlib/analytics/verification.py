@@ -411,7 +411,8 @@ def _rules_by_id(project: JourneyProject) -> dict[str, EvidenceRule]:
     return {r.id: r for r in project.evidence_rules}
 
 
-def _claim_name(project: JourneyProject, rule: EvidenceRule) -> str:
+def claim_name(project: JourneyProject, rule: EvidenceRule) -> str:
+    """The name of the claim ``rule`` supports, as the map shows it (else its target id)."""
     for claim in claims_of(project):
         if claim_key(claim.kind, claim.target) == claim_key(rule.claim, rule.target):
             return claim.name
@@ -449,7 +450,7 @@ def verification_table(workbook: ProjectLike, verification: Any = None) -> pd.Da
             continue
         rows.append(
             {
-                "claim": _claim_name(project, rule),
+                "claim": claim_name(project, rule),
                 "kind": t(f"living_map.claim.{rule.claim}"),
                 "title": rule.title,
                 "rule": result.rule_text or describe_rule(project, rule),
@@ -531,7 +532,7 @@ def compare_verifications(workbook: ProjectLike, before: Any, after: Any = None)
             )
         rows.append(
             {
-                "claim": _claim_name(project, rule) if rule else rule_id,
+                "claim": claim_name(project, rule) if rule else rule_id,
                 "rule": (b.rule_text if b else "")
                 or (describe_rule(project, rule) if rule else "–"),
                 "status_before": sa,

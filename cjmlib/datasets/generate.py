@@ -10,15 +10,20 @@ into the output folder (default: ``cjmlib/datasets/data``):
   (``periods/<period>.yaml`` in the industry folder).
 
 The generation is deterministic: each industry has its own fixed seed in its
-``simulation.yaml``, so running the script twice gives byte-identical files.
+``simulation.yaml`` (and each period in its ``periods/<key>.yaml``), so running the script
+twice gives byte-identical files, also with ``--jobs 2`` (industries in parallel processes,
+each on its own seed).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
 
 import pandas as pd
@@ -90,10 +95,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=DATA_DIR)
     parser.add_argument("--industries", type=Path, default=INDUSTRIES_DIR)
     parser.add_argument("--industry", default=None)
+    parser.add_argument("--jobs", type=int, default=1, help="industries generated at once")
     args = parser.parse_args(argv)
     keys = [args.industry] if args.industry else list(catalogue(args.industries))
-    for industry in keys:
-        counts = write_industry(industry, args.out, args.industries)
+    if args.jobs > 1 and len(keys) > 1:
+        # spawn, not fork: a forked copy of a process that runs notebooks or a test session
+        # inherits its threads' locks (zmq, asyncio) and may hang.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=context) as pool:
+            results = list(
+                pool.map(write_industry, keys, repeat(args.out), repeat(args.industries))
+            )
+    else:
+        results = [write_industry(key, args.out, args.industries) for key in keys]
+    for industry, counts in zip(keys, results, strict=True):
         print(industry, counts)
 
 

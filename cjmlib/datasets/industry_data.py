@@ -9,7 +9,8 @@ is adding a folder). Its files::
     simulation.yaml    how the simulated customers behave (SimulationSettings)
     comments.yaml      which themes customers write about (IndustryComments)
     chapter_texts.yaml the chapters' sentences about this case (ChapterTexts)
-    periods/<key>.yaml optional: a later data period of the same case (Period)
+    periods/<key>.yaml optional: a later data period of the same case and the review of
+                       the map against it, as chapter 12 tells it (Period)
 
 The workbook content is validated by the workbook's own models (``JourneyProject``
 with ``extra="forbid"``); the other files by :mod:`cjmlib.datasets.settings`. Then the
@@ -19,7 +20,10 @@ Every problem is reported at once, in German, with the file, the line and the ke
 Extending the layout
 --------------------
 - A new industry: copy a folder, give it its own key (the folder name), ``order``, names
-  and content; run ``python -m cjmlib.datasets.generate --industry <key>``.
+  and content, its own evidence rules and a later period whose ``review`` tells what the
+  map's review finds in it (chapter 12 needs both; ``tests/test_living_map_period.py``
+  checks that the period's data give the statuses the review names); run
+  ``python -m cjmlib.datasets.generate --industry <key>``.
 - A new field of a workbook model (say ``Touchpoint.thoughts`` for a "thoughts" lane or
   ``JourneyProject.scenario`` for a scenario line): add it to :mod:`cjmlib.model`; the
   data files accept the key at once (``PROJECT_KEYS`` is derived from the model), then
@@ -278,17 +282,36 @@ def _read_periods(
                     "model_error",
                     message=t("living_map.period.on_the_map", id=uid),
                 )
-        for loc, target, value in refs:
-            if value not in ids[target]:
+        checks = [(loc, target, value, ids[target]) for loc, target, value in refs]
+        for loc, target, value, allowed in checks + _review_refs(period, project):
+            if value not in allowed:
                 problems.at(
                     doc,
                     loc,
                     "unknown_reference",
                     value=value,
                     target=t(f"content_data.target.{target}"),
-                    allowed=", ".join(ids[target]),
+                    allowed=", ".join(allowed) or "–",
                 )
     return found
+
+
+def _review_refs(period: Period, project: JourneyProject) -> list[tuple[Loc, str, str, list[str]]]:
+    """The ids the period's review names (its rules, collections and entries), each with
+    where it stands, what kind of id it is and the ids allowed there."""
+    rules = [r.id for r in project.evidence_rules]
+    refs: list[tuple[Loc, str, str, list[str]]] = [
+        (("review", "findings", i, "rule"), "evidence_rules", f.rule, rules)
+        for i, f in enumerate(period.review.findings)
+    ]
+    for d, decision in enumerate(period.review.decisions):
+        for c, change in enumerate(decision.changes):
+            loc: Loc = ("review", "decisions", d, "changes", c)
+            refs.append(((*loc, "collection"), "collections", change.collection, [*COLLECTIONS]))
+            if change.id and change.collection in COLLECTIONS:
+                entries = [str(getattr(e, "id", "")) for e in getattr(project, change.collection)]
+                refs.append(((*loc, "id"), "entries", change.id, entries))
+    return refs
 
 
 @cache

@@ -13,7 +13,7 @@ so a misspelled setting cannot be silently ignored.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -271,6 +271,53 @@ class UnmappedTouchpoint(ContentModel):
     behaviour: TouchpointBehaviour = TouchpointBehaviour()
 
 
+class ReviewFinding(ContentModel):
+    """What the review of the later period finds about one evidence rule, and why.
+
+    Chapter 12 shows the text beside the status the verification really gives; the tests
+    check that the period's data give ``status``.
+    """
+
+    _label_key = "review_finding"
+    #: id of the evidence rule (``evidence_rules.yaml``).
+    rule: Name
+    #: the status the verification on this period gives the rule.
+    status: Literal["widerlegt", "veraltet", "bestätigt"]
+    #: why, in the case's words; ``{wert}`` and ``{vorher}`` become the figure now and at
+    #: the last confirmation (formatted like the verification table).
+    text: Name
+
+
+class ReviewChange(ContentModel):
+    """One change of the workbook a review decides: an update of an entry, or a new one."""
+
+    _label_key = "review_change"
+    #: the workbook collection, e.g. ``touchpoints`` or ``evidence_rules``.
+    collection: Name
+    #: the entry to change; empty: ``fields`` make a new entry.
+    id: str = ""
+    #: field -> new value (the fields of the collection's model in cjmlib.model).
+    fields: dict[str, str | int | float | bool | list[str]] = Field(min_length=1)
+
+
+class ReviewDecision(ContentModel):
+    """One decision of the review: what the team decides, and the changes it makes."""
+
+    _label_key = "review_decision"
+    text: Name
+    changes: list[ReviewChange] = Field(default_factory=list)
+
+
+class PeriodReview(ContentModel):
+    """The review of the map against this period, as chapter 12 tells it for the case."""
+
+    _label_key = "period_review"
+    #: the rules the review looks at first (refuted and stale ones), in this order.
+    findings: list[ReviewFinding] = Field(min_length=1)
+    #: what the team decides; applying all changes leaves no rule refuted.
+    decisions: list[ReviewDecision] = Field(min_length=1)
+
+
 class Period(ContentModel):
     """A later data period of the case: what changed against ``simulation.yaml``.
 
@@ -295,6 +342,8 @@ class Period(ContentModel):
     routes: dict[str, Route] = Field(default_factory=dict)
     #: touchpoint id -> a touchpoint the data show but the map does not.
     unmapped: dict[str, UnmappedTouchpoint] = Field(default_factory=dict)
+    #: the review of the map against this period (chapter 12).
+    review: PeriodReview
 
     def settings(self, base: SimulationSettings) -> SimulationSettings:
         """The simulation settings of this period: ``base`` with the period's changes."""

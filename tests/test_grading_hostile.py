@@ -565,7 +565,11 @@ def _prepare(root: Path, port: int) -> tuple[Path, Path, dict]:
 SKIP = ("autograded", "feedback", "gradebook.db", ".nbgrader.log")
 
 
-@pytest.mark.parametrize(("task", "code"), [("a1", WRONG_A1), ("a2", WRONG_A2), ("a3", WRONG_A3)])
+@pytest.mark.parametrize(
+    ("task", "code"),
+    [("a1", WRONG_A1), ("a2", WRONG_A2), ("a3", WRONG_A3)],
+    ids=["a1", "a2", "a3"],
+)
 def test_is_each_wrong_answer_of_the_attacks_well_formed_but_wrong(
     task, code, monkeypatch, tmp_path
 ):

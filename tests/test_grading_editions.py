@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import multiprocessing
 import os
 import re
@@ -56,6 +57,18 @@ def _telling(line: str) -> bool:
     )
 
 
+def _sample_workbooks(data: dict) -> str:
+    """The sample workbooks an exercise's ``data.json`` names, as JSON text."""
+    from cjmlib import datasets
+
+    texts = []
+    for spec in (data.get("beispieldaten") or {}).values():
+        if spec.get("datensatz") == "workbook":
+            project = datasets.load(spec.get("branche", datasets.RUNNING_CASE), "workbook")
+            texts.append(project.model_dump_json())
+    return "".join(texts)
+
+
 def secrets(name: str) -> list[str]:
     """Lines that only someone who knows the answers of exercise ``name`` could write.
 
@@ -66,8 +79,10 @@ def secrets(name: str) -> list[str]:
     starters = _squash(
         " ".join(c.source.split("### BEGIN SOLUTION")[0] for c in nb.cells if c.cell_type == "code")
     )
-    # the exercise's data are released on purpose: a line made of data values is no secret
-    data = _squash((SOURCE / name / "data.json").read_text(encoding="utf-8"))
+    # the exercise's data are released on purpose: a line made of data values is no secret,
+    # nor are the names of a sample workbook the exercise shows (touchpoints by name)
+    raw = (SOURCE / name / "data.json").read_text(encoding="utf-8")
+    data = _squash(raw) + _squash(_sample_workbooks(json.loads(raw)))
     lines = []
     for code in reference_solutions(SOURCE / name / f"{name}.ipynb").values():
         lines += [x for x in code.splitlines() if _telling(x)]
@@ -281,8 +296,21 @@ def shown_ids(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
     return found
 
 
+#: Exercise 12 (the map review, kept by the living map's part of the course) still asks for
+#: evidence-rule targets by id (``target="tp-hotline-warten"``) and shows an id column for it.
+IDS_BY_DESIGN = {"12_iterationen": "the map review asks for rule targets by id (tp-…, pp-…)"}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=IDS_BY_DESIGN[n]))
+        if n in IDS_BY_DESIGN
+        else n
+        for n in NAMES
+    ],
+)
 def test_do_the_self_study_notebooks_show_names_instead_of_internal_ids(name, self_study):
     for folder in ("exercises", "solutions"):
         assert shown_ids(self_study[f"{folder}/{name}"]) == [], folder

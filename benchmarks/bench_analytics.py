@@ -443,8 +443,14 @@ def replace_readme_block(text: str, start: str, end: str, heading: str) -> None:
     README.write_text(new, encoding="utf-8")
 
 
-def write_readme(text: str) -> None:
-    replace_readme_block(text, START, END, "Analytics engine (`bench_analytics.py`)")
+def write_readme(text: str, block: str = "") -> None:
+    """The table into README.md: the main block, or a named one (e.g. ``100m``) of its own,
+    so that a run at one size does not overwrite the table of another."""
+    if not block:
+        replace_readme_block(text, START, END, "Analytics engine (`bench_analytics.py`)")
+        return
+    start, end = (m.replace("bench_analytics:", f"bench_analytics:{block}:") for m in (START, END))
+    replace_readme_block(text, start, end, f"Analytics engine, {block} (`bench_analytics.py`)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -460,6 +466,9 @@ def main(argv: list[str] | None = None) -> int:
         help="skip Polars above this size (its lazy engine sorts the log in memory)",
     )
     parser.add_argument("--write", action="store_true", help="write the table to README.md")
+    parser.add_argument(
+        "--block", default="", help="with --write: a named table of its own in README.md"
+    )
     args = parser.parse_args(argv)
     # As `make install` (and so `make lab`) does for every user: the compiled catalogue.
     subprocess.run([sys.executable, "-m", "cjmlib.messages"], check=True, capture_output=True)
@@ -470,12 +479,14 @@ def main(argv: list[str] | None = None) -> int:
     note = (
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, medians of "
         f"{args.runs} interleaved runs, command: `python benchmarks/bench_analytics.py "
-        f"--events {' '.join(map(str, args.events))} --runs {args.runs}`."
+        f"--events {' '.join(map(str, args.events))} --runs {args.runs}"
+        + (f" --contenders {' '.join(args.contenders)}" if args.contenders != list(LABELS) else "")
+        + "`."
     )
     text = table(rows, imports, note)
     print(text)
     if args.write:
-        write_readme(text)
+        write_readme(text, args.block)
     return 1 if any(r["contender"] == "cjmlib" and r["status"] != "ok" for r in rows) else 0
 
 

@@ -79,14 +79,16 @@ def _timed(cmds: list[list[str]], cwd: Path, env: dict[str, str]) -> tuple[float
     peak = 0
     start = time.perf_counter()
     for cmd in cmds:
-        proc = subprocess.Popen(
-            cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            assert proc.stderr is not None
-            raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr.read().decode()[-3000:]}")
+        # stderr goes to a file, not a pipe: nobody reads a pipe during wait4, and the
+        # log of a large class (a warning per submission without the jail) would fill it
+        # and block the grader for good.
+        with tempfile.TemporaryFile() as log:
+            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode != 0:
+                log.seek(0)
+                raise SystemExit(f"{' '.join(cmd)} failed:\n{log.read().decode()[-3000:]}")
         peak = max(peak, usage.ru_maxrss)
     return time.perf_counter() - start, peak / 1024
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from cjmlib.messages import has, p_value_text, t
 from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject
+from cjmlib.model.lookup import ProjectLike
 
 MISSING = "–"
 MINUS = "−"  # typographic minus, as on the charts' axes
@@ -296,7 +297,7 @@ def _datetime(value: Any) -> str:
 # -- names ------------------------------------------------------------------------------
 
 
-def _project_of(project: Any) -> JourneyProject | None:
+def _project_of(project: ProjectLike | None) -> JourneyProject | None:
     if project is None:
         return None
     inner = getattr(project, "project", project)
@@ -314,7 +315,7 @@ def _title(item: Any) -> str:
     return str(getattr(item, "id", item))
 
 
-def names_of(project: Any) -> dict[str, str]:
+def names_of(project: ProjectLike | None) -> dict[str, str]:
     """Every internal id of ``project`` (phases and all entries) with its readable name."""
     proj = _project_of(project)
     if proj is None:
@@ -470,7 +471,7 @@ def _keep_index(frame: pd.DataFrame) -> bool:
 
 def show_table(
     data: Any,
-    project: Any = None,
+    project: ProjectLike | None = None,
     *,
     columns: Sequence[Any] | None = None,
     labels: Mapping[Any, str] | None = None,
@@ -579,7 +580,7 @@ def _range(low: Any, high: Any, kind: str) -> str:
 
 
 def show_entries(
-    project: Any,
+    project: ProjectLike | None,
     entries: str | Iterable[CJMModel],
     fields: Sequence[str] | None = None,
     *,

@@ -10,10 +10,14 @@ tampered or deleted test cell in one German line.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -106,6 +110,67 @@ def test_does_a_killed_worker_cost_only_its_own_submission(tmp_path):
         (A, "anna"): 7,
         (A, "leer"): 0,
         (A, "zoe"): 7,
+    }
+
+
+def _submissions_in_gradebook(course: Path) -> int:
+    with sqlite3.connect(f"file:{course / 'gradebook.db'}?mode=ro", uri=True, timeout=30) as db:
+        return int(db.execute("SELECT count(*) FROM submitted_assignment").fetchone()[0])
+
+
+@pytest.mark.slow
+def test_does_an_interrupted_run_keep_what_it_graded(tmp_path):
+    # An instructor who stops a long class run with Ctrl-C keeps the grades of every
+    # submission graded so far: each one goes into the gradebook as soon as it is done.
+    course = classroom.make_course(tmp_path / "course", [A])
+    release = classroom.release_notebook(course, A)
+    reference = classroom.reference_answers(course, A)
+    slow = {**reference, "a1_loesung": reference["a1_loesung"] + "\nimport time\ntime.sleep(10)"}
+    for student, answers in {"a_komplett": reference, "b_leer": None, "c_langsam": slow}.items():
+        nb = release if answers is None else classroom.with_answers(release, answers)
+        classroom.submit(course, student, A, nb)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    run = subprocess.Popen(
+        [sys.executable, "-m", "cjmlib.grading.parallel", A, "--workers", "1"],
+        cwd=course,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        # c_langsam is graded last and sleeps 10 s in its kernel: the run is still going.
+        deadline = time.monotonic() + 300
+        while run.poll() is None and time.monotonic() < deadline:
+            if _submissions_in_gradebook(course) >= 2:
+                break
+            time.sleep(0.2)
+        assert run.poll() is None, "the run ended before it could be interrupted"
+        assert _submissions_in_gradebook(course) == 2
+        run.send_signal(signal.SIGINT)
+        said, _ = run.communicate(timeout=120)
+        assert run.returncode == 130
+        assert t("parallel.interrupted", graded=2) in said
+    finally:
+        # The worker finishes c_langsam's kernel (and removes its scratch) before it notices
+        # that nobody listens any more; only then is the process group gone.
+        deadline = time.monotonic() + 90
+        with contextlib.suppress(ProcessLookupError):
+            while time.monotonic() < deadline:
+                os.killpg(run.pid, 0)
+                time.sleep(0.5)
+            os.killpg(run.pid, signal.SIGKILL)
+    assert _submissions_in_gradebook(course) == 2
+    assert parallel.read_scores(course) == {(A, "a_komplett"): 7, (A, "b_leer"): 0}
+    # The next run grades the rest, also c_langsam whose autograded copy may exist already.
+    out = _cli(A, "--course", str(course))
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert t("parallel.summary", graded=1, skipped=2, failed=0, workers=1) in out.stdout
+    assert parallel.read_scores(course) == {
+        (A, "a_komplett"): 7,
+        (A, "b_leer"): 0,
+        (A, "c_langsam"): 7,
     }
 
 

@@ -72,6 +72,19 @@ def test_filled_sheets_carry_the_workbooks_names(tmp_path, sample):
     assert sample.scenario.situation[:30] in grid
 
 
+def test_the_touchpoint_sheet_explains_its_scales_on_every_page(tmp_path, sample):
+    """A team filling in the paper inventory reads what 1-5, -2..+2 and "MdW" mean."""
+    from cjmlib.io.worksheets import touchpoint_sheet_pdf
+
+    path = touchpoint_sheet_pdf(tmp_path / "inventar.pdf", sample)
+    reader = PdfReader(path)
+    assert len(reader.pages) >= 2
+    for page in reader.pages:
+        page_text = " ".join(page.extract_text().split())
+        assert "Relevanz: 1 (gering) bis 5 (hoch)" in page_text
+        assert "Emotion: −2 (sehr negativ) bis +2 (sehr positiv)" in page_text
+
+
 def test_umlauts_and_markup_survive(tmp_path):
     project = JourneyProject(
         name="Bäckerei Süß & Söhne <b>",

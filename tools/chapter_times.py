@@ -80,8 +80,31 @@ def words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+class Timed:
+    """A time measured from words to read and things to do (chapters and exercises).
+
+    ``reading`` is the words at ``READING_WPM``; ``doing`` the minutes a subclass counts.
+    The total is the sum of the two parts, each rounded up to five minutes, so that the
+    stated numbers add up.
+    """
+
+    read_words: int
+
+    @property
+    def reading(self) -> float:
+        return self.read_words / READING_WPM
+
+    @property
+    def doing(self) -> float:
+        raise NotImplementedError
+
+    @property
+    def total(self) -> int:
+        return round5(self.reading) + round5(self.doing)
+
+
 @dataclass(frozen=True)
-class ChapterTime:
+class ChapterTime(Timed):
     number: int | str
     title: str
     read_words: int
@@ -93,10 +116,6 @@ class ChapterTime:
     checklist: bool = True
 
     @property
-    def reading(self) -> float:
-        return self.read_words / READING_WPM
-
-    @property
     def doing(self) -> float:
         return (
             self.code_cells * CODE_CELL_MIN
@@ -106,11 +125,6 @@ class ChapterTime:
             + (CHECKLIST_MIN if self.checklist else 0.0)
             + self.task
         )
-
-    @property
-    def total(self) -> int:
-        # The sum of the two rounded parts, so that the stated numbers add up.
-        return round5(self.reading) + round5(self.doing)
 
 
 def round5(minutes: float) -> int:

@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from chapter_times import CODE_CELL_MIN, READING_WPM, TABLE_MIN, round5, words
+from chapter_times import CODE_CELL_MIN, TABLE_MIN, Timed, round5, words
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "course" / "source"
@@ -43,7 +43,7 @@ _MARKER = re.compile(r"^\*\*Zeitbedarf:\*\*.*$", re.M)
 
 
 @dataclass(frozen=True)
-class ExerciseTime:
+class ExerciseTime(Timed):
     name: str
     read_words: int
     code_cells: int
@@ -51,10 +51,6 @@ class ExerciseTime:
     blanks: int
     tasks: int
     reflections: int
-
-    @property
-    def reading(self) -> float:
-        return self.read_words / READING_WPM
 
     @property
     def doing(self) -> float:
@@ -65,10 +61,6 @@ class ExerciseTime:
             + self.tasks * TASK_MIN
             + self.reflections * REFLECTION_MIN
         )
-
-    @property
-    def total(self) -> int:
-        return round5(self.reading) + round5(self.doing)
 
 
 def _edition_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import ArrayLike
 
-    from cjmlib.analytics.engine import Events
+    from cjmlib.analytics.runners import Events
 
 #: Fewer answers than this behind a figure earn a German warning.
 MIN_ANSWERS = 30
@@ -123,14 +123,34 @@ def conversion_sql(ev: Events, conversion: str | None) -> str:
         for col in CONVERSION_COLUMNS:
             if ev.has(col):
                 seen.extend(ev.values(col))
-        allowed = ", ".join(dict.fromkeys(seen)) or "–"
-        raise unknown_choice(
-            "analytics.error.unknown_conversion",
-            allowed=allowed,
-            value=conversion,
-            field="conversion",
-        )
+        raise _unknown_conversion(conversion, seen)
     return cond
+
+
+def _unknown_conversion(conversion: object, seen: list[str]) -> CJMError:
+    """The German error for a conversion step the log does not have, listing the steps it has."""
+    return unknown_choice(
+        "analytics.error.unknown_conversion",
+        allowed=", ".join(dict.fromkeys(seen)) or "–",
+        value=conversion,
+        field="conversion",
+    )
+
+
+def conversion_events(ev: Events, by: object, conversion: str | None) -> tuple[str, str]:
+    """``by`` checked, and the CTE ``b`` a conversion metric starts from.
+
+    ``b`` has one row per event: customer ``c``, time ``t``, step ``s`` (the ``by``
+    column as text) and ``cv``, whether the event is a conversion (:func:`conversion_sql`).
+    """
+    by = check_by(ev, by)
+    conv = conversion_sql(ev, conversion)
+    step = step_expr(ev, by)
+    cte = (
+        f"b AS (SELECT {ev.q('customer_id')} AS c, {ev.q('timestamp')} AS t, "
+        f"{step} AS s, {conv} AS cv FROM {ev.rel})"
+    )
+    return by, cte
 
 
 def codes_of(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -168,13 +188,7 @@ def conversion_mask(events: pd.DataFrame, conversion: str | None) -> np.ndarray:
             if hits:
                 mask |= np.isin(codes, hits)
     if not mask.any():
-        allowed = ", ".join(dict.fromkeys(seen)) or "–"
-        raise unknown_choice(
-            "analytics.error.unknown_conversion",
-            allowed=allowed,
-            value=conversion,
-            field="conversion",
-        )
+        raise _unknown_conversion(conversion, seen)
     return mask
 
 

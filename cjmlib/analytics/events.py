@@ -175,7 +175,7 @@ def _read(
     source: Any, sep: str | None, encoding: str | None
 ) -> tuple[pd.DataFrame, str, np.ndarray, list[str]]:
     """Return (raw frame, name for messages, ragged row numbers, notes)."""
-    from cjmlib.analytics.engine import _is_polars, _polars_to_pandas
+    from cjmlib.analytics.runners import _is_polars, _polars_to_pandas
 
     none = np.zeros(0, dtype=np.int64)
     if isinstance(source, pd.DataFrame):
@@ -439,7 +439,7 @@ def load_events(
     CJMError
         For parameters that do not fit (German message naming the valid choices).
     """
-    from cjmlib.analytics.scan import resolve_mapping
+    from cjmlib.analytics.schema import resolve_mapping
 
     if is_placeholder(source):  # an exercise's blank, not filled in yet
         print(t("exercises.blank_argument", function="analytics.load_events"))

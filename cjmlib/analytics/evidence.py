@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -436,29 +436,48 @@ def _survey_figures(
                 f"sum(CASE WHEN {ok} THEN {v} * {v} END) AS ss{i}",
             ]
         plans.append((rule, i))
+    return _in_one_pass(ev, aggregates, plans, _survey_figure, out)
+
+
+def _survey_figure(rule: EvidenceRule, row: pd.Series, i: int) -> Figure:
+    """The NPS, CSAT or CES of rule ``i`` from the counts and sums of :func:`_survey_figures`."""
+    n = _int(row[f"n{i}"])
+    if rule.metric == "nps":
+        pro, det = _int(row[f"p{i}"]), _int(row[f"d{i}"])
+        if not n:
+            return Figure(n=0)
+        low, high = nps_interval_adjusted_wald(pro, n - pro - det, det)
+        return Figure(value=100.0 * (pro - det) / n, low=low, high=high, n=n)
+    if rule.metric == "csat":
+        return _share(_int(row[f"k{i}"]), n)
+    fig = Figure(n=n)
+    if n:
+        s, ss = float(row[f"s{i}"]), float(row[f"ss{i}"])
+        mean = s / n
+        sd = math.sqrt(max(ss - s * s / n, 0.0) / (n - 1)) if n > 1 else float("nan")
+        fig.value = mean
+        fig.low, fig.high = mean_interval(n, mean, sd, lo=1.0, hi=7.0)
+    return fig
+
+
+def _in_one_pass(
+    ev: Events,
+    aggregates: list[str],
+    plans: list[tuple[EvidenceRule, int]],
+    figure: Callable[[EvidenceRule, pd.Series, int], Figure],
+    out: dict[str, Figure],
+) -> dict[str, Figure]:
+    """Every planned rule's aggregates in one query over the source, one figure per rule.
+
+    ``aggregates`` starts with ``... AS until`` (the data's last day); ``figure`` reads the
+    aggregates of rule number ``i`` from the one result row.
+    """
     if not plans:
         return out
     row = ev.fetch(f"SELECT {', '.join(aggregates)} FROM {ev.rel}").iloc[0]
     until = _as_date(row["until"])
     for rule, i in plans:
-        n = _int(row[f"n{i}"])
-        if rule.metric == "nps":
-            pro, det = _int(row[f"p{i}"]), _int(row[f"d{i}"])
-            if n:
-                low, high = nps_interval_adjusted_wald(pro, n - pro - det, det)
-                fig = Figure(value=100.0 * (pro - det) / n, low=low, high=high, n=n)
-            else:
-                fig = Figure(n=0)
-        elif rule.metric == "csat":
-            fig = _share(_int(row[f"k{i}"]), n)
-        else:
-            fig = Figure(n=n)
-            if n:
-                s, ss = float(row[f"s{i}"]), float(row[f"ss{i}"])
-                mean = s / n
-                sd = math.sqrt(max(ss - s * s / n, 0.0) / (n - 1)) if n > 1 else float("nan")
-                fig.value = mean
-                fig.low, fig.high = mean_interval(n, mean, sd, lo=1.0, hi=7.0)
+        fig = figure(rule, row, i)
         fig.data_until = until
         out[rule.id] = fig
     return out
@@ -540,15 +559,11 @@ def _feedback_figures(
             f" AS k{i}",
         ]
         plans.append((rule, i))
-    if not plans:
-        return out
-    row = ev.fetch(f"SELECT {', '.join(aggregates)} FROM {ev.rel}").iloc[0]
-    until = _as_date(row["until"])
-    for rule, i in plans:
-        fig = _share(_int(row[f"k{i}"]), _int(row[f"n{i}"]))
-        fig.data_until = until
-        out[rule.id] = fig
-    return out
+    return _in_one_pass(ev, aggregates, plans, _theme_share, out)
+
+
+def _theme_share(_rule: EvidenceRule, row: pd.Series, i: int) -> Figure:
+    return _share(_int(row[f"k{i}"]), _int(row[f"n{i}"]))
 
 
 def _time_column(source: Any, candidates: Sequence[str]) -> str | None:

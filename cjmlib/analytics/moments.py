@@ -12,13 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cjmlib.analytics._common import (
-    MIN_ANSWERS,
-    check_by,
-    conversion_sql,
-    fmt_num,
-    step_expr,
-)
+from cjmlib.analytics._common import MIN_ANSWERS, conversion_events, fmt_num
 from cjmlib.analytics.engine import open_events
 from cjmlib.messages import t
 
@@ -72,12 +66,9 @@ def find_moments_of_truth(
     from statsmodels.stats.proportion import confint_proportions_2indep
 
     with open_events(events, need=("customer_id", "timestamp")) as ev:
-        by = check_by(ev, by)
-        conv = conversion_sql(ev, conversion)
-        s = step_expr(ev, by)
+        by, base = conversion_events(ev, by, conversion)
         frame = ev.fetch(
-            f"""WITH b AS (SELECT {ev.q("customer_id")} AS c, {ev.q("timestamp")} AS t,
-                           {s} AS s, {conv} AS cv FROM {ev.rel}),
+            f"""WITH {base},
             fc AS (SELECT c, min(CASE WHEN cv THEN t END) AS ct FROM b GROUP BY c),
             pairs AS (SELECT DISTINCT b.c AS c, b.s AS s FROM b JOIN fc ON b.c = fc.c
                       WHERE b.s IS NOT NULL AND NOT b.cv AND (fc.ct IS NULL OR b.t < fc.ct)),

@@ -20,16 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cjmlib.analytics.dialect import DUCKDB
-from cjmlib.analytics.schema import EVENT_ANY, EVENT_COLUMNS, REQUIRED
+from cjmlib.analytics.schema import resolve_mapping
 from cjmlib.analytics.sources import PARQUET_SUFFIXES as PARQUET
 from cjmlib.errors import CJMError, ImportProblem
 from cjmlib.messages import t
-from cjmlib.messages.choices import unknown_choice
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cjmlib.analytics.engine import Events
+    from cjmlib.analytics.runners import Events
 
 __all__ = ["EventLog", "scan_events"]
 
@@ -149,9 +148,9 @@ class EventLog:
         """An :class:`~cjmlib.analytics.engine.Events` handle over the file."""
         import duckdb
 
-        from cjmlib.analytics.engine import (
+        from cjmlib.analytics._common import require_columns
+        from cjmlib.analytics.runners import (
             Events,
-            _check_need,
             _DuckRunner,
             _fresh_name,
             _kind_of_duck_type,
@@ -174,7 +173,7 @@ class EventLog:
             except duckdb.Error as exc:
                 raise _unreadable(self.path, exc) from None
             types = {str(r[0]): _kind_of_duck_type(str(r[1])) for r in described}
-            _check_need(tuple(types), need, self.path.name)
+            require_columns(tuple(types), need, self.path.name)
             where = _where(DUCKDB, need)
             yield Events(
                 rel=f"(SELECT * FROM {view} WHERE {where}) AS ev",
@@ -196,7 +195,7 @@ class EventLog:
         if self._report is None:
             import duckdb
 
-            from cjmlib.analytics.engine import duckdb_connect
+            from cjmlib.analytics.runners import duckdb_connect
 
             con = duckdb_connect()
             csv = self._reader.startswith("read_csv")
@@ -269,7 +268,7 @@ class EventLog:
         """The first ``n`` events (mapped and parsed) as a pandas DataFrame."""
         import duckdb
 
-        from cjmlib.analytics.engine import duckdb_connect
+        from cjmlib.analytics.runners import duckdb_connect
 
         con = duckdb_connect()
         try:
@@ -283,8 +282,8 @@ class EventLog:
 
     def to_pandas(self) -> pd.DataFrame:
         """Load the whole log with :func:`~cjmlib.analytics.load_events` rules."""
-        from cjmlib.analytics.engine import duckdb_connect
         from cjmlib.analytics.events import load_events
+        from cjmlib.analytics.runners import duckdb_connect
 
         con = duckdb_connect()
         try:
@@ -322,66 +321,6 @@ def _unreadable(path: Path, exc: BaseException) -> CJMError:
     )
 
 
-def resolve_mapping(
-    found: Sequence[str], columns: Mapping[str, str] | None, label: str
-) -> dict[str, str]:
-    """Return ours -> theirs for the columns of the source (German errors otherwise)."""
-    ours = set(EVENT_COLUMNS)
-    if columns is not None and not isinstance(columns, Mapping):
-        raise CJMError(
-            t("engine.error.columns_kind", kind=type(columns).__name__),
-            field="columns",
-            value=type(columns).__name__,
-        )
-    mapping: dict[str, str] = {}
-    if columns:
-        keys = {str(k) for k in columns}
-        values = {str(v) for v in columns.values()}
-        if keys <= ours:
-            mapping = {str(k): str(v) for k, v in columns.items()}
-        elif values <= ours:
-            mapping = {str(v): str(k) for k, v in columns.items()}
-        else:
-            bad = sorted(k for k in keys if k not in ours)
-            raise unknown_choice(
-                "analytics.error.mapping",
-                allowed=EVENT_COLUMNS,
-                value=bad,
-                field="columns",
-                bad=", ".join(bad),
-            )
-        absent = [theirs for theirs in mapping.values() if theirs not in found]
-        if absent:
-            allowed = ", ".join(found) or "–"
-            raise ImportProblem(
-                t("analytics.error.mapping_absent", missing=", ".join(absent), allowed=allowed),
-                field="columns",
-                value=absent,
-                allowed=allowed,
-            )
-    taken = set(mapping.values())
-    for col in EVENT_COLUMNS:
-        if col not in mapping and col in found and col not in taken:
-            mapping[col] = col
-    missing = [c for c in REQUIRED if c not in mapping]
-    if not any(c in mapping for c in EVENT_ANY):
-        missing.append(" / ".join(EVENT_ANY))
-    if missing:
-        allowed = ", ".join(found) or "–"
-        raise ImportProblem(
-            t(
-                "analytics.error.events_missing",
-                source=label,
-                missing=", ".join(missing),
-                allowed=allowed,
-            ),
-            field=missing[0],
-            value=missing,
-            allowed=allowed,
-        )
-    return {c: mapping[c] for c in EVENT_COLUMNS if c in mapping}
-
-
 def scan_events(
     source: str | Path,
     *,
@@ -409,7 +348,7 @@ def scan_events(
         customer or a readable time are left out of every computation; ``report`` and
         ``explanation`` count them (and duplicates) on demand.
     """
-    from cjmlib.analytics.engine import _kind_of_duck_type, shared_connection
+    from cjmlib.analytics.runners import _kind_of_duck_type, shared_connection
     from cjmlib.analytics.sources import (
         check_encoding,
         check_sep,

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cjmlib.analytics._common import check_by, conversion_sql, fmt_pct, step_expr
+from cjmlib.analytics._common import conversion_events, fmt_pct
 from cjmlib.analytics.engine import open_events
 from cjmlib.messages import t
 
@@ -41,12 +41,9 @@ def first_last_touch(
         the converting customers with a touch before, 0..1), sorted by ``last_touch``.
     """
     with open_events(events, need=("customer_id", "timestamp")) as ev:
-        by = check_by(ev, by)
-        conv = conversion_sql(ev, conversion)
-        s = step_expr(ev, by)
+        by, base = conversion_events(ev, by, conversion)
         frame = ev.fetch(
-            f"""WITH b AS (SELECT {ev.q("customer_id")} AS c, {ev.q("timestamp")} AS t,
-                           {s} AS s, {conv} AS cv FROM {ev.rel}),
+            f"""WITH {base},
             fc AS (SELECT c, min(t) AS ct FROM b WHERE cv GROUP BY c),
             pre AS (SELECT b.c AS c, b.t AS t, b.s AS s FROM b JOIN fc ON b.c = fc.c
                     WHERE b.t < fc.ct),

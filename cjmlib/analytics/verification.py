@@ -619,7 +619,7 @@ def revisit_rows(project: JourneyProject, entries: list[dict[str, Any]]) -> list
 
 
 def revisit_table(
-    workbook: Any,
+    workbook: ProjectLike,
     verification: Any = None,
     *,
     today: dt.date | str | None = None,

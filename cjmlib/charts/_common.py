@@ -9,6 +9,7 @@ import pandas as pd
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.messages.text import clean as clean
+from cjmlib.messages.text import wrap_words
 from cjmlib.model import JourneyProject
 
 # The chart modules import these from here; their home is the model layer.
@@ -139,15 +140,17 @@ def fit_text(text: str, max_px: float, font_size: float = 11, *, bold: bool = Fa
 
 def wrap_text(text: str, max_px: float, font_size: float = 11) -> list[str]:
     """Break ``text`` into lines of at most ``max_px`` pixels (at spaces where possible)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if current and text_width(candidate, font_size) > max_px:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
+    lines = wrap_words(text.split(" "), lambda line: text_width(line, font_size) > max_px)
     return [fit_text(line, max_px, font_size) for line in lines]
+
+
+def fan_out(frame: pd.DataFrame, x: str, y: str, step: int) -> pd.DataFrame:
+    """``frame`` with pixel offsets ``dx``, ``dy`` that set points with equal ``x``, ``y`` apart.
+
+    Such points would hide each other: they go side by side in rows of four, centred on
+    their spot, ``step`` pixels apart (use them as ``xOffset``/``yOffset``).
+    """
+    groups = [frame[x], frame[y]]
+    k = frame.groupby(groups).cumcount()
+    widest = k.groupby(groups).transform("max").clip(upper=3)
+    return frame.assign(dx=(k % 4) * step - widest * (step // 2), dy=(k // 4) * step)

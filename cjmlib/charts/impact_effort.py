@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from cjmlib.charts._common import as_project, clean, key_list
+from cjmlib.charts._common import as_project, clean, fan_out, key_list
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import PALETTE
 from cjmlib.messages import t
@@ -48,12 +48,7 @@ def impact_effort_chart(project: ProjectLike) -> alt.HConcatChart | alt.Chart:
         ]
     )
     # Solutions with equal scores: fan them out in rows of four around the point.
-    frame["k"] = frame.groupby(["impact", "effort"]).cumcount()
-    frame["dx"] = (frame["k"] % 4) * 22 - (
-        frame.groupby(["impact", "effort"])["k"].transform("max").clip(upper=3) * 11
-    )
-    frame["dy"] = (frame["k"] // 4) * 22
-    frame = frame.drop(columns="k")
+    frame = fan_out(frame, "effort", "impact", 22)
     quads = pd.DataFrame(
         [
             {"quadrant": q, "x": a, "x2": b, "y": c, "y2": d, "tx": a + 0.08, "ty": d - 0.08}

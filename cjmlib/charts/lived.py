@@ -19,6 +19,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from cjmlib.analytics.lived import DFG_COLUMNS
 from cjmlib.charts._common import as_frame, clean, fit_text, text_width
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import NOTEBOOK_WIDTH, PALETTE
@@ -47,15 +48,8 @@ EDGE_STYLE: dict[str, str] = {
 }
 EDGE_ORDER = ("forward", "within", "skip", "back", "start", "unknown")
 ARC_POINTS = 24
-DFG_NEEDED = [
-    "source",
-    "target",
-    "source_label",
-    "target_label",
-    "transitions",
-    "customers",
-    "kind",
-]
+#: The columns of :func:`~cjmlib.analytics.directly_follows` the chart draws from.
+DFG_NEEDED = [c for c in DFG_COLUMNS if c not in ("share", "source_phase", "target_phase")]
 BAND_FILL = ("#F4F4F4", "#FFFFFF")
 
 

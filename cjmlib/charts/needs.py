@@ -7,7 +7,7 @@ from typing import cast
 import altair as alt
 import pandas as pd
 
-from cjmlib.charts._common import as_project, clean, key_list
+from cjmlib.charts._common import as_project, clean, fan_out, key_list
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import COLORS, PALETTE
 from cjmlib.messages import t
@@ -43,12 +43,7 @@ def needs_opportunity_chart(project: ProjectLike) -> alt.HConcatChart | alt.Char
         ]
     )
     # Needs with equal scores would hide each other: fan them out sideways.
-    frame["k"] = frame.groupby(["importance", "satisfaction"]).cumcount()
-    frame["dx"] = (frame["k"] % 4) * 20 - (
-        frame.groupby(["importance", "satisfaction"])["k"].transform("max").clip(upper=3) * 10
-    )
-    frame["dy"] = (frame["k"] // 4) * 20
-    frame = frame.drop(columns="k")
+    frame = fan_out(frame, "satisfaction", "importance", 20)
     scale = alt.Scale(domain=[0.5, 10.5], nice=False)
     boundary = pd.DataFrame({"satisfaction": [0.5, 10.5], "importance": [5.25, 10.25]})
     area = pd.DataFrame({"satisfaction": [0.5, 10.5], "low": [5.25, 10.25], "high": [10.5, 10.5]})

@@ -29,7 +29,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,9 @@ import pandas as pd
 from cjmlib.errors import CJMError
 from cjmlib.grading.checks import Placeholder, ____
 from cjmlib.messages import t
+
+if TYPE_CHECKING:
+    from cjmlib.workbook import Workbook
 
 __all__ = [
     "FORMAT",
@@ -402,7 +405,7 @@ class Answers(Mapping[str, Any]):
     def __init__(self, values: dict[str, Any], workbook_text: str | None) -> None:
         self._values = values
         self._workbook_text = workbook_text
-        self._workbook: Any = None
+        self._workbook: Workbook | None = None
         self._folder: Path | None = None
 
     def __getitem__(self, name: str) -> Any:
@@ -415,7 +418,7 @@ class Answers(Mapping[str, Any]):
         return len(self._values)
 
     @property
-    def workbook(self) -> Any:
+    def workbook(self) -> Workbook:
         """The trainee's workbook, read from its file with the validating loader."""
         from cjmlib.grading.checks import fail
         from cjmlib.workbook import Workbook

@@ -3,10 +3,12 @@
 Stock ``nbgrader autograde`` grades one submission after the other in one process.
 :func:`autograde_parallel` hands the submissions, one at a time, to a few worker
 processes (default: one per core). Each worker grades with nbgrader's own API against
-a *private copy* of the gradebook (SQLite does not like two writers); afterwards
-:func:`merge_gradebooks` copies every graded submission's grades and comments into the
-course gradebook with nbgrader's ``Gradebook`` API. The autograded notebooks land in the
-usual ``autograded/<student>/<assignment>`` folders, so the formgrader,
+a *private copy* of the gradebook (SQLite does not like two writers); as soon as a worker
+reports a submission graded, the parent copies its grades and comments into the course
+gradebook with nbgrader's ``Gradebook`` API (:func:`merge_gradebooks` does the same for
+a whole list). Copying while the workers grade hides the gradebook's commits behind the
+grading, and a run stopped with Ctrl-C keeps every grade it has finished. The autograded
+notebooks land in the usual ``autograded/<student>/<assignment>`` folders, so the formgrader,
 ``generate_feedback`` and ``export`` work as after a normal run.
 
 Like stock autograde it skips submissions that were graded already and not handed in
@@ -65,6 +67,8 @@ _PRELOAD = (
     "nbconvert.exporters",
 )
 Overrides = Mapping[str, Mapping[str, object]]
+#: Seconds a stopped run waits for a worker to finish its submission before ending it.
+STOP_GRACE = 10
 
 
 @dataclass
@@ -78,6 +82,8 @@ class GradingReport:
     #: nbgrader's warnings per graded job (a tampered or deleted test cell, a late
     #: submission): stock autograde prints them, so the command line does too.
     warnings: dict[Job, list[str]] = field(default_factory=dict)
+    #: the run was stopped with Ctrl-C; ``graded`` lists what reached the gradebook.
+    interrupted: bool = False
 
 
 def _db_path(course: Path) -> Path:
@@ -132,15 +138,20 @@ def _worker(conn: Connection, course: str, db: str, overrides: Overrides) -> Non
     config = _config(Path(course), overrides)
     config.CourseDirectory.db_url = f"sqlite:///{db}"
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
-    while (job := conn.recv()) is not None:
-        assignment, student = job
-        # One retry: on a busy machine a kernel can miss its start-up deadline.
-        for _attempt in range(2):
-            out = api.autograde(assignment, student, force=True, create=True)
-            if out["success"]:
-                break
-        error = None if out["success"] else (out.get("log", "") + out.get("error", ""))
-        conn.send((job, error, _warnings(out.get("log", ""))))
+    try:
+        while (job := conn.recv()) is not None:
+            assignment, student = job
+            # One retry: on a busy machine a kernel can miss its start-up deadline.
+            for _attempt in range(2):
+                out = api.autograde(assignment, student, force=True, create=True)
+                if out["success"]:
+                    break
+            error = None if out["success"] else (out.get("log", "") + out.get("error", ""))
+            conn.send((job, error, _warnings(out.get("log", ""))))
+    except (EOFError, OSError, KeyboardInterrupt):
+        # The run was stopped (Ctrl-C reaches the workers too) or the parent is gone: the
+        # submission in hand is finished by nbgrader's own clean-up; nothing to report.
+        return
 
 
 def _warnings(log: str) -> list[str]:
@@ -155,14 +166,13 @@ class _Worker:
     conn: Connection
     db: Path
     job: Job | None = None
-    done: list[Job] = field(default_factory=list)
 
 
 class _Pool:
     """Worker processes fed one job at a time; a dead worker is replaced."""
 
-    def __init__(self, course: Path, tmp: Path, overrides: Overrides) -> None:
-        self.course, self.tmp, self.overrides = course, tmp, overrides
+    def __init__(self, course: Path, tmp: Path, overrides: Overrides, merger: _Merger) -> None:
+        self.course, self.tmp, self.overrides, self.merger = course, tmp, overrides, merger
         # A single-threaded parent (the command line) forks its workers directly: they
         # start in milliseconds with nbgrader already imported. With threads around (a
         # notebook, a test runner) a fork could copy a held lock, so the workers then
@@ -192,6 +202,25 @@ class _Pool:
         return worker
 
     def run(self, jobs: Sequence[Job], size: int, report: GradingReport) -> None:
+        try:
+            self._run(jobs, size, report)
+        except KeyboardInterrupt:
+            # Ctrl-C: what is graded is in the gradebook already; stop the workers instead
+            # of waiting for them (a non-daemon child would keep the command from ending).
+            report.interrupted = True
+            self._stop()
+
+    def _stop(self) -> None:
+        everyone = [*self.workers, *self.retired]
+        for worker in everyone:
+            worker.conn.close()  # an idle worker ends at once, a busy one after its job
+        for worker in everyone:
+            worker.process.join(timeout=STOP_GRACE)
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join()
+
+    def _run(self, jobs: Sequence[Job], size: int, report: GradingReport) -> None:
         queue: deque[Job] = deque(jobs)
         tries: dict[Job, int] = {}
         for _ in range(size):
@@ -226,8 +255,8 @@ class _Pool:
                 job, error, notes = worker.conn.recv()
                 worker.job = None
                 if error is None:
+                    self.merger.merge(worker.db, job)
                     report.graded.append(job)
-                    worker.done.append(job)
                     if notes:
                         report.warnings[job] = notes
                 else:
@@ -247,7 +276,7 @@ class _Pool:
         self._retire(worker, queue)
 
     def _retire(self, worker: _Worker, queue: deque[Job]) -> None:
-        """Put a dead worker aside (its finished jobs are still merged); replace it."""
+        """Put a dead worker aside (its finished jobs are merged already); replace it."""
         worker.job = None
         worker.process.join()
         self.workers.remove(worker)
@@ -282,9 +311,12 @@ def autograde_parallel(
         SandboxKernelManager(config=config).check_sandbox()
     coursedir = CourseDirectory(config=config)
     report = GradingReport()
+    # A submission whose grades never reached the gradebook (the run was stopped, or its
+    # worker died after nbgrader wrote the autograded copy) is graded again.
+    booked = _in_gradebook(_db_path(course))
     jobs = []
     for job in submissions(course, assignments, students):
-        if force or needs_grading(coursedir, *job):
+        if force or job not in booked or needs_grading(coursedir, *job):
             jobs.append(job)
         else:
             report.skipped.append(job)
@@ -292,12 +324,14 @@ def autograde_parallel(
     if not jobs:
         return report
     main_db = _db_path(course)
-    with tempfile.TemporaryDirectory(prefix="cjm-grade-") as tmp:
-        pool = _Pool(course, Path(tmp), overrides)
-        pool.run(jobs, report.workers, report)
-        for worker in [*pool.workers, *pool.retired]:
-            merge_gradebooks(str(main_db), str(worker.db), worker.done)
+    with tempfile.TemporaryDirectory(prefix="cjm-grade-") as tmp, _Merger(main_db) as merger:
+        _Pool(course, Path(tmp), overrides, merger).run(jobs, report.workers, report)
     return report
+
+
+def _in_gradebook(db: Path) -> set[Job]:
+    with Gradebook(f"sqlite:///{db}") as gb:
+        return {(a.name, sub.student.id) for a in gb.assignments for sub in a.submissions}
 
 
 def merge_gradebooks(target_db: str, source_db: str, jobs: Iterable[Job]) -> None:
@@ -307,44 +341,72 @@ def merge_gradebooks(target_db: str, source_db: str, jobs: Iterable[Job]) -> Non
     "graded" state if the submission is the one that was graded by hand (same
     timestamp); a submission handed in anew goes back to the human, as in stock nbgrader.
     """
-    with (
-        warnings.catch_warnings(),
-        Gradebook(f"sqlite:///{source_db}") as src,
-        Gradebook(f"sqlite:///{target_db}") as gb,
-    ):
-        # nbgrader's update_or_create_submission trips SQLAlchemy autoflush warnings.
-        warnings.simplefilter("ignore")
-        for assignment, student in jobs:
-            try:
-                sub = src.find_submission(assignment, student)
-            except MissingEntry:
-                continue
-            person = src.find_student(student)
-            gb.update_or_create_student(
-                student,
-                first_name=person.first_name,
-                last_name=person.last_name,
-                email=person.email,
-                lms_user_id=person.lms_user_id,
-            )
-            try:
-                same = gb.find_submission(assignment, student).timestamp == sub.timestamp
-            except MissingEntry:
-                same = False
-            gb.update_or_create_submission(assignment, student, timestamp=sub.timestamp)
-            for snb in sub.notebooks:
-                nb = gb.find_submission_notebook(snb.name, assignment, student)
-                nb.late_submission_penalty = snb.late_submission_penalty
-                for sgrade in snb.grades:
-                    grade = gb.find_grade(sgrade.name, snb.name, assignment, student)
-                    hand_graded = same and grade.manual_score is not None
-                    grade.auto_score = sgrade.auto_score
-                    if not (hand_graded and not grade.needs_manual_grade):
-                        grade.needs_manual_grade = sgrade.needs_manual_grade
-                for scomment in snb.comments:
-                    comment = gb.find_comment(scomment.name, snb.name, assignment, student)
-                    comment.auto_comment = scomment.auto_comment
-            gb.db.commit()
+    with _Merger(Path(target_db)) as merger:
+        for job in jobs:
+            merger.merge(Path(source_db), job)
+
+
+class _Merger:
+    """The course gradebook, open for the whole run, and the workers' gradebooks to copy from."""
+
+    def __init__(self, target_db: Path) -> None:
+        self.target = Gradebook(f"sqlite:///{target_db}")
+        self.sources: dict[Path, Gradebook] = {}
+
+    def __enter__(self) -> _Merger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for gb in [*self.sources.values(), self.target]:
+            gb.close()
+
+    def merge(self, source_db: Path, job: Job) -> None:
+        """Copy one graded submission (see :func:`merge_gradebooks` for the rules)."""
+        src = self.sources.get(source_db)
+        if src is None:
+            src = self.sources[source_db] = Gradebook(f"sqlite:///{source_db}")
+        try:
+            with warnings.catch_warnings():
+                # nbgrader's update_or_create_submission trips SQLAlchemy autoflush warnings.
+                warnings.simplefilter("ignore")
+                _merge_job(self.target, src, job)
+        finally:
+            # End the read transaction: the worker writes its next submission into this file.
+            src.db.rollback()
+
+
+def _merge_job(gb: Gradebook, src: Gradebook, job: Job) -> None:
+    assignment, student = job
+    try:
+        sub = src.find_submission(assignment, student)
+    except MissingEntry:
+        return
+    person = src.find_student(student)
+    gb.update_or_create_student(
+        student,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        email=person.email,
+        lms_user_id=person.lms_user_id,
+    )
+    try:
+        same = gb.find_submission(assignment, student).timestamp == sub.timestamp
+    except MissingEntry:
+        same = False
+    gb.update_or_create_submission(assignment, student, timestamp=sub.timestamp)
+    for snb in sub.notebooks:
+        nb = gb.find_submission_notebook(snb.name, assignment, student)
+        nb.late_submission_penalty = snb.late_submission_penalty
+        for sgrade in snb.grades:
+            grade = gb.find_grade(sgrade.name, snb.name, assignment, student)
+            hand_graded = same and grade.manual_score is not None
+            grade.auto_score = sgrade.auto_score
+            if not (hand_graded and not grade.needs_manual_grade):
+                grade.needs_manual_grade = sgrade.needs_manual_grade
+        for scomment in snb.comments:
+            comment = gb.find_comment(scomment.name, snb.name, assignment, student)
+            comment.auto_comment = scomment.auto_comment
+    gb.db.commit()
 
 
 def read_scores(course: str | os.PathLike[str]) -> dict[Job, float]:
@@ -419,11 +481,15 @@ def main(argv: list[str] | None = None) -> int:
             workers=report.workers,
         )
     )
+    if report.interrupted:
+        print(t("parallel.interrupted", graded=len(report.graded)))
     for (assignment, student), reason in sorted(report.failed.items()):
         first, _, log = reason.partition("\n")
         print(t("parallel.failed", student=student, assignment=assignment, reason=first))
         if log:
             print(f"--- {student}/{assignment}:\n{log[-3000:]}", file=sys.stderr)
+    if report.interrupted:
+        return 130  # the shell's code for "ended by Ctrl-C"
     return 1 if report.failed else 0
 
 

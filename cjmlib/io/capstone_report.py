@@ -132,6 +132,30 @@ def _none() -> Text:
     return Text(t("export.report.none"), "muted")
 
 
+def _cell(value: object) -> str:
+    """A field's value as report text: German dates and decimals, lists joined, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return _date(value)
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _field_table(model: str, items: Sequence[Any], columns: Sequence[tuple[str, float]]) -> Block:
+    """``items`` as a table with one column per field, (name, width) in ``columns``; or "none"."""
+    if not items:
+        return _none()
+    return Table(
+        [_label(model, name) for name, _ in columns],
+        [[_cell(getattr(x, name)) for name, _ in columns] for x in items],
+        [width for _, width in columns],
+    )
+
+
 # -- the sections -------------------------------------------------------------------------
 
 
@@ -144,29 +168,8 @@ def _goal_section(p: JourneyProject) -> Section:
     ]
     s.blocks.append(Facts([(k, v) for k, v in facts if v]) if any(v for _, v in facts) else _none())
     s.blocks.append(Text(t("collection.segments"), "h3"))
-    if p.segments:
-        s.blocks.append(
-            Table(
-                [
-                    _label("segment", "name"),
-                    _label("segment", "description"),
-                    _label("segment", "share_percent"),
-                    _label("segment", "priority"),
-                ],
-                [
-                    [
-                        x.name,
-                        x.description,
-                        "" if x.share_percent is None else f"{x.share_percent:g}".replace(".", ","),
-                        str(x.priority),
-                    ]
-                    for x in p.segments
-                ],
-                [3, 6, 1.6, 1.2],
-            )
-        )
-    else:
-        s.blocks.append(_none())
+    columns = [("name", 3), ("description", 6), ("share_percent", 1.6), ("priority", 1.2)]
+    s.blocks.append(_field_table("segment", p.segments, columns))
     return s
 
 
@@ -193,17 +196,8 @@ def _personas_section(p: JourneyProject) -> Section:
             s.blocks.append(Text(f"„{x.quote}“", "quote"))
         s.blocks.append(Facts(_persona_facts(x)))
         if x.evidence:
-            s.blocks.append(
-                Table(
-                    [
-                        _label("evidence", "kind"),
-                        _label("evidence", "source"),
-                        _label("evidence", "about"),
-                    ],
-                    [[e.kind, e.source, e.about] for e in x.evidence],
-                    [2, 4, 4],
-                )
-            )
+            columns = [("kind", 2), ("source", 4), ("about", 4)]
+            s.blocks.append(_field_table("evidence", x.evidence, columns))
         else:
             s.blocks.append(Text(t("capstone.report.no_evidence"), "muted"))
     return s
@@ -315,51 +309,29 @@ def _owners_section(p: JourneyProject) -> Section:
     else:
         s.blocks.append(_none())
     s.blocks.append(Text(t("capstone.report.actions"), "h3"))
-    if p.actions:
-        s.blocks.append(
-            Table(
-                [
-                    _label("action", "title"),
-                    _label("action", "owner"),
-                    _label("action", "department"),
-                    _label("action", "due"),
-                    _label("action", "kpi"),
-                    _label("action", "target"),
-                    _label("action", "status"),
-                ],
-                [
-                    [x.title, x.owner, x.department, _date(x.due), x.kpi, x.target, x.status]
-                    for x in p.actions
-                ],
-                [4, 2.2, 2, 2.1, 3, 2, 1.5],
-            )
-        )
-    else:
-        s.blocks.append(_none())
+    columns = [
+        ("title", 4),
+        ("owner", 2.2),
+        ("department", 2),
+        ("due", 2.1),
+        ("kpi", 3),
+        ("target", 2),
+        ("status", 1.5),
+    ]
+    s.blocks.append(_field_table("action", p.actions, columns))
     return s
 
 
 def _hypotheses_section(p: JourneyProject) -> Section:
     s = Section("hypotheses", t("capstone.report.hypotheses"))
-    if not p.hypotheses:
-        s.blocks.append(_none())
-        return s
-    s.blocks.append(
-        Table(
-            [
-                _label("hypothesis", "assumption"),
-                _label("hypothesis", "test_method"),
-                _label("hypothesis", "success_criterion"),
-                _label("hypothesis", "result"),
-                _label("hypothesis", "result_note"),
-            ],
-            [
-                [x.assumption, x.test_method, x.success_criterion, x.result, x.result_note]
-                for x in p.hypotheses
-            ],
-            [4, 2.3, 3, 1.6, 4],
-        )
-    )
+    columns = [
+        ("assumption", 4),
+        ("test_method", 2.3),
+        ("success_criterion", 3),
+        ("result", 1.6),
+        ("result_note", 4),
+    ]
+    s.blocks.append(_field_table("hypothesis", p.hypotheses, columns))
     return s
 
 
@@ -402,33 +374,15 @@ def _feedback_section(p: JourneyProject) -> Section:
 
 def _reviews_section(p: JourneyProject) -> Section:
     s = Section("reviews", t("capstone.report.reviews"))
-    if not p.reviews:
-        s.blocks.append(_none())
-        return s
-    s.blocks.append(
-        Table(
-            [
-                _label("review", "held"),
-                _label("common", "title"),
-                _label("review", "trigger"),
-                _label("review", "participants"),
-                _label("review", "decisions"),
-                _label("review", "next_review"),
-            ],
-            [
-                [
-                    _date(x.held),
-                    x.title,
-                    x.trigger,
-                    ", ".join(x.participants),
-                    x.decisions,
-                    _date(x.next_review),
-                ]
-                for x in p.reviews
-            ],
-            [2.1, 3, 2, 3, 4, 2.1],
-        )
-    )
+    columns = [
+        ("held", 2.1),
+        ("title", 3),
+        ("trigger", 2),
+        ("participants", 3),
+        ("decisions", 4),
+        ("next_review", 2.1),
+    ]
+    s.blocks.append(_field_table("review", p.reviews, columns))
     planned = sorted(r.next_review for r in p.reviews if r.next_review)
     if planned:
         s.blocks.append(Text(t("capstone.report.next_review", date=_date(planned[-1]))))

@@ -25,6 +25,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from cjmlib.messages.text import wrap_words
+
 FONT, BOLD, ITALIC, BOLD_ITALIC = "CJMSans", "CJMSans-Bold", "CJMSans-Italic", "CJMSans-BoldItalic"
 _FILES = {FONT: "Vera.ttf", BOLD: "VeraBd.ttf", ITALIC: "VeraIt.ttf", BOLD_ITALIC: "VeraBI.ttf"}
 #: Replacements for characters the embedded font does not have.
@@ -85,17 +87,8 @@ def wrap_lines(
     """``text`` broken at spaces into lines of at most ``width`` points (the last one cut)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    lines: list[str] = []
-    current = ""
-    for word in safe(" ".join(str(text).split())).split(" "):
-        candidate = f"{current} {word}".strip()
-        if current and stringWidth(candidate, font, size) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
+    words = safe(" ".join(str(text).split())).split(" ")
+    lines = wrap_words(words, lambda line: stringWidth(line, font, size) > width)
     if max_lines is not None and len(lines) > max_lines:
         rest = " ".join(lines[max_lines - 1 :])
         lines = [*lines[: max_lines - 1], rest]

@@ -243,8 +243,16 @@ def _meta(project: JourneyProject) -> str:
 
 
 def _table_md(df: pd.DataFrame) -> str:
+    return table_md(df, t("export.report.none"))
+
+
+def table_md(df: pd.DataFrame, empty: str) -> str:
+    """``df`` as a Markdown table (empty cells for missing values), or ``empty`` in italics.
+
+    Shared by the project report and the verification report.
+    """
     if df.empty:
-        return f"_{md_escape(t('export.report.none'))}_\n"
+        return f"_{md_escape(empty)}_\n"
     head = "| " + " | ".join(md_escape(c) for c in df.columns) + " |"
     rule = "|" + "|".join(" --- " for _ in df.columns) + "|"
     rows = [

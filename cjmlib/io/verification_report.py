@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from cjmlib.analytics.verification import (
 from cjmlib.errors import CJMError
 from cjmlib.files.oserrors import os_error
 from cjmlib.io._target import export_target
-from cjmlib.io.reports import CSS, chart_figure, html_head, md_escape
+from cjmlib.io.reports import CSS, chart_figure, html_head, md_escape, table_md
 from cjmlib.messages import t
 from cjmlib.messages.choices import unknown_choice
 from cjmlib.model import STATUSES, JourneyProject, Verification
@@ -129,14 +130,7 @@ def _table_html(df: pd.DataFrame, status_column: str | None = None) -> str:
 
 
 def _table_md(df: pd.DataFrame) -> str:
-    if df.empty:
-        return f"_{md_escape(t('living_map.report.none'))}_\n"
-    head = "| " + " | ".join(md_escape(c) for c in df.columns) + " |"
-    rule = "|" + "|".join(" --- " for _ in df.columns) + "|"
-    rows = [
-        "| " + " | ".join(md_escape(v) for v in row) + " |" for row in df.itertuples(index=False)
-    ]
-    return "\n".join([head, rule, *rows]) + "\n"
+    return table_md(df, t("living_map.report.none"))
 
 
 def verification_report(
@@ -183,9 +177,8 @@ def verification_report(
     revisit, no_rule, counts = _entries(project, record, today)
     table = verification_table(project, record)
     changes = compare_verifications(project, before, record) if before is not None else None
-    if format == "markdown":
-        return _markdown(project, record, before, revisit, no_rule, counts, table, changes)
-    return _html(project, record, before, revisit, no_rule, counts, table, changes, image)
+    data = _ReportData(project, record, before, revisit, no_rule, counts, table, changes)
+    return _markdown(data) if format == "markdown" else _html(data, image)
 
 
 def _no_rule_frame(project: JourneyProject, entries: list[dict[str, Any]]) -> pd.DataFrame:
@@ -198,24 +191,28 @@ def _no_rule_frame(project: JourneyProject, entries: list[dict[str, Any]]) -> pd
     )
 
 
-def _html(
-    project: JourneyProject,
-    record: Verification,
-    before: Verification | None,
-    revisit: list[dict[str, Any]],
-    no_rule: list[dict[str, Any]],
-    counts: dict[str, int],
-    table: pd.DataFrame,
-    changes: pd.DataFrame | None,
-    image: str,
-) -> str:
-    title = t("living_map.report.title", project=project.name)
+@dataclass(frozen=True)
+class _ReportData:
+    """What the report shows, worked out once; :func:`_html` and :func:`_markdown` lay it out."""
+
+    project: JourneyProject
+    record: Verification
+    before: Verification | None
+    revisit: list[dict[str, Any]]
+    no_rule: list[dict[str, Any]]
+    counts: dict[str, int]
+    table: pd.DataFrame
+    changes: pd.DataFrame | None
+
+
+def _html(data: _ReportData, image: str) -> str:
+    title = t("living_map.report.title", project=data.project.name)
     parts = [
-        *html_head(title, CSS + STATUS_CSS, _meta(project, record)),
-        f'<p class="verdict">{_h(_verdict(counts))}</p>',
+        *html_head(title, CSS + STATUS_CSS, _meta(data.project, data.record)),
+        f'<p class="verdict">{_h(_verdict(data.counts))}</p>',
         f"<h2>{_h(t('living_map.report.revisit'))}</h2>",
     ]
-    rows = revisit_rows(project, revisit)
+    rows = revisit_rows(data.project, data.revisit)
     if rows:
         items = []
         for r in rows:
@@ -229,23 +226,23 @@ def _html(
         parts.append('<ol class="revisit">' + "".join(items) + "</ol>")
     else:
         parts.append(f'<p class="empty">{_h(t("living_map.report.nothing_to_revisit"))}</p>')
-    if no_rule:
-        parts.append(f"<h3>{_h(t('living_map.report.no_rule', count=len(no_rule)))}</h3>")
+    if data.no_rule:
+        parts.append(f"<h3>{_h(t('living_map.report.no_rule', count=len(data.no_rule)))}</h3>")
         parts.append(
             f"<p>{_h(t('living_map.todo.no_rule', kind=t('living_map.report.claims')))}</p>"
         )
-        parts.append(_table_html(_no_rule_frame(project, no_rule)))
+        parts.append(_table_html(_no_rule_frame(data.project, data.no_rule)))
     parts.append(f"<h2>{_h(t('living_map.report.figures'))}</h2>")
-    parts.append(_table_html(table, status_column=t("living_map.table.status")))
+    parts.append(_table_html(data.table, status_column=t("living_map.table.status")))
     parts.append(f"<h2>{_h(t('living_map.report.changes'))}</h2>")
-    if changes is None or before is None:
+    if data.changes is None or data.before is None:
         parts.append(f'<p class="empty">{_h(t("living_map.report.first"))}</p>')
     else:
-        parts.append(f"<p>{_h(changes.attrs['explanation'])}</p>")
-        parts.append(_table_html(changes, status_column=t("living_map.compare.status_after")))
+        parts.append(f"<p>{_h(data.changes.attrs['explanation'])}</p>")
+        parts.append(_table_html(data.changes, status_column=t("living_map.compare.status_after")))
     if image != "none":
         parts.append(f"<h2>{_h(t('living_map.report.map'))}</h2>")
-        parts.append(f'<div class="map">{_map_html(project, record, image)}</div>')
+        parts.append(f'<div class="map">{_map_html(data.project, data.record, image)}</div>')
     parts.append(f"<h2>{_h(t('living_map.report.methods_title'))}</h2>")
     parts.append("<ul>" + "".join(f"<li>{_h(m)}</li>" for m in _methods()) + "</ul>")
     parts.append(f"<footer>{_h(t('living_map.report.footer', date=_today()))}</footer>")
@@ -261,27 +258,18 @@ def _today() -> str:
     return dt.date.today().strftime("%d.%m.%Y")
 
 
-def _markdown(
-    project: JourneyProject,
-    record: Verification,
-    before: Verification | None,
-    revisit: list[dict[str, Any]],
-    no_rule: list[dict[str, Any]],
-    counts: dict[str, int],
-    table: pd.DataFrame,
-    changes: pd.DataFrame | None,
-) -> str:
+def _markdown(data: _ReportData) -> str:
     out = [
-        f"# {md_escape(t('living_map.report.title', project=project.name))}",
+        f"# {md_escape(t('living_map.report.title', project=data.project.name))}",
         "",
-        f"_{md_escape(_meta(project, record))}_",
+        f"_{md_escape(_meta(data.project, data.record))}_",
         "",
-        f"**{md_escape(_verdict(counts))}**",
+        f"**{md_escape(_verdict(data.counts))}**",
         "",
         f"## {md_escape(t('living_map.report.revisit'))}",
         "",
     ]
-    rows = revisit_rows(project, revisit)
+    rows = revisit_rows(data.project, data.revisit)
     for i, r in enumerate(rows, start=1):
         out.append(
             f"{i}. **{md_escape(r['status'])}:** {md_escape(r['claim'])} "
@@ -291,18 +279,18 @@ def _markdown(
     if not rows:
         out.append(f"_{md_escape(t('living_map.report.nothing_to_revisit'))}_")
     out.append("")
-    if no_rule:
+    if data.no_rule:
         out += [
-            f"### {md_escape(t('living_map.report.no_rule', count=len(no_rule)))}",
+            f"### {md_escape(t('living_map.report.no_rule', count=len(data.no_rule)))}",
             "",
-            _table_md(_no_rule_frame(project, no_rule)),
+            _table_md(_no_rule_frame(data.project, data.no_rule)),
         ]
-    out += [f"## {md_escape(t('living_map.report.figures'))}", "", _table_md(table)]
+    out += [f"## {md_escape(t('living_map.report.figures'))}", "", _table_md(data.table)]
     out += [f"## {md_escape(t('living_map.report.changes'))}", ""]
-    if changes is None or before is None:
+    if data.changes is None or data.before is None:
         out += [f"_{md_escape(t('living_map.report.first'))}_", ""]
     else:
-        out += [md_escape(changes.attrs["explanation"]), "", _table_md(changes)]
+        out += [md_escape(data.changes.attrs["explanation"]), "", _table_md(data.changes)]
     out += [f"## {md_escape(t('living_map.report.methods_title'))}", ""]
     out += [f"- {md_escape(m)}" for m in _methods()]
     out += ["", f"_{md_escape(t('living_map.report.footer', date=_today()))}_"]

@@ -4,13 +4,16 @@
 - :data:`YES_WORDS` / :data:`NO_WORDS` and :func:`parse_yes_no` read the yes/no words
   trainees type in tables and event logs ("ja", "nein", "x", "online", ...);
 - :func:`fmt_int`, :func:`fmt_num`, :func:`fmt_pct` write numbers the German way;
-- :func:`clean` makes a one-line label that no renderer can take for markup.
+- :func:`clean` makes a one-line label that no renderer can take for markup;
+- :func:`wrap_words` breaks a text into lines for a chart or a PDF (each measures width
+  in its own way).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 
 #: German letters and their ASCII spelling ("Überlegung" -> "Ueberlegung").
 UMLAUTS = (
@@ -80,3 +83,22 @@ def fmt_pct(share: float, digits: int = 1) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "–"
     return f"{fmt_num(100 * share, digits)} %"
+
+
+def wrap_words(words: Iterable[str], too_wide: Callable[[str], bool]) -> list[str]:
+    """``words`` in lines, greedily: a word starts a new line where the line would be too wide.
+
+    A single word wider than ``too_wide`` allows keeps a line of its own; the caller cuts it.
+    """
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if current and too_wide(candidate):
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines

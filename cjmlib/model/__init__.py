@@ -30,10 +30,9 @@ from cjmlib.model.evidence import (
     EvidenceRule,
     RuleResult,
     Verification,
-    claims_of,
 )
 from cjmlib.model.phases import MAX_PHASES, MIN_PHASES, PRESETS, Phase, PhaseModel, preset, slugify
-from cjmlib.model.project import COLLECTIONS, INDUSTRIES, JourneyProject
+from cjmlib.model.project import COLLECTIONS, INDUSTRIES, JourneyProject, claims_of
 
 __all__ = [
     "CHANNELS",

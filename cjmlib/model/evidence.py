@@ -37,18 +37,14 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Final, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
-from cjmlib.messages.choices import unknown_choice
 from cjmlib.model.base import CJMModel, new_id
 from cjmlib.model.common import NonEmpty, Text
-
-if TYPE_CHECKING:
-    from cjmlib.model.project import JourneyProject
 
 ClaimKind = Literal["emotion", "moment_of_truth", "pain_point", "hypothesis", "kpi"]
 CLAIM_KINDS: tuple[str, ...] = ClaimKind.__args__  # type: ignore[attr-defined]
@@ -299,91 +295,6 @@ class Claim:
     touchpoint_ids: tuple[str, ...] = ()
 
 
-def claims_of(project: JourneyProject) -> list[Claim]:
-    """Every claim of ``project``'s map, in the order of the method's steps.
-
-    Claims are: the emotion of each touchpoint whose emotion is not neutral; each moment
-    of truth; each pain point; each hypothesis; each KPI of the goal and of the action
-    plan. A touchpoint whose neutral emotion (or unmarked moment of truth) carries a rule
-    is a claim too: the rule makes it one.
-    """
-    ruled = {(r.claim, r.target) for r in project.evidence_rules}
-    tp_phase = {tp.id: tp.phase for tp in project.touchpoints}
-    order = {pid: i for i, pid in enumerate(project.phase_model.ids)}
-    out: list[Claim] = []
-    for tp in project.touchpoints:
-        if tp.emotion != 0 or ("emotion", tp.id) in ruled:
-            out.append(Claim("emotion", tp.id, tp.name, tp.phase, (tp.id,)))
-    for tp in project.touchpoints:
-        if tp.moment_of_truth or ("moment_of_truth", tp.id) in ruled:
-            out.append(Claim("moment_of_truth", tp.id, tp.name, tp.phase, (tp.id,)))
-    pain_phase: dict[str, str | None] = {}
-    for pp in project.pain_points:
-        phases = sorted(
-            {tp_phase[i] for i in pp.touchpoint_ids if i in tp_phase}, key=lambda p: order[p]
-        )
-        phase = pp.phase or (phases[0] if phases else None)
-        pain_phase[pp.id] = phase
-        out.append(Claim("pain_point", pp.id, pp.title, phase, tuple(pp.touchpoint_ids)))
-    sol_pains = {s.id: s.pain_point_ids for s in project.solutions}
-
-    def via_solution(solution_id: str | None) -> str | None:
-        found = [pain_phase.get(p) for p in sol_pains.get(solution_id or "", [])]
-        phases = sorted({p for p in found if p}, key=lambda p: order[p])
-        return phases[0] if phases else None
-
-    for hyp in project.hypotheses:
-        phase = pain_phase.get(hyp.pain_point_id or "") or via_solution(hyp.solution_id)
-        out.append(Claim("hypothesis", hyp.id, hyp.assumption, phase))
-    for kpi in project.goal.kpis:
-        out.append(Claim("kpi", kpi, kpi, None))
-    for act in project.actions:
-        if act.kpi:
-            name = f"{act.kpi} ({act.target})" if act.target else act.kpi
-            out.append(Claim("kpi", act.id, name, via_solution(act.solution_id)))
-    return out
-
-
 def claim_key(kind: str, target: str) -> tuple[str, str]:
     """The key that ties rules to a claim (KPI texts compared case-insensitively)."""
     return (kind, target.casefold() if kind == "kpi" else target)
-
-
-def check_rule_targets(project: JourneyProject) -> None:
-    """Raise a German error when a rule names a claim target that is not in ``project``."""
-    ids = {
-        "emotion": {tp.id: tp.name for tp in project.touchpoints},
-        "moment_of_truth": {tp.id: tp.name for tp in project.touchpoints},
-        "pain_point": {pp.id: pp.title for pp in project.pain_points},
-        "hypothesis": {h.id: h.assumption for h in project.hypotheses},
-    }
-    kpis = {k.casefold(): k for k in project.goal.kpis}
-    kpis.update({a.id: a.kpi for a in project.actions if a.kpi})
-    groups = {s.id: s.name for s in project.segments}
-    groups.update({p.id: p.name for p in project.personas})
-    for rule in project.evidence_rules:
-        if rule.segment and rule.segment not in groups:
-            allowed = ", ".join(f"{v} ({k})" for k, v in groups.items()) or t("allowed.none_yet")
-            raise unknown_choice(
-                "living_map.rule.unknown_segment",
-                allowed=allowed,
-                value=rule.segment,
-                field="segment",
-                title=rule.title,
-            )
-        known: dict[str, str] = kpis if rule.claim == "kpi" else ids[rule.claim]
-        key = rule.target.casefold() if rule.claim == "kpi" else rule.target
-        if key in known or (rule.claim == "kpi" and rule.target in known):
-            continue
-        shown = [f"{v} ({k})" if k != v.casefold() else v for k, v in known.items()][:20]
-        allowed = ", ".join(shown) or t("allowed.none_yet")
-        raise unknown_choice(
-            "living_map.rule.dangling",
-            allowed=allowed,
-            value=rule.target,
-            field="target",
-            title=rule.title,
-            claim=t(f"living_map.claim.{rule.claim}"),
-            target=rule.target,
-            where=t(f"living_map.claim_home.{rule.claim}"),
-        )

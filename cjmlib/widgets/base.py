@@ -89,16 +89,25 @@ def esc(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def listen(workbook: Any, method: Callable[[Any, str], None]) -> None:
+def listen(workbook: Workbook, method: Callable[[Workbook, str], None]) -> None:
     """Register a bound ``method`` with ``workbook.on_change`` without keeping its owner alive."""
     ref = weakref.WeakMethod(method)
 
-    def callback(wb: Any, note: str) -> None:
+    def callback(wb: Workbook, note: str) -> None:
         bound = ref()
         if bound is not None:
             bound(wb, note)
 
     workbook.on_change(callback)
+
+
+def button(key: str, *, icon: str = "", style: str = "") -> w.Button:
+    """A button labelled with the catalogue text ``key``, as wide as its label.
+
+    ``style`` is ipywidgets' ``button_style`` ("primary", "success", "danger", ...).
+    """
+    layout = w.Layout(width="auto")
+    return w.Button(description=t(key), icon=icon, button_style=style, layout=layout)
 
 
 def short(text: str, limit: int = 60) -> str:
@@ -220,15 +229,11 @@ class EvidenceEditor(w.VBox):
         self.source = w.Text(placeholder=labels["source"], layout=wide)
         self.about = w.Text(placeholder=labels["about"], layout=wide)
         self.note = w.Text(placeholder=labels["note"], layout=wide)
-        self.add_button = w.Button(
-            description=t("widgets.evidence.add"), icon="plus", layout=w.Layout(width="auto")
-        )
+        self.add_button = button("widgets.evidence.add", icon="plus")
         self.remove_choice = w.Dropdown(
             options=[], layout=w.Layout(width="auto", max_width="260px")
         )
-        self.remove_button = w.Button(
-            description=t("widgets.evidence.remove"), icon="minus", layout=w.Layout(width="auto")
-        )
+        self.remove_button = button("widgets.evidence.remove", icon="minus")
         self.listing = w.HTML()
         self._remove_row = w.HBox(
             [self.remove_choice, self.remove_button], layout=w.Layout(align_items="center")
@@ -547,6 +552,18 @@ class ModelForm(w.VBox):
         self.general_error.value = ""
         self.error = ""
 
+    def report(self, errors: dict[str, str], status: StatusLine) -> str:
+        """After a save: ``errors`` under their fields and "not saved" in ``status``, or no marks.
+
+        Returns the error text for the owner's ``error`` ("" when the save went through).
+        """
+        if not errors:
+            self.clear_errors()
+            return ""
+        self.show_errors(errors)
+        status.fail(t("widgets.common.not_saved"))
+        return "\n".join(errors.values())
+
 
 class ObjectForm(w.VBox):
     """A form for one object of the workbook (the goal, the project's name): load, save.
@@ -564,7 +581,7 @@ class ObjectForm(w.VBox):
 
     def __init__(
         self,
-        workbook: Any,
+        workbook: Workbook,
         model: type[CJMModel],
         fields: Sequence[str],
         *,
@@ -610,7 +627,7 @@ class ObjectForm(w.VBox):
         self.value = self._saved()
         self.form.set_values(self.value)
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         saved = self._saved()
         if saved != self.value:
             # Changed elsewhere (another cell or builder): show it unless typing is pending.
@@ -629,13 +646,9 @@ class ObjectForm(w.VBox):
                 self._store(data)
             except CJMError as exc:
                 errors = {exc.field or "": exc.message}
+        self.error = self.form.report(errors, self.status)
         if errors:
-            self.form.show_errors(errors)
-            self.error = "\n".join(errors.values())
-            self.status.fail(t("widgets.common.not_saved"))
             return False
-        self.form.clear_errors()
-        self.error = ""
         self.value = self._saved()
         self.status.ok(self._saved_message())
         return True
@@ -677,18 +690,10 @@ class ConfirmDelete(w.HBox):
 
     def __init__(self, on_confirm: Callable[[], None], **kwargs: Any) -> None:
         self._on_confirm = on_confirm
-        self.button = w.Button(
-            description=t("widgets.common.delete"), icon="trash", layout=w.Layout(width="auto")
-        )
+        self.button = button("widgets.common.delete", icon="trash")
         self.question = w.HTML()
-        self.yes_button = w.Button(
-            description=t("widgets.common.confirm_delete"),
-            button_style="danger",
-            layout=w.Layout(width="auto"),
-        )
-        self.no_button = w.Button(
-            description=t("widgets.common.cancel"), layout=w.Layout(width="auto")
-        )
+        self.yes_button = button("widgets.common.confirm_delete", style="danger")
+        self.no_button = button("widgets.common.cancel")
         self._confirm_box = w.HBox(
             [self.question, self.yes_button, self.no_button],
             layout=w.Layout(display="none"),
@@ -816,18 +821,9 @@ class RecordEditor(w.VBox):
             value=NONE,
             layout=w.Layout(width="auto", min_width="280px", max_width="520px"),
         )
-        self.new_button = w.Button(
-            description=t("widgets.common.new"), icon="plus", layout=w.Layout(width="auto")
-        )
-        self.save_button = w.Button(
-            description=t("widgets.common.save"),
-            icon="save",
-            button_style="primary",
-            layout=w.Layout(width="auto"),
-        )
-        self.duplicate_button = w.Button(
-            description=t("widgets.common.duplicate"), icon="copy", layout=w.Layout(width="auto")
-        )
+        self.new_button = button("widgets.common.new", icon="plus")
+        self.save_button = button("widgets.common.save", icon="save", style="primary")
+        self.duplicate_button = button("widgets.common.duplicate", icon="copy")
         self.delete = ConfirmDelete(self._delete_confirmed)
         self.delete_button = self.delete.button
         self.status = StatusLine()
@@ -925,7 +921,7 @@ class RecordEditor(w.VBox):
         if keep != self.selected_id:
             self.selected_id = keep
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         self._refresh_choices()
         self._refresh_selector()
         self._update_state()
@@ -990,13 +986,9 @@ class RecordEditor(w.VBox):
                 )
             except CJMError as exc:
                 errors = {exc.field if exc.field in self.form.fields else "": exc.message}
+        self.error = self.form.report(errors, self.status)
         if errors:
-            self.form.show_errors(errors)
-            self.error = "\n".join(errors.values())
-            self.status.fail(t("widgets.common.not_saved"))
             return False
-        self.form.clear_errors()
-        self.error = ""
         # The workbook's change listener has already redrawn the views.
         self.selected_id = saved.id
         self.status.ok(t("widgets.common.saved", what=self._what(), name=short(title_of(saved))))

@@ -23,7 +23,7 @@ import traitlets as tl
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
-from cjmlib.widgets.base import STYLE, StatusLine, esc, html_table, listen
+from cjmlib.widgets.base import STYLE, StatusLine, button, esc, html_table, listen
 from cjmlib.workbook import Workbook
 from cjmlib.workbook.progress import TraineeProgress, trainee_progress
 
@@ -49,15 +49,13 @@ class ProgressPanel(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type h
         self.progress: TraineeProgress | None = None
         self.head = w.HTML()
         self.tables = w.HTML(layout=w.Layout(width="100%"))
-        self.refresh_button = w.Button(
-            description=t("capstone.widget.refresh"), icon="refresh", layout=w.Layout(width="auto")
-        )
+        self.refresh_button = button("capstone.widget.refresh", icon="refresh")
         self.refresh_button.on_click(lambda _b: self.refresh())
         super().__init__([self.head, self.tables, self.refresh_button], **kwargs)
         self.refresh()
         listen(workbook, self._on_workbook_change)
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         self.refresh()
 
     def refresh(self) -> None:
@@ -193,12 +191,7 @@ class CapstoneExport(w.VBox):  # type: ignore[misc]  # ipywidgets ships no type 
             style={"description_width": "initial"},
             layout=w.Layout(width="420px"),
         )
-        self.button = w.Button(
-            description=t("capstone.widget.export"),
-            button_style="primary",
-            icon="file-pdf-o",
-            layout=w.Layout(width="auto"),
-        )
+        self.button = button("capstone.widget.export", icon="file-pdf-o", style="primary")
         self.button.on_click(lambda _b: self.run())
         self.status = StatusLine()
         self.links = w.Output()

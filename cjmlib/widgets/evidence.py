@@ -34,7 +34,7 @@ from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import CLAIM_KINDS, METRICS, EvidenceRule, claims_of
 from cjmlib.model.evidence import COMPARISONS, METRIC_SOURCE
-from cjmlib.widgets.base import NONE, STYLE, LiveChart, RecordEditor, esc, html_table
+from cjmlib.widgets.base import NONE, STYLE, LiveChart, RecordEditor, button, esc, html_table
 from cjmlib.workbook import Workbook
 
 __all__ = ["RuleBuilder"]
@@ -132,12 +132,7 @@ class RuleBuilder(RecordEditor):
             "touchpoint_id": self.touchpoint_id,
             "segment": self.segment,
         }
-        self.verify_button = w.Button(
-            description=t("living_map.widget.verify"),
-            icon="check",
-            button_style="success",
-            layout=w.Layout(width="auto"),
-        )
+        self.verify_button = button("living_map.widget.verify", icon="check", style="success")
         self.verify_status = w.HTML()
         self.results = w.HTML(layout=w.Layout(width="100%", overflow="auto"))
         self.map = LiveChart()
@@ -263,7 +258,7 @@ class RuleBuilder(RecordEditor):
                     return cell
         return None
 
-    def _on_workbook_change(self, wb: Any, note: str) -> None:
+    def _on_workbook_change(self, wb: Workbook, note: str) -> None:
         super()._on_workbook_change(wb, note)
         if hasattr(self, "claim"):
             self._refresh_targets()

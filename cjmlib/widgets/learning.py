@@ -15,7 +15,8 @@ from cjmlib.errors import CJMError
 from cjmlib.messages import plural, t
 from cjmlib.model import slugify
 from cjmlib.model.quiz import Question
-from cjmlib.widgets.base import STYLE, StatusLine, esc, html_table, listen
+from cjmlib.widgets.base import STYLE, StatusLine, button, esc, html_table, listen
+from cjmlib.workbook import Workbook
 
 #: The twelve steps of the method: chapter key -> collection whose entries show the work done.
 STEPS: dict[str, str | None] = {
@@ -45,7 +46,7 @@ class Checklist(w.VBox):  # type: ignore[misc]
 
     def __init__(
         self,
-        workbook: Any,
+        workbook: Workbook,
         chapter: str,
         items: Sequence[str] | Mapping[str, str],
         *,
@@ -94,7 +95,7 @@ class Checklist(w.VBox):  # type: ignore[misc]
         self.value = {key: box.value for key, box in self.boxes.items()}
         self._summarise()
 
-    def _on_workbook_change(self, _wb: Any, note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, note: str) -> None:
         if note.startswith("progress") or note == "batch" or note.startswith("restore"):
             self._load()
 
@@ -126,7 +127,7 @@ def shuffled_order(seed_text: str, n: int) -> list[int]:
     return order
 
 
-def trainee_seed(workbook: Any) -> str:
+def trainee_seed(workbook: Workbook) -> str:
     """What makes one trainee's quiz order differ from another's and stay across reloads.
 
     The workbook's file path (each trainee on a hub has their own home folder) and the
@@ -155,7 +156,7 @@ class KnowledgeCheck(w.VBox):  # type: ignore[misc]
 
     def __init__(
         self,
-        workbook: Any,
+        workbook: Workbook,
         chapter: str,
         questions: Sequence[Question | Mapping[str, Any]],
         *,
@@ -204,12 +205,7 @@ class KnowledgeCheck(w.VBox):  # type: ignore[misc]
                     layout=w.Layout(margin="0 0 10px 0"),
                 )
             )
-        self.check_button = w.Button(
-            description=t("widgets.quiz.check"),
-            icon="check",
-            button_style="primary",
-            layout=w.Layout(width="auto"),
-        )
+        self.check_button = button("widgets.quiz.check", icon="check", style="primary")
         self.check_button.on_click(lambda _: self.check())
         self.summary = w.HTML()
         self.status = StatusLine()
@@ -357,7 +353,7 @@ class ProgressOverview(w.VBox):  # type: ignore[misc]
     """
 
     def __init__(
-        self, workbook: Any, chapters: Mapping[str, str] | None = None, **kwargs: Any
+        self, workbook: Workbook, chapters: Mapping[str, str] | None = None, **kwargs: Any
     ) -> None:
         self.wb = workbook
         self.chapters = (
@@ -372,7 +368,7 @@ class ProgressOverview(w.VBox):  # type: ignore[misc]
         self._redraw()
         listen(workbook, self._on_workbook_change)
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         self._redraw()
 
     def rows(self) -> list[tuple[Any, ...]]:

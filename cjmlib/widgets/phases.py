@@ -11,7 +11,7 @@ from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.model import MAX_PHASES, MIN_PHASES, PRESETS, PhaseModel
 from cjmlib.model.phases import PHASED_COLLECTIONS
-from cjmlib.widgets.base import NONE, STYLE, LiveChart, StatusLine, esc, html_table, listen
+from cjmlib.widgets.base import NONE, STYLE, LiveChart, StatusLine, button, esc, html_table, listen
 from cjmlib.workbook import Workbook
 
 CUSTOM = "__eigene__"
@@ -51,12 +51,7 @@ class PhaseEditor(w.VBox):
         self.custom_error = w.HTML()
         self.mapping_box = w.VBox()
         self.mapping: dict[str, w.Dropdown] = {}
-        self.apply_button = w.Button(
-            description=t("widgets.phases.apply"),
-            icon="check",
-            button_style="primary",
-            layout=w.Layout(width="auto"),
-        )
+        self.apply_button = button("widgets.phases.apply", icon="check", style="primary")
         self.rename_phase = w.Dropdown(
             description=t("widgets.phases.rename_which"),
             style={"description_width": "initial"},
@@ -66,9 +61,7 @@ class PhaseEditor(w.VBox):
             placeholder=t("widgets.phases.new_name"), layout=w.Layout(width="220px")
         )
         self.rename_error = w.HTML()
-        self.rename_button = w.Button(
-            description=t("widgets.phases.rename"), icon="pencil", layout=w.Layout(width="auto")
-        )
+        self.rename_button = button("widgets.phases.rename", icon="pencil")
         self.current = w.HTML()
         self.status = StatusLine()
         self.apply_button.on_click(lambda _: self.apply())
@@ -106,7 +99,7 @@ class PhaseEditor(w.VBox):
         self.custom_error.value = ""
         self.mapping_box.children, self.mapping = (), {}
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         self._redraw()
 
     def _redraw(self) -> None:
@@ -264,7 +257,7 @@ class EmotionEditor(w.VBox):
         self._refresh()
         listen(workbook, self._on_workbook_change)
 
-    def _on_workbook_change(self, _wb: Any, _note: str) -> None:
+    def _on_workbook_change(self, _wb: Workbook, _note: str) -> None:
         self._refresh()
 
     def _on_persona(self, _change: Any) -> None:

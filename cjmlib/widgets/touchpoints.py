@@ -16,7 +16,7 @@ import traitlets as tl
 
 from cjmlib.errors import CJMError
 from cjmlib.messages import t
-from cjmlib.model import CHANNELS, DEPARTMENTS, DEVICES, Touchpoint
+from cjmlib.model import CHANNELS, DEPARTMENTS, DEVICES, JourneyProject, Touchpoint
 from cjmlib.widgets.base import (
     NONE,
     PHASES,
@@ -24,6 +24,7 @@ from cjmlib.widgets.base import (
     LiveChart,
     RecordEditor,
     StatusLine,
+    button,
     esc,
     html_table,
 )
@@ -32,6 +33,18 @@ from cjmlib.workbook import Workbook
 ALL = NONE
 PAGE_SIZE = 25
 SORTS = ("relevance", "order", "phase", "name")
+
+
+def _filter(key: str, options: Sequence[tuple[str, str]] = ()) -> w.Dropdown:
+    """A filter of the inventory: "all" first, then ``options`` (the phase and channel
+    filters get theirs from the workbook when it draws)."""
+    return w.Dropdown(
+        options=[(t("widgets.common.all"), ALL), *options],
+        value=ALL,
+        description=t(key),
+        style={"description_width": "initial"},
+        layout=w.Layout(width="auto"),
+    )
 
 
 class TouchpointInventory(RecordEditor):
@@ -67,33 +80,17 @@ class TouchpointInventory(RecordEditor):
     def __init__(self, workbook: Workbook, *, page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
         self.page_size = page_size
         self._tps: list[Touchpoint] = []
-        self._project: Any = None
+        self._project: JourneyProject  # set by _load, before anything reads it
         self._shown: list[Touchpoint] = []
         small = {"description_width": "initial"}
-        self.phase_filter = w.Dropdown(
-            options=[(t("widgets.common.all"), ALL)],
-            value=ALL,
-            description=t("widgets.touchpoints.filter_phase"),
-            style=small,
-            layout=w.Layout(width="auto"),
-        )
-        self.channel_filter = w.Dropdown(
-            options=[(t("widgets.common.all"), ALL)],
-            value=ALL,
-            description=t("widgets.touchpoints.filter_channel"),
-            style=small,
-            layout=w.Layout(width="auto"),
-        )
-        self.online_filter = w.Dropdown(
-            options=[
-                (t("widgets.common.all"), ALL),
+        self.phase_filter = _filter("widgets.touchpoints.filter_phase")
+        self.channel_filter = _filter("widgets.touchpoints.filter_channel")
+        self.online_filter = _filter(
+            "widgets.touchpoints.filter_online",
+            [
                 (t("widgets.touchpoints.online"), "online"),
                 (t("widgets.touchpoints.offline"), "offline"),
             ],
-            value=ALL,
-            description=t("widgets.touchpoints.filter_online"),
-            style=small,
-            layout=w.Layout(width="auto"),
         )
         self.search = w.Text(
             placeholder=t("widgets.touchpoints.search"), layout=w.Layout(width="180px")
@@ -105,27 +102,11 @@ class TouchpointInventory(RecordEditor):
             style=small,
             layout=w.Layout(width="auto"),
         )
-        self.prev_button = w.Button(
-            description=t("widgets.touchpoints.prev"),
-            icon="arrow-left",
-            layout=w.Layout(width="auto"),
-        )
-        self.next_button = w.Button(
-            description=t("widgets.touchpoints.next"),
-            icon="arrow-right",
-            layout=w.Layout(width="auto"),
-        )
+        self.prev_button = button("widgets.touchpoints.prev", icon="arrow-left")
+        self.next_button = button("widgets.touchpoints.next", icon="arrow-right")
         self.page_label = w.Label()
-        self.mot_button = w.Button(
-            description=t("widgets.touchpoints.mark_mot"),
-            icon="star",
-            layout=w.Layout(width="auto"),
-        )
-        self.hidden_button = w.Button(
-            description=t("widgets.touchpoints.mark_hidden"),
-            icon="eye-slash",
-            layout=w.Layout(width="auto"),
-        )
+        self.mot_button = button("widgets.touchpoints.mark_mot", icon="star")
+        self.hidden_button = button("widgets.touchpoints.mark_hidden", icon="eye-slash")
         self.upload = w.FileUpload(
             accept=".csv,.xlsx,.xls",
             multiple=False,

@@ -300,7 +300,13 @@ def touchpoint_sheet_pdf(
             )
     rows += [[""] * len(columns) for _ in range(max(BLANK_ROWS - len(rows), 4))]
     return _table_pdf(
-        path, landscape(A4), t("capstone.sheet.touchpoint_title"), project, columns, rows
+        path,
+        landscape(A4),
+        t("capstone.sheet.touchpoint_title"),
+        project,
+        columns,
+        rows,
+        note=t("capstone.sheet.touchpoint_note"),
     )
 
 

@@ -1,6 +1,7 @@
 # nbgrader configuration of the CJM-Werkstatt course (read by every `nbgrader ...` command
 # run in this folder, by the formgrader, and by `python -m cjmlib.grading.build`).
 # The course walk-through for instructors is in README.md beside this file.
+import importlib.util
 import os
 
 c = get_config()  # noqa: F821 - provided by traitlets when the file is loaded
@@ -92,9 +93,18 @@ c.SandboxKernelManager.process_limit = 256
 c.SandboxKernelManager.use_sandbox = True
 c.Autograde.pre_convert_hook = "cjmlib.grading.sandbox.stop_without_sandbox"
 
-# Feedback: no hidden test code and no tracebacks of hidden tests in the HTML.
+# Feedback: no hidden test code and no tracebacks of hidden tests in the HTML, and a page
+# in German (headings, points, comments, the score summary: the template feedback_de
+# beside cjmlib/grading/feedback.py, its texts from the message catalogue).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "cjmlib.grading.feedback.HideHiddenTests",
+    "cjmlib.grading.feedback.GermanFeedback",
 ]
+_cjmlib = importlib.util.find_spec("cjmlib")  # found without importing the library
+if _cjmlib is not None and _cjmlib.submodule_search_locations:
+    c.HTMLExporter.template_name = "feedback_de"
+    c.HTMLExporter.extra_template_basedirs = [
+        os.path.join(_cjmlib.submodule_search_locations[0], "grading", "templates")
+    ]

@@ -223,7 +223,7 @@ def test_does_the_student_receive_feedback_in_their_home(guide_run):
     listing = output_of(guide_run, "nbgrader fetch_feedback")
     assert f"{A}.html" in listing
     pages = list((guide_run["student_home"] / A / "feedback").glob(f"*/{A}.html"))
-    assert len(pages) == 1 and "Score" in pages[0].read_text()
+    assert len(pages) == 1 and "Deine Punkte:" in pages[0].read_text()
 
 
 def test_does_the_progress_overview_show_where_each_person_of_the_example_stands(guide_run):

@@ -27,8 +27,7 @@ WRONG: dict[str, dict[str, str]] = {
     "01_zielgruppe": {"a1_loesung": "anteil_grossstadt = 8 / 16"},
     "02_personas": {"a1_loesung": 'lena = wb.personas.add(name="Lena Hofmann", age=63)'},
     "03_beduerfnisse": {
-        "a1_loesung": 'chancen = beduerfnisse.copy()\nchancen["opportunity"] = '
-        'chancen["importance"] - chancen["satisfaction"]'
+        "a2_loesung": 'unterversorgt = ["Verfügbarkeit vorab sehen", "Abholung ohne Wartezeit"]'
     },
     "04_touchpoints": {"a3_loesung": 'momente = ["Produktsuche im Shop", "Verfügbarkeit prüfen"]'},
     "05_eventlog": {"a1_loesung": "events_sauber = events_roh"},

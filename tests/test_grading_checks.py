@@ -61,19 +61,89 @@ def test_does_every_task_accept_its_reference_solution_and_reject_the_starter(na
         assert verdict.kind == "correct", (task, verdict.message)
 
 
-def test_does_a_wrong_answer_get_german_feedback_without_crashing(monkeypatch):
+RIGHT_SCORES = {
+    "Verfügbarkeit vorab sehen": 15,
+    "Klare Preise": 10,
+    "Ware schnell finden": 12,
+    "Bequem bezahlen": 7,
+    "Abholung ohne Wartezeit": 13,
+    "Persönliche Beratung": 11,
+    "Kostenlose Rücksendung": 6,
+    "Treuepunkte sammeln": 3,
+}
+
+
+def _message(task) -> str:
+    verdict = task.verdict()
+    assert verdict.kind == "incorrect", (verdict.kind, verdict.message)
+    return verdict.message
+
+
+def test_do_the_visible_checks_of_exercise_3_name_the_common_wrong_answers(monkeypatch):
+    """Exercise 3 (needs): each typical slip gets its own German message, not a crash."""
     ns = _notebook("03_beduerfnisse", SOURCE / "03_beduerfnisse", monkeypatch)
-    pruefe = ns["pruefe"]
-    ns["top3"] = ["Klare Preise", "Bequem bezahlen", "x"]
-    kind, message = pruefe.a2.verdict().kind, pruefe.a2.verdict().message
-    assert kind == "incorrect" and "`top3`" in message
-    ns["top3"] = 42
-    assert pruefe.a2.verdict().message == "`top3` soll eine Liste sein."
-    ns["chancen"] = ____
-    assert pruefe.a1.verdict().kind == "not_attempted"
-    ns["unterversorgt"], ns["wb"] = [], None  # no workbook: its own message
+    pruefe, table = ns["pruefe"], ns["beduerfnisse"].set_index("need")
+    gap = {n: int(r.importance - r.satisfaction) for n, r in table.iterrows()}
+    ns["chancen"] = gap
+    assert "Das ist nur die Lücke" in _message(pruefe.a1)
+    ns["chancen"] = {n: int(r.importance + r.satisfaction) for n, r in table.iterrows()}
+    assert "Wichtigkeit und Zufriedenheit addiert" in _message(pruefe.a1)
+    ns["chancen"] = {**RIGHT_SCORES, "Treuepunkte sammeln": 0}  # the negative gap kept
+    assert "Bei „Treuepunkte sammeln“ ist die Zufriedenheit höher" in _message(pruefe.a1)
+    ns["chancen"] = {**RIGHT_SCORES, "Klare Preise": "10"}
+    assert "ohne Anführungszeichen" in _message(pruefe.a1)
+    ns["chancen"] = {**RIGHT_SCORES, "Ware schnell finden": 11}  # one slip: the judge sees it
+    wanted = "In `chancen` stimmt der Wert für „Ware schnell finden“ noch nicht."
+    assert _message(pruefe.a1) == wanted
+    ns["chancen"] = {k: v for k, v in RIGHT_SCORES.items() if k != "Klare Preise"}
+    assert "Es fehlen: ['Klare Preise']" in _message(pruefe.a1)
+    ns["chancen"] = dict(RIGHT_SCORES)
+    assert pruefe.a1.verdict().kind == "correct"
+
+    underserved = [n for n, v in RIGHT_SCORES.items() if v > 10]
+    ns["unterversorgt"] = [*underserved, "Klare Preise"]  # "über 10" read as "ab 10"
+    assert "genau 10. Unterversorgt heißt **über** 10" in _message(pruefe.a2)
+    ns["unterversorgt"] = [*underserved[:-1], "Verfügbarkeit prüfen"]
+    assert "Diese Namen stehen nicht in der Tabelle: ['Verfügbarkeit prüfen']" in _message(
+        pruefe.a2
+    )
+    ns["unterversorgt"] = underserved[:-1]
+    assert "`unterversorgt` hat 3 Einträge, erwartet sind 4." in _message(pruefe.a2)
+    ns["unterversorgt"] = "Klare Preise"
+    assert "soll eine Liste von Namen sein" in _message(pruefe.a2)
+    ns["unterversorgt"] = list(reversed(underserved))  # the order does not count
+    assert pruefe.a2.verdict().kind == "correct"
+
+    wb, said = ns["wb"], ns["aussagen"]
+    update = wb.needs.update
+    ns["verfuegbarkeit"] = update(
+        "Verfügbarkeit vorab sehen",
+        expectation="Die Ware soll da sein",
+        exceed=said[4],
+        related_products=said[2],
+    )
+    assert "Im Feld „Erwartung“ (`expectation`) steht keine der Aussagen" in _message(pruefe.a3)
+    ns["verfuegbarkeit"] = update(
+        "Verfügbarkeit vorab sehen", expectation=said[1], exceed=said[1], related_products=said[2]
+    )
+    assert "Nimm für jedes Feld eine andere Aussage" in _message(pruefe.a3)
+    ns["verfuegbarkeit"] = update(  # expectation and exceeding swapped: the judge says which
+        "Verfügbarkeit vorab sehen", expectation=said[4], exceed=said[1], related_products=said[2]
+    )
+    assert "Bei `verfuegbarkeit` stimmt das Feld `expectation` noch nicht" in _message(pruefe.a3)
+    # typed off the table, with other spacing and without the full stop: still the statement
+    typed = "wenn der Shop vorrätig anzeigt,  muss die Ware auch im Regal liegen"
+    ns["verfuegbarkeit"] = update(
+        "Verfügbarkeit vorab sehen", expectation=typed, exceed=said[4], related_products=said[2]
+    )
+    assert pruefe.a3.verdict().kind == "correct"
+    wb.needs.add(need="Verfügbarkeit vorab sehen (Filiale)", importance=9, satisfaction=3)
+    assert "Im Arbeitsbuch stehen 9 Bedürfnisse, die Umfrage hat 8" in _message(pruefe.a3)
+    ns["verfuegbarkeit"], ns["wb"] = ____, None
+    assert pruefe.a3.verdict().kind == "not_attempted"
+    ns["verfuegbarkeit"] = ns["wb"] = None  # no workbook: its own message
     verdict = pruefe.a3.verdict()
-    assert verdict.kind == "incorrect" and "`wb`" in verdict.message
+    assert verdict.kind == "incorrect" and "soll das Bedürfnis sein" in verdict.message
 
 
 def test_does_check_read_the_bound_namespace_and_stay_silent_while_grading(capsys, monkeypatch):
@@ -106,13 +176,13 @@ def test_does_the_graded_edition_run_only_visible_checks_and_show_no_solution(
         shutil.copy(SOURCE / "03_beduerfnisse" / name, folder / name)
     ns = _notebook("03_beduerfnisse", folder, monkeypatch)
     pruefe = ns["pruefe"]
-    ns["top3"] = ["a", "b", "c"]  # the right form, the wrong names
+    ns["unterversorgt"] = ["Bequem bezahlen"]  # the right form, the wrong names
     pruefe.a2.check()
     out = capsys.readouterr().out
     assert t("grading.check.visible_passed") in out and t("grading.check.correct") not in out
     pruefe.a2.test()  # passes: only the visible tests run in the kernel
-    ns["top3"] = "abc"
-    with pytest.raises(AssertionError, match="`top3` soll eine Liste sein"):
+    ns["unterversorgt"] = "abc"
+    with pytest.raises(AssertionError, match="`unterversorgt` soll eine Liste von Namen sein"):
         pruefe.a2.test()
     assert not hasattr(pruefe.a2, "solution")
     with pytest.raises(AttributeError, match="keine Musterlösung"):

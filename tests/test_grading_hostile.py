@@ -52,6 +52,9 @@ from _grading import nbgrader
 from nbgrader.api import Gradebook
 
 from cjmlib.grading import classroom, parallel
+from cjmlib.grading.answers import round_trip
+from cjmlib.grading.checks import Incorrect
+from cjmlib.grading.exercise import load_exercise
 from cjmlib.messages import t
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,15 +82,23 @@ def _read(path: str) -> str:
     return f"lambda: open({path!r}, encoding='latin-1').read()"
 
 
-# Wrong answers the verdict attacks come with (task 2 still comes out right from WRONG_A1).
+# Wrong answers the verdict attacks come with. Each passes the visible checks (only the
+# judge in the grader can tell it is wrong), and each task's answer stands on its own.
 WRONG_A1 = (
-    "chancen = beduerfnisse.copy()\n"
-    'chancen["opportunity"] = 0.5 + chancen["importance"] + (\n'
-    '    chancen["importance"] - chancen["satisfaction"]\n'
-    ").clip(lower=0)\n"
+    "chancen = {\n"
+    '    "Verfügbarkeit vorab sehen": 15, "Klare Preise": 10, "Ware schnell finden": 11,\n'
+    '    "Bequem bezahlen": 7, "Abholung ohne Wartezeit": 13, "Persönliche Beratung": 11,\n'
+    '    "Kostenlose Rücksendung": 6, "Treuepunkte sammeln": 3,\n'
+    "}\n"
 )
-WRONG_A2 = 'top3 = ["Klare Preise", "Bequem bezahlen", "Schnelle Lieferung"]\n'
-WRONG_A3 = "wb.needs.add_many(beduerfnisse.to_dict('records'))\nunterversorgt = ['Klare Preise']\n"
+WRONG_A2 = (
+    'unterversorgt = ["Verfügbarkeit vorab sehen", "Ware schnell finden", '
+    '"Abholung ohne Wartezeit"]\n'
+)
+WRONG_A3 = (  # the sought solution (statement 5) taken for the expectation
+    'verfuegbarkeit = wb.needs.update("Verfügbarkeit vorab sehen", expectation=aussagen[5],\n'
+    "    exceed=aussagen[4], related_products=aussagen[2])\n"
+)
 
 PATCH_BUILTINS = (
     "import builtins\n"
@@ -121,17 +132,18 @@ PATCH_CHECKS = (
     "        return types.SimpleNamespace(test=nichts, check=nichts)\n"
     "pruefe = Immer()\n"
 )
-# Swap the hand-over module for one that claims a made-up `top3` (other tasks pass through).
+# Swap the hand-over module for one that claims a made-up `unterversorgt` (other tasks pass
+# through); the names are from the table, so that only the judge can tell them wrong.
 SYS_MODULES = (
     "import sys, types, json\n"
     "import cjmlib.grading.answers as echt\n"
     "from IPython.display import display\n"
     "fake = types.ModuleType('cjmlib.grading.answers')\n"
     "def emit(namespace, names, limit=0):\n"
-    "    if 'top3' not in names:\n"
+    "    if 'unterversorgt' not in names:\n"
     "        return echt.emit(namespace, names, limit=limit)\n"
     "    text = json.dumps({'format': 'cjmlib-answers/1', 'workbook': None,\n"
-    "                       'values': {'top3': ['richtig', 'richtig', 'richtig']}})\n"
+    "                       'values': {'unterversorgt': ['Bequem bezahlen']}})\n"
     "    display({'application/x-cjmlib-answers': text, 'text/plain': 'bestanden'}, raw=True)\n"
     "fake.emit = emit\n"
     "sys.modules['cjmlib.grading.answers'] = fake\n"
@@ -166,9 +178,9 @@ SWALLOW_INTERRUPT = _hand_over("chancen", "raise KeyboardInterrupt") + (
     "get_ipython().set_custom_exc((KeyboardInterrupt,), lambda *args, **kwargs: None)\n"
 )
 # The kernel dies, ignores the time-out, or just hangs while it hands over task 2.
-HANDOVER_CRASH = _hand_over("top3", "import os\nos._exit(1)")
-HANDOVER_DEAF = _hand_over("top3", "import time\n" + DEAF_LOOP_CODE)
-HANDOVER_HANGS = _hand_over("top3", "import time\ntime.sleep(3600)")
+HANDOVER_CRASH = _hand_over("unterversorgt", "import os\nos._exit(1)")
+HANDOVER_DEAF = _hand_over("unterversorgt", "import time\n" + DEAF_LOOP_CODE)
+HANDOVER_HANGS = _hand_over("unterversorgt", "import time\ntime.sleep(3600)")
 # A beginner's retry loop: the bare except also swallows the time-out's KeyboardInterrupt,
 # so the kernel never stops on its own.
 RETRY_LOOP = (
@@ -176,7 +188,7 @@ RETRY_LOOP = (
     "while True:\n"
     "    try:\n"
     "        time.sleep(0.01)\n"
-    "        top3 = chancen.sort_values('opportunitty')['need'].head(3).tolist()\n"
+    "        unterversorgt = [name for name, score in chancen.items() if score > grenze]\n"
     "        break\n"
     "    except:\n"
     "        pass\n"
@@ -370,7 +382,7 @@ def _attacks(course: Path, world: Path, port: int) -> dict[str, dict[str, str]]:
         "vielfrass": after("a2_loesung", vielfrass),
         "festplatte": after("a2_loesung", festplatte),
         "gabel": after("a3_loesung", gabel),
-        "teilweise": {"a3_loesung": "unterversorgt = ____"},
+        "teilweise": {"a3_loesung": "verfuegbarkeit = ____"},
         "builtins": {"a1_loesung": WRONG_A1 + PATCH_BUILTINS},
         "pandas-numpy": {"a1_loesung": WRONG_A1 + PATCH_PANDAS},
         "pruefer-ersetzt": {"a2_loesung": WRONG_A2 + PATCH_CHECKS},
@@ -564,6 +576,31 @@ def _prepare(root: Path, port: int, earlier: Path) -> tuple[Path, Path, dict]:
 
 
 SKIP = ("autograded", "feedback", "gradebook.db", ".nbgrader.log")
+
+
+@pytest.mark.parametrize(
+    ("task", "code"),
+    [("a1", WRONG_A1), ("a2", WRONG_A2), ("a3", WRONG_A3)],
+    ids=["a1", "a2", "a3"],
+)
+def test_is_each_wrong_answer_of_the_attacks_well_formed_but_wrong(
+    task, code, monkeypatch, tmp_path
+):
+    """The verdict attacks try to turn these answers into points: each must pass the visible
+    checks (the form is right) and fail the judge (the content is not)."""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    source = REPO / "course" / "source" / A
+    monkeypatch.chdir(source)
+    nb = nbformat.read(source / f"{A}.ipynb", as_version=4)
+    ns: dict = {}
+    exec(next(c.source for c in nb.cells if c.source.startswith("# Vorbereitung")), ns)
+    exec(code, ns)
+    exercise = load_exercise(source)
+    with round_trip(ns, exercise.tasks[task].answers) as answers:
+        exercise.tasks[task].check(answers, exercise.data())
+        with pytest.raises(Incorrect):
+            exercise.judges[task](answers, exercise.data())
 
 
 GRADERS = ("nbgrader", "parallel")

@@ -20,13 +20,15 @@ from cjmlib.grading import classroom, parallel
 REPO = Path(__file__).resolve().parents[1]
 A, B = "03_beduerfnisse", "08_loesungen"
 
+# Wrong scores (10 for every need), and every difference made 0 in the kernel.
 FAKE_SUM = (
-    'chancen = beduerfnisse.copy()\nchancen["opportunity"] = 0\n'
+    'chancen = {name: 10 for name in beduerfnisse["need"]}\n'
     "import builtins\nbuiltins.sum = lambda *args, **kwargs: 0  # jede Abweichung wird 0\n"
     "def len(x):\n    return 8\n"
 )
+# Made-up names, and the exercise data swapped for data where they would be right.
 FAKE_DATA = (
-    'top3 = ["a", "b", "c"]\n'
+    'unterversorgt = ["a", "b", "c"]\n'
     'uebungsdaten = lambda name: {"beduerfnisse": pd.DataFrame({"need": ["a", "b", "c"], '
     '"importance": [9, 8, 7], "satisfaction": [1, 1, 1]})}'
 )
@@ -35,21 +37,22 @@ NOISY_LIST = (
     "class LauteListe(list):\n    def __eq__(self, other):\n"
     "        warnings.warn('Diese Liste ist laut', UserWarning)\n"
     "        return list(self) == list(other)\n\n"
-    'top3 = LauteListe(chancen.sort_values("opportunity", ascending=False)["need"].head(3))'
+    "unterversorgt = LauteListe([n for n, score in chancen.items() if score > 10])"
 )
+REFLECTION_COMMENT = "Gut begründet. Nenne noch ein Beispiel aus deiner Branche."
 
 # student -> (answers to change, cells to delete, expected autograded score of A)
 STUDENTS_A = {
     "komplett": ({}, [], 7),
     "leer": (None, [], 0),
-    "teilweise": ({"a3_loesung": "unterversorgt = ____"}, [], 4),
+    "teilweise": ({"a3_loesung": "verfuegbarkeit = ____"}, [], 4),
     "testzelle-geaendert": (
         {
-            "a1_loesung": "chancen = beduerfnisse.assign(opportunity=0)",
+            "a1_loesung": "chancen = dict.fromkeys(beduerfnisse['need'], 0)",
             "a1_tests": "assert True  # Test ausgehebelt",
         },
         [],
-        3,
+        5,
     ),
     "zellen-geloescht": ({}, ["a1_tests", "reflexion"], 7),
     "endlosschleife": ({"a2_loesung": "while True:\n    pass"}, [], 5),
@@ -98,6 +101,7 @@ def course(tmp_path_factory):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         grade = gb.find_grade("reflexion", A, A, "komplett")
         grade.manual_score = 1.5
+        gb.find_comment("reflexion", A, A, "komplett").manual_comment = REFLECTION_COMMENT
         gb.db.commit()
     _nbgrader(course, "generate_feedback", A)
     _nbgrader(course, "export")
@@ -142,6 +146,47 @@ def test_does_the_feedback_keep_hidden_tests_away_from_trainees(course):
         for secret in ("HIDDEN TESTS", "_soll", "itertuples", "AssertionError"):
             assert secret not in html, (page.parent.parent.name, secret)
         assert "verborgene Tests" in html
+
+
+# What nbgrader's own feedback page says in English; none of it may reach a trainee.
+ENGLISH = (
+    "Score:",
+    "Student's answer",
+    "Test cell",
+    "Written response",
+    "Coding free-response",
+    "Comments:",
+    "Comment</a>",
+    "(Top)",
+    "Late submission penalty",
+    "Grade cell:",
+    "In&nbsp;[",
+)
+
+
+@pytest.mark.slow
+def test_is_the_feedback_page_german(course):
+    """The page generate_feedback writes with the course config: German headings, points
+    the German way, the instructor's comment, nothing of nbgrader's English template."""
+    html = (course / "feedback" / "komplett" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert '<html lang="de">' in html
+    assert f"<title>Rückmeldung zu {A}</title>" in html
+    assert f"Rückmeldung zu deiner Abgabe „{A}“" in html
+    assert "Deine Punkte: 8,5 von 9" in html  # 7 automatic + 1,5 for the reflection
+    for line in (
+        "Test zu Aufgabe 1</a> (Punkte: 2 von 2)",
+        "Test zu Aufgabe 3</a> (Punkte: 3 von 3)",
+        "Deine schriftliche Antwort</a> (Punkte: 1,5 von 2)",
+        "Kommentar deiner Kursleitung</a>",
+    ):
+        assert line in html, line
+    assert f"<b>Kommentar:</b> <p>{REFLECTION_COMMENT}</p>" in html
+    assert '<span class="nbgrader-label">Deine Antwort</span>' in html and "(nach oben)" in html
+    for page in sorted((course / "feedback").glob(f"*/{A}/{A}.html")):
+        text = page.read_text(encoding="utf-8")
+        assert [e for e in ENGLISH if e in text] == [], page.parent.parent.name
+    blank = (course / "feedback" / "leer" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert "Deine Punkte: 0 von 9" in blank and "Test zu Aufgabe 2</a> (Punkte: 0 von 2)" in blank
 
 
 @pytest.mark.slow

@@ -108,9 +108,9 @@ NOVICES: dict[str, Novice] = {
     ),
     "03_beduerfnisse": Novice(
         "a1",
-        'chancen = beduerfnisse.copy()\nchancen["opportunity"] = '
-        'chancen["importance"] - chancen["satisfaction"]',
-        "In `chancen` stimmt die Spalte",
+        ('"Bequem bezahlen": 7', '"Bequem bezahlen": 7 + (7 - 9)'),
+        "Bei „Bequem bezahlen“ ist die Zufriedenheit höher als die Wichtigkeit: Die Lücke ist "
+        "dann 0, nicht negativ",
     ),
     "04_touchpoints": Novice(
         "a3",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -36,6 +37,7 @@ __all__ = [
     "same_mapping",
     "same_number",
     "same_series",
+    "same_text",
     "show",
 ]
 
@@ -106,6 +108,16 @@ def _matches(got: Any, want: Any, tol: float) -> bool:
             return False
         return (math.isnan(g) and math.isnan(w)) or abs(g - w) <= tol
     return bool(got == want)
+
+
+def same_text(given: Any, wanted: str) -> bool:
+    """A statement typed off a table equals ``wanted``: case, spacing and the closing
+    full stop or exclamation mark do not count."""
+
+    def plain(text: Any) -> str:
+        return re.sub(r"\s+", " ", str(text)).strip().rstrip(".!").casefold()
+
+    return isinstance(given, str) and plain(given) == plain(wanted)
 
 
 def same_items(value: Any, expected: Iterable[Any], name: str, *, ordered: bool = False) -> None:

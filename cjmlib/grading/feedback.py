@@ -8,10 +8,16 @@ traceback. :class:`HideHiddenTests` runs in ``GenerateFeedback.preprocessors`` (
 region with one German line and shortens errors to a German verdict without
 traceback (and without the message, if the cell has hidden tests or a judge in the grader
 failed it, see :mod:`cjmlib.grading.verdicts`).
+
+The page itself is German: :data:`TEMPLATE_DIR` holds the HTML template ``feedback_de``
+(headings, points, comments, the score summary; ``HTMLExporter.template_name`` in the
+course config), and :class:`GermanFeedback` hands it the texts from the message catalogue.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from nbformat import NotebookNode
@@ -19,10 +25,15 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
+from cjmlib.display import format_number
 from cjmlib.grading.notes import SANDBOX_NOTES
 from cjmlib.messages import t
 
-__all__ = ["HideHiddenTests", "strip_hidden"]
+__all__ = ["TEMPLATE_DIR", "GermanFeedback", "HideHiddenTests", "strip_hidden"]
+
+#: The folder of the feedback page's template (``feedback_de``), for
+#: ``HTMLExporter.extra_template_basedirs``.
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 #: Error names whose message would tell about hidden tests (or nothing useful).
 _HIDDEN_FAILURES = ("KernelDead", "HiddenTestFailed")
@@ -77,3 +88,66 @@ class HideHiddenTests(NbGraderPreprocessor):
                 outputs.append(out)
         cell.outputs = outputs
         return cell, resources
+
+
+def points(value: Any) -> str:
+    """Points the German way: ``2.0`` -> "2", ``1.5`` -> "1,5", ``0.25`` -> "0,25"."""
+    number = float(value or 0)
+    digits = next((d for d in (0, 1) if round(number, d) == round(number, 2)), 2)
+    return format_number(number, digits)
+
+
+class GermanFeedback(NbGraderPreprocessor):
+    """Give the German feedback template its texts: the page's in ``resources["cjm"]``,
+    each graded cell's heading and points in ``cell.metadata.cjm``.
+
+    Runs after nbgrader's ``GetGrades`` (which puts the scores into the notebook).
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: Any) -> tuple[NotebookNode, Any]:
+        info = resources.get("nbgrader", {})
+        notebook = str(info.get("notebook", ""))
+        penalty = float(info.get("late_penalty") or 0)
+        resources["cjm"] = {
+            "title": t("grading.feedback_page.title", notebook=notebook),
+            "heading": t("grading.feedback_page.heading", notebook=notebook),
+            "total": t(
+                "grading.feedback_page.total",
+                score=points(info.get("score")),
+                max_score=points(info.get("max_score")),
+            ),
+            "overview": t("grading.feedback_page.overview"),
+            "intro": t("grading.feedback_page.intro"),
+            "late": t("grading.feedback_page.late", penalty=points(penalty)) if penalty else "",
+            "top": t("grading.feedback_page.top"),
+            "comment": t("grading.feedback_page.comment"),
+            "comment_link": t("grading.feedback_page.comment_link"),
+        }
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") or meta.get("grade") or meta.get("task"):
+                cell.metadata["cjm"] = {
+                    "label": _label(cell, meta),
+                    "points": t(
+                        "grading.feedback_page.points",
+                        score=points(meta.get("score")),
+                        points=points(meta.get("points")),
+                    ),
+                }
+        return nb, resources
+
+
+def _label(cell: NotebookNode, meta: dict[str, Any]) -> str:
+    """The German heading of a graded cell: whose it is and what it holds."""
+    grade_id = str(meta.get("grade_id", ""))
+    if meta.get("solution"):
+        if not meta.get("grade"):
+            return t("grading.feedback_page.answer")
+        kind = "code_answer" if cell.cell_type == "code" else "written_answer"
+        return t(f"grading.feedback_page.{kind}")
+    if meta.get("task"):
+        return t("grading.feedback_page.task", cell=grade_id)
+    task = re.fullmatch(r"a(\d+)_tests", grade_id)
+    if task:
+        return t("grading.feedback_page.test", task=task.group(1))
+    return t("grading.feedback_page.test_cell", cell=grade_id)

@@ -45,7 +45,8 @@ def judge_a3(answers: Answers, data: Data) -> None:
         for group, x in data["umfrage"].groupby("touchpoint_id")
         if x["nps"].notna().sum() >= 30
     }
-    want = sorted((g for g, v in scores.items() if v < 0), key=lambda g: scores[g])
+    names = {tp.id: tp.name for tp in data["projekt"].touchpoints}
+    want = sorted(names[g] for g, v in scores.items() if v < 0)
     same_items(answers["kritisch"], want, "kritisch")
 
 

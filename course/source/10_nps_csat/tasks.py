@@ -2,7 +2,8 @@
 
 Common wrong answers the visible checks catch: the NPS as a fraction (0.14) instead of
 points, the share of promoters alone, passives counted as critics; a grouping other than by
-touchpoint; touchpoints with fewer than 30 answers or a non-negative NPS in the list.
+touchpoint; touchpoints with fewer than 30 answers or a non-negative NPS in the list, names
+spelt differently from the table (the table shows names, never the internal ids).
 """
 
 from typing import Any
@@ -49,15 +50,23 @@ def check_a2(answers: Answers, data: Data) -> None:
 
 def check_a3(answers: Answers, data: Data) -> None:
     value = answers["kritisch"]
-    expect(isinstance(value, list), '`kritisch` soll eine Liste von Kennungen sein: `["tp-…"]`.')
+    expect(
+        isinstance(value, list),
+        '`kritisch` soll eine Liste von Touchpoint-Namen sein: `["…", "…"]`.',
+    )
     from cjmlib.analytics import survey_metrics
 
     metrics = survey_metrics(data["umfrage"], by="touchpoint_id").set_index("group")
-    unknown = [v for v in value if v not in metrics.index]
-    expect(not unknown, f"Diese Kennungen stehen nicht in der Tabelle: {unknown}.")
-    few = [v for v in value if metrics.loc[v, "n_nps"] < 30]
+    ids = {tp.name: tp.id for tp in data["projekt"].touchpoints if tp.id in metrics.index}
+    unknown = [v for v in value if v not in ids]
+    expect(
+        not unknown,
+        f"Diese Touchpoints stehen nicht in der Tabelle: {unknown}. Schreibe die Namen genau "
+        "so, wie sie in der Spalte „Touchpoint“ stehen.",
+    )
+    few = [v for v in value if metrics.loc[ids[v], "n_nps"] < 30]
     expect(not few, f"Weniger als 30 Antworten – zählt nicht: {few}.")
-    positive = [v for v in value if metrics.loc[v, "nps"] >= 0]
+    positive = [v for v in value if metrics.loc[ids[v], "nps"] >= 0]
     expect(not positive, f"Der NPS ist hier nicht negativ: {positive}.")
 
 

@@ -102,9 +102,12 @@ c.GenerateFeedback.preprocessors = [
     "cjmlib.grading.feedback.HideHiddenTests",
     "cjmlib.grading.feedback.GermanFeedback",
 ]
+# The German template goes to generate_feedback's own exporter class only: set on
+# HTMLExporter it would also replace the formgrader's "formgrade" page (which broke it).
 _cjmlib = importlib.util.find_spec("cjmlib")  # found without importing the library
 if _cjmlib is not None and _cjmlib.submodule_search_locations:
-    c.HTMLExporter.template_name = "feedback_de"
-    c.HTMLExporter.extra_template_basedirs = [
+    c.GenerateFeedback.exporter_class = "cjmlib.grading.feedback.GermanFeedbackExporter"
+    c.GermanFeedbackExporter.template_name = "feedback_de"
+    c.GermanFeedbackExporter.extra_template_basedirs = [
         os.path.join(_cjmlib.submodule_search_locations[0], "grading", "templates")
     ]

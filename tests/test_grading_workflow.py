@@ -200,3 +200,17 @@ def test_does_the_grade_export_list_every_submission(course):
     # nbgrader lists every student for every assignment; no submission scores 0.
     assert len(got) == 2 * len(set(STUDENTS_A) | set(STUDENTS_B))
     assert got[(B, "schummler")] == 0
+
+
+def test_does_the_formgrader_keep_its_own_template():
+    # The formgrader renders submissions with nbgrader's HTMLExporter and its own
+    # "formgrade" template; the German feedback template is for generate_feedback only.
+    # Set on HTMLExporter itself, it replaced the formgrader's page with "Sorry, the
+    # formgrader encountered an error" on the hub.
+    from nbconvert.exporters import HTMLExporter
+
+    from cjmlib.grading.build import load_course_config
+
+    config = load_course_config(REPO / "course")
+    assert "template_name" not in config.HTMLExporter
+    assert HTMLExporter(config=config).template_name != "feedback_de"

@@ -10,8 +10,9 @@ traceback (and without the message, if the cell has hidden tests or a judge in t
 failed it, see :mod:`cjmlib.grading.verdicts`).
 
 The page itself is German: :data:`TEMPLATE_DIR` holds the HTML template ``feedback_de``
-(headings, points, comments, the score summary; ``HTMLExporter.template_name`` in the
-course config), and :class:`GermanFeedback` hands it the texts from the message catalogue.
+(headings, points, comments, the score summary), rendered by :class:`GermanFeedbackExporter`
+(``GenerateFeedback.exporter_class`` in the course config, so the formgrader keeps its own
+template), and :class:`GermanFeedback` hands it the texts from the message catalogue.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from nbconvert.exporters import HTMLExporter
 from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -29,11 +31,27 @@ from cjmlib.display import format_number
 from cjmlib.grading.notes import SANDBOX_NOTES
 from cjmlib.messages import t
 
-__all__ = ["TEMPLATE_DIR", "GermanFeedback", "HideHiddenTests", "strip_hidden"]
+__all__ = [
+    "TEMPLATE_DIR",
+    "GermanFeedback",
+    "GermanFeedbackExporter",
+    "HideHiddenTests",
+    "strip_hidden",
+]
 
 #: The folder of the feedback page's template (``feedback_de``), for
 #: ``HTMLExporter.extra_template_basedirs``.
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+class GermanFeedbackExporter(HTMLExporter):  # type: ignore[misc]
+    """nbconvert's HTML exporter under a name of its own, for ``generate_feedback`` only.
+
+    The course config gives this class the German template (``feedback_de``); config set
+    on ``HTMLExporter`` itself would reach every HTML exporter in the process, the
+    formgrader's included.
+    """
+
 
 #: Error names whose message would tell about hidden tests (or nothing useful).
 _HIDDEN_FAILURES = ("KernelDead", "HiddenTestFailed")

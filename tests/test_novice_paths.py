@@ -316,6 +316,10 @@ def test_a_novice_gets_through_the_exercise_to_full_marks(name, paths, request):
             assert t("grading.check.not_attempted") in _outputs(cell), _outputs(cell)[:500]
         elif cell.source.startswith("# Tests zu"):
             assert "noch nicht ausgefüllt" in _outputs(cell), _outputs(cell)[:500]
+    # ... and shows names, never internal ids (the rules of the self-study editions' test)
+    from test_grading_editions import shown_ids
+
+    assert shown_ids(nbformat.v4.new_notebook(cells=cells)) == []
 
     # 2. a typical wrong answer, and what the trainee is told
     if isinstance(novice.wrong, tuple):

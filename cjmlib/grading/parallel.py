@@ -31,15 +31,17 @@ Command line (run in the course folder; ``--help`` describes every option)::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
 import warnings
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext, ForkServerContext
@@ -162,6 +164,20 @@ def _worker(conn: Connection, course: str, db: str, overrides: Overrides) -> Non
         return
 
 
+@contextlib.contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """Hold Ctrl-C back until a submission is wholly in the gradebook and counted.
+
+    nbgrader commits a submission in several steps; stopped in between, the gradebook
+    would hold it half copied, and the next run would take it for graded.
+    """
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _warnings(log: str) -> list[str]:
     """The warning lines of nbgrader's captured log (``[WARNING] text``), without the tag."""
     tag = "[WARNING] "
@@ -266,8 +282,9 @@ class _Pool:
                 job, error, notes = worker.conn.recv()
                 worker.job = None
                 if error is None:
-                    self.merger.merge(worker.db, job)
-                    report.graded.append(job)
+                    with _no_interrupt():
+                        self.merger.merge(worker.db, job)
+                        report.graded.append(job)
                     if notes:
                         report.warnings[job] = notes
                 else:

@@ -222,6 +222,26 @@ def test_table_cells_keep_words_whole_and_give_long_runs_a_break():
     assert cell_html(hint) == "Sichere ihn mit <code>wb.snapshot(&quot;Ist-Map&quot;)</code>."
 
 
+def test_widget_messages_keep_words_whole():
+    """Do error, check and info lines of the forms break between words only?
+
+    ``overflow-wrap:anywhere`` lets a flex item shrink to one letter a line, so a German
+    error under a narrow field broke as "Schreib|weise"; ``break-word`` breaks only a run
+    that is wider than the whole box (a 500-character name).
+    """
+    import re
+
+    from cjmlib.widgets.base import STYLE
+
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", STYLE)
+    for name in (".cjm-error", ".cjm-fail", ".cjm-ok", ".cjm-info"):
+        wraps = [
+            body for selector, body in rules if name in [s.strip() for s in selector.split(",")]
+        ]
+        assert wraps and not any("anywhere" in body for body in wraps), (name, wraps)
+        assert any("overflow-wrap:break-word" in body for body in wraps), (name, wraps)
+
+
 def test_a_state_symbol_stays_on_the_line_of_its_word(tmp_path):
     """ "✗ fehlt" in the progress panel's narrow column: symbol and word on one line."""
     from cjmlib.widgets import ProgressPanel

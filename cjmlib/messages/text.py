@@ -48,6 +48,8 @@ TEXT_WIDTH = 90
 #: A list marker at the start of a line ("• ", "- ", "3. "): wrapped lines are indented
 #: to the text after it, so that the list stays readable.
 _MARKER = re.compile(r"^(\s*(?:[•\-*–]|\d+[.)])?\s*)")
+#: "<" or ">" that is not a comparison before a number ("< 2 %", ">=90", "> −5").
+_MARKUP = re.compile(r"[<>](?!=?\s?[−+-]?\d)")
 _NUMBER_UNIT = re.compile(r"(?<=\d) (?=[%€])")
 
 
@@ -71,12 +73,16 @@ def parse_yes_no(value: object) -> bool | None:
 def clean(text: object, limit: int | None = None) -> str:
     """A one-line label that cannot be read as markup, cut to ``limit`` characters.
 
-    Angle brackets become the look-alike guillemets ‹ › so that no renderer (tooltip,
-    SVG, HTML report) can take a value for a tag; the text stays legible.
+    Angle brackets that could be markup become the look-alike guillemets ‹ › so that no
+    renderer (tooltip, SVG, HTML report) can take a value for a tag; the text stays legible.
+    A comparison before a number ("Wartezeit < 2 Minuten", ">= 90 %") keeps its sign: no
+    HTML or SVG parser reads "<" before a digit or a space as the start of a tag, and
+    "‹ 2 Minuten" would read as a quotation mark.
     """
     if text is None:
         return ""
-    s = _SPACE.sub(" ", str(text)).strip().replace("<", "‹").replace(">", "›")
+    s = _MARKUP.sub(lambda m: "‹" if m.group(0) == "<" else "›", _SPACE.sub(" ", str(text)))
+    s = s.strip()
     if limit is not None and len(s) > limit:
         s = s[: max(limit - 1, 1)].rstrip() + "…"
     return s

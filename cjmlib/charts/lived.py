@@ -298,8 +298,8 @@ def journey_graph_chart(
                 for b in bands.to_dict("records")
             )
             lower = [crowded and i % 2 == 1 for i in range(len(bands))]
-            for row in (False, True):
-                part = bands[[x == row for x in lower]]
+            for second_line in (False, True):
+                part = bands[[x == second_line for x in lower]]
                 if part.empty:
                     continue
                 layers.append(
@@ -307,7 +307,7 @@ def journey_graph_chart(
                     .transform_calculate(mid="(datum.x + datum.x2) / 2")
                     .mark_text(
                         baseline="top",
-                        dy=19 if row else 4,
+                        dy=19 if second_line else 4,
                         fontSize=12,
                         fontWeight="bold",
                         color="#555555",

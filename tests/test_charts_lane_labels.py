@@ -183,7 +183,7 @@ def test_every_item_label_of_the_sample_maps_is_shown_whole(industry):
 
 def test_a_label_on_several_lines_takes_the_rows_it_needs():
     """A label of three or four lines hangs into the row below, which stays free."""
-    from cjmlib.charts._lanes import LABEL_LINE, ROW_STEP
+    from cjmlib.charts._lanes import LABEL_DY, LABEL_LINE, ROW_STEP, row_span
 
     workbook = datasets.load("telekommunikation", "workbook")
     spec = journey_map_chart(workbook).to_dict()
@@ -197,7 +197,8 @@ def test_a_label_on_several_lines_takes_the_rows_it_needs():
     for panel, r in items:
         lane, row = r["slot"].split("|")[0], int(r["slot"].split("|")[1])
         lines = str(r["label"]).count("\n") + 1
-        span = -(-(LABEL_LINE * lines + 2) // ROW_STEP)
+        span = row_span(r["label"])
+        assert LABEL_DY + LABEL_LINE * lines <= ROW_STEP // 2 + ROW_STEP * (span - 1)
         for k in range(span):
             key = (panel, lane, row + k, r["phase"])
             assert key not in taken, (r["label"], taken.get(key))

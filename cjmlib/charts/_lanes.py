@@ -43,6 +43,8 @@ SYMBOL_X = 12  # symbol offset from the left edge of a phase column
 LABEL_X = 27  # label offset from the left edge of a phase column
 LABEL_FONT = 11
 LABEL_LINE = 12  # pixels from one line of a label to the next
+#: The first line's top, from the symbol's centre: two lines fill one row (28 px).
+LABEL_DY = -10
 MAX_LABEL_LINES = 5  # a longer label ends in "…" (its tooltip has it whole)
 #: Labels are measured with this much to spare (the width estimate runs a little short).
 LABEL_SPARE = 1.04
@@ -211,7 +213,8 @@ def _word_pieces(word: str, fits: Callable[[str], bool]) -> list[str]:
 def row_span(text: object) -> int:
     """Rows a label takes: its lines hang down from the symbol's row into the next ones."""
     lines = str(text).count(LINE_BREAK) + 1
-    return max(1, -(-(LABEL_LINE * lines + 2) // ROW_STEP))
+    below = LABEL_LINE * lines + LABEL_DY - ROW_STEP // 2  # pixels past the row's bottom
+    return 1 + max(0, -(-below // ROW_STEP))
 
 
 def label_style(**extra: Any) -> dict[str, Any]:
@@ -220,7 +223,7 @@ def label_style(**extra: Any) -> dict[str, Any]:
         "align": "left",
         # The first line beside the symbol, further lines below it (:func:`row_span`).
         "baseline": "top",
-        "dy": -LABEL_LINE // 2 - 2,
+        "dy": LABEL_DY,
         "xOffset": LABEL_X,
         "fontSize": LABEL_FONT,
         "lineBreak": LINE_BREAK,

@@ -1,11 +1,13 @@
 """Place items (touchpoints, pain points, ...) in the rows of a lane × phase grid.
 
-Every lane gets as many rows as its fullest phase cell needs (at most ``max_per_cell``);
-a fuller cell shows its first items and a "+k weitere" row. The y field is a sortable
-slot key ``"LLL|R|lane|line 1|line 2"`` whose axis label shows the lane name on the lane's
-first row, on the one or two lines the key carries (:func:`lane_lines`). The lane-name
-column is as wide as the longest name needs on two lines (:func:`lane_axis_width`), so a
-name such as "Produktentwicklung" or "Moment der Wahrheit" is shown whole, not cut.
+Every lane gets as many rows as its fullest phase cell needs (at most ``max_per_cell``
+items; an item whose label takes three or more lines takes the rows below it too, see
+:func:`row_span`); a fuller cell shows its first items and a "+k weitere" row. The y
+field is a sortable slot key ``"LLL|R|lane|line 1|line 2"`` whose axis label shows the
+lane name on the lane's first row, on the one or two lines the key carries
+(:func:`lane_lines`). The lane-name column is as wide as the longest name needs on two
+lines (:func:`lane_axis_width`), so a name such as "Produktentwicklung" or "Moment der
+Wahrheit" is shown whole, not cut.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ LANE_PAD = 10  # pixels between a lane name and the grid
 #: renderer measures ("Produktentwicklung": 112 estimated, 115 drawn), and Vega cuts a
 #: label that is a pixel too wide: lane names are measured with this much to spare.
 LANE_SPARE = 1.08
-LINE_BREAK = "\n"  # labels on two lines are split here (Vega's ``lineBreak``)
+LINE_BREAK = "\n"  # labels on several lines are split here (Vega's ``lineBreak``)
 SYMBOL_X = 12  # symbol offset from the left edge of a phase column
 LABEL_X = 27  # label offset from the left edge of a phase column
 LABEL_FONT = 11

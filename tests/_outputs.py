@@ -43,3 +43,25 @@ def ungrouped_numbers(cells: Iterable[nbformat.NotebookNode]) -> list[tuple[str,
         for match in _UNGROUPED.finditer(out.get("text", ""))
         if not (len(match.group(1)) == 4 and 1900 <= int(match.group(1)) <= 2099)
     ]
+
+
+#: A negative number written with the hyphen "-" ("Intervall: -5,4 bis 18,4") instead of
+#: the minus sign "−" (U+2212): at the start of a line or after a space, "(", ">", "„", "/".
+_HYPHEN_MINUS = re.compile(r"(?:^|(?<=[\s(>„/]))-\d[\d.,]*", re.MULTILINE)
+#: The outputs a trainee reads as text (charts' specs and images aside).
+_TEXT_KINDS = ("text/plain", "text/html", "text/markdown")
+
+
+def hyphen_minus_numbers(cells: Iterable[nbformat.NotebookNode]) -> list[tuple[str, str]]:
+    """Negative numbers shown with a hyphen instead of "−" (printed text, tables, Markdown)."""
+    found = []
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            texts = [out.get("text", "")] if out.output_type == "stream" else []
+            texts += [out.get("data", {}).get(kind, "") for kind in _TEXT_KINDS]
+            for text in texts:
+                text = text if isinstance(text, str) else "".join(text)
+                found += [(cell.get("id", ""), m.group(0)) for m in _HYPHEN_MINUS.finditer(text)]
+    return found

@@ -71,7 +71,7 @@ def test_a_pain_point_for_an_emotion_rule_is_refused_in_german(ns):
     text = str(info.value)
     assert text.startswith("„Lange Wartezeit in der Hotline“ ist ein Pain Point.")
     assert "Die Regel „Die Warteschleife der Hotline frustriert“ belegt aber eine Emotion" in text
-    assert "Wartezeit in der Hotline" in text and ID.search(text) is None, text
+    assert "Meintest du „Wartezeit in der Hotline“?" in text and ID.search(text) is None, text
 
 
 def test_a_typo_is_refused_with_a_suggestion(ns):

@@ -313,6 +313,17 @@ def test_do_the_self_study_notebooks_show_names_instead_of_internal_ids(name, se
             assert shown_ids(self_study[f"{folder}/{name}"]) == [], folder
 
 
+@pytest.mark.slow
+def test_does_exercise_12_show_the_tables_its_tasks_3_and_4_are_about(self_study):
+    """The result cells show their tables (not only the last expression of an ``if``)."""
+    cells = self_study["solutions/12_iterationen"].cells
+    for start, tables in (("# Das Ergebnis vom Januar", 1), ("# Reihenfolge für das Review", 2)):
+        cell = next(c for c in cells if c.source.startswith(start))
+        shown = [o for o in cell.outputs if "text/html" in o.get("data", {})]
+        assert len(shown) == tables, (start, [o.output_type for o in cell.outputs])
+        assert all("Aussage" in o.data["text/html"] for o in shown)
+
+
 def test_does_the_capstone_release_hide_the_reference_and_test_every_part(released):
     from cjmlib.grading.capstone import PARTS
 

@@ -79,6 +79,9 @@ def resolve_target(
             allowed=matches,
         )
     allowed = _names(known) or t("allowed.none_yet")
+    names = {_key(n): n for n in known.values()}
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
+    suggestion = t("rule_target.did_you_mean", name=names[close[0]]) if close else ""
     for other, items in entries.items():
         if other == home:
             continue
@@ -92,12 +95,10 @@ def resolve_target(
                 found=t(f"rule_target.entry.{other}"),
                 claim=t(f"rule_target.claim.{claim}"),
                 where=where,
+                suggestion=suggestion,
             )
     if _looks_like_id(value):
         return None
-    names = {_key(n): n for n in known.values()}
-    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
-    suggestion = t("rule_target.did_you_mean", name=names[close[0]]) if close else ""
     raise unknown_choice(
         "rule_target.unknown",
         allowed=allowed,

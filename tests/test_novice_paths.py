@@ -64,6 +64,33 @@ def test_while_grading_an_untouched_task_still_fails_its_test(monkeypatch, tmp_p
         pruefe.a1.test()
 
 
+def _capstone(monkeypatch, tmp_path) -> tuple[dict, object]:
+    folder = tmp_path / "course" / "source" / "13_abschlussprojekt"
+    shutil.copytree(SOURCE / "13_abschlussprojekt", folder)
+    (tmp_path / "exercises").mkdir()
+    monkeypatch.chdir(tmp_path / "exercises")
+    from cjmlib.grading import ____
+
+    ns: dict = {"wb": ____}
+    return ns, uebung("13_abschlussprojekt", ns)
+
+
+def test_a_capstone_test_before_the_workbook_is_bound_says_so(
+    not_grading, monkeypatch, tmp_path, capsys
+):
+    _ns, pruefe = _capstone(monkeypatch, tmp_path)
+    pruefe.goal.test()  # no AssertionError: Run All goes on
+    assert " ".join(capsys.readouterr().out.split()) == t("capstone_start.not_bound")
+    assert pruefe.goal.verdict().kind == "not_attempted"
+
+
+def test_while_grading_an_unbound_capstone_still_fails_its_test(monkeypatch, tmp_path):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    _ns, pruefe = _capstone(monkeypatch, tmp_path)
+    with pytest.raises(AssertionError, match="`wb` ist noch nicht an dein Arbeitsbuch"):
+        pruefe.goal.test()
+
+
 def test_a_library_error_shows_the_german_message_first_not_a_traceback():
     def trainee_cell():
         raise CJMError("Persona: Das Feld „Alter“ (`age`) hat den Wert 9.")
@@ -161,6 +188,13 @@ NOVICES: dict[str, Novice] = {
         "Erlaubt ist ein Datum im Format JJJJ-MM-TT",
         raises=True,
     ),
+    "12_iterationen": Novice(
+        "a1",
+        ('target="Wartezeit in der Hotline"', 'target="Lange Wartezeit in der Hotline"'),
+        "„Lange Wartezeit in der Hotline“ ist ein Pain Point. Die Regel „Die Warteschleife "
+        "der Hotline frustriert“ belegt aber eine Emotion",
+        raises=True,
+    ),
 }
 
 
@@ -251,6 +285,8 @@ def walk(name: str) -> dict:
     import tempfile
 
     os.environ.pop("NBGRADER_EXECUTION", None)
+    if name == CAPSTONE:
+        return walk_capstone()
     novice = NOVICES[name]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cjm-novize-") as tmp:
@@ -288,13 +324,60 @@ def walk(name: str) -> dict:
     return seen
 
 
+def walk_capstone() -> dict:
+    """The capstone (one answer: the trainee's workbook bound to ``wb``), as in :func:`walk`.
+
+    1. Run All untouched; 2. the own workbook, still nearly empty (``my_workbook(13)``),
+    and the overview of what is missing; 3. a complete workbook (the reference: a copy of
+    the sample project), run twice, and the overview again; 4. every test cell, the score.
+    """
+    import copy
+    import os
+    import tempfile
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="cjm-novize-") as tmp:
+        os.environ["TMPDIR"] = tmp
+        os.environ["CJM_WORKBOOK"] = str(Path(tmp) / "arbeitsbuch" / "mein_projekt.cjm.json")
+        session = Session(CAPSTONE, Path(tmp))
+        seen: dict = {"tasks": session.tasks(), "points": session.points()}
+
+        def run(index: int, source: str | None = None) -> nbformat.NotebookNode:
+            return copy.deepcopy(session.run(index, source))
+
+        with session.client.setup_kernel():
+            seen["run_all"] = [copy.deepcopy(c) for c in session.run_all()]
+            answer = session.cell("arbeitsbuch_loesung")
+            seen["typed"] = run(answer, "wb = my_workbook(13)")
+            seen["checked_wrong"] = run(session.after("arbeitsbuch_loesung"))
+            right = session.solutions["arbeitsbuch_loesung"]
+            seen["fixed"] = [run(answer, right) for _ in range(2)]
+            seen["checked_right"] = run(session.after("arbeitsbuch_loesung"))
+            seen["tested"] = {task: run(session.cell(f"{task}_tests")) for task in seen["tasks"]}
+            session.nb.cells.append(
+                nbformat.v4.new_code_cell("{t._task_id: t.verdict().kind for t in pruefe}")
+            )
+            seen["score"] = run(len(session.nb.cells) - 1)
+    seen["seconds"] = time.perf_counter() - started
+    return seen
+
+
 @pytest.fixture(scope="module")
 def paths(request) -> dict[str, dict]:
     """The novice paths tested here, two at a time (one kernel per core)."""
-    return two_at_a_time(walk, selected(request, TEST, "name"))
+    names = selected(request, TEST, "name")
+    if any(
+        getattr(item, "originalname", "") == CAPSTONE_TEST and item.module is request.module
+        for item in request.session.items
+    ):
+        names.append(CAPSTONE)
+    return two_at_a_time(walk, names)
 
 
 TEST = "test_a_novice_gets_through_the_exercise_to_full_marks"
+CAPSTONE_TEST = "test_a_novice_hands_in_the_capstone_with_full_marks"
+#: The capstone assignment: one answer (the workbook), one test per part of the report.
+CAPSTONE = "13_abschlussprojekt"
 
 
 @pytest.mark.slow
@@ -348,12 +431,51 @@ def test_a_novice_gets_through_the_exercise_to_full_marks(name, paths, request):
     for task, (done, tested) in seen["done"].items():
         assert _errors(done) == [], (task, _outputs(done)[:800])
         assert _errors(tested) == [], (task, _outputs(tested)[:800])
-    verdicts = eval(seen["score"].outputs[0]["data"]["text/plain"])  # a dict literal of str
-    points = seen["points"]
-    got = sum(points[task] for task, kind in verdicts.items() if kind == "correct")
-    assert got == sum(points.values()), verdicts
+    got, verdicts = _score(seen)
+    assert got == sum(seen["points"].values()), verdicts
     request.node.user_properties.append(("novice_path_s", round(seen["seconds"], 1)))
     print(f"{name}: {seen['seconds']:.1f} s")
+
+
+def _score(seen: dict) -> tuple[float, dict]:
+    verdicts = eval(seen["score"].outputs[0]["data"]["text/plain"])  # a dict literal of str
+    points = seen["points"]
+    return sum(points[task] for task, kind in verdicts.items() if kind == "correct"), verdicts
+
+
+@pytest.mark.slow
+def test_a_novice_hands_in_the_capstone_with_full_marks(paths, request):
+    from test_grading_editions import shown_ids
+
+    seen = paths[CAPSTONE]
+    # 1. Run All untouched: no red error; the overview and every test cell say, in German,
+    # that the workbook is not bound yet (this is the only run of exercises/13_…)
+    cells = seen["run_all"]
+    assert [(c.get("id"), _errors(c)) for c in cells if _errors(c)] == []
+    overview = next(c for c in cells if c.source.startswith("# Was fehlt noch?"))
+    assert "Binde zuerst dein Arbeitsbuch an `wb` (Aufgabe 1)." in _outputs(overview)
+    tests = [c for c in cells if c.source.startswith("# Test:")]
+    assert len(tests) == len(seen["tasks"]) == 12
+    for cell in tests:  # (the line is wrapped for the notebook's width)
+        assert t("capstone_start.not_bound") in " ".join(_outputs(cell).split()), _outputs(cell)
+    assert shown_ids(nbformat.v4.new_notebook(cells=cells)) == []
+    # 2. the own workbook, not filled in yet: the overview names what is missing and where
+    assert _errors(seen["typed"]) == [], _outputs(seen["typed"])[:800]
+    missing = _outputs(seen["checked_wrong"])
+    assert t("capstone.check.intro", count=12) in missing, missing[:800]
+    assert "• Kapitel 1, " in missing and "• Kapitel 12, " in missing, missing[:800]
+    # 3. a complete workbook, the cell run twice: everything is there
+    for fixed in seen["fixed"]:
+        assert _errors(fixed) == [], _outputs(fixed)[:800]
+    assert t("capstone.check.all_done") in _outputs(seen["checked_right"])
+    # 4. every test cell green, and the full automatic score
+    for task, tested in seen["tested"].items():
+        assert _errors(tested) == [], (task, _outputs(tested)[:800])
+        assert t("grading.check.correct") in _outputs(tested), (task, _outputs(tested)[:800])
+    got, verdicts = _score(seen)
+    assert got == sum(seen["points"].values()) == 20, verdicts
+    request.node.user_properties.append(("novice_path_s", round(seen["seconds"], 1)))
+    print(f"{CAPSTONE}: {seen['seconds']:.1f} s")
 
 
 def test_each_exercise_states_its_measured_time():

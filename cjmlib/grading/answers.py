@@ -446,6 +446,11 @@ class Answers(Mapping[str, Any]):
         return len(self._values)
 
     @property
+    def has_workbook(self) -> bool:
+        """True when a workbook was handed over (``wb`` was bound to a saved workbook)."""
+        return self._workbook_text is not None
+
+    @property
     def workbook(self) -> Workbook:
         """The trainee's workbook, read from its file with the validating loader."""
         from cjmlib.grading.checks import fail

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from cjmlib.grading.answers import Answers
-from cjmlib.grading.checks import expect
+from cjmlib.grading.checks import NotAttempted, expect
+from cjmlib.messages import t
 from cjmlib.workbook.completeness import CHECKS, IST_SNAPSHOT, IST_SOLL, capstone_checks
 
 #: The completeness checks in the order of the report (the as-is / to-be pair last).
@@ -31,6 +32,8 @@ def part_check(key: str) -> Callable[[Answers, dict[str, Any]], None]:
         raise KeyError(key)
 
     def check(answers: Answers, data: dict[str, Any]) -> None:
+        if not answers.has_workbook:  # task 1 (``wb = ____``) not done yet
+            raise NotAttempted(t("capstone_start.not_bound"))
         ist = data.get("ist_snapshot", IST_SNAPSHOT)
         found = {c.key: c for c in capstone_checks(answers.workbook, ist=ist)}
         expect(found[key].passed, found[key].message)

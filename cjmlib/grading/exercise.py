@@ -262,7 +262,11 @@ class TaskCheck:
         if verdict.kind == "not_attempted" and not grading():
             # Run All on a fresh notebook goes on to the next task; nbgrader's validate
             # (and the grader, which judges instead of running this) still count it as failed.
-            names = ", ".join(f"`{n}`" for n in self._exercise.tasks[self._task_id].answers)
+            answers = self._exercise.tasks[self._task_id].answers
+            if not answers:  # a task judged on the workbook alone (the capstone) says why
+                print(wrap_lines(verdict.message))
+                return
+            names = ", ".join(f"`{n}`" for n in answers)
             print(wrap_lines(t("exercises.not_filled_in", task=self._task_id[1:], names=names)))
             return
         if not verdict.passed:

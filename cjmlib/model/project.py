@@ -24,6 +24,7 @@ from cjmlib.model.common import NonEmpty, Text
 from cjmlib.model.entities import Goal, Need, Persona, Scenario, Segment, Touchpoint
 from cjmlib.model.evidence import Claim, EvidenceRule, Verification
 from cjmlib.model.phases import PhaseModel, preset
+from cjmlib.model.rule_targets import HOME, resolve_target
 
 #: collection name -> model class, in the order of the method's steps.
 COLLECTIONS: dict[str, type[CJMModel]] = {
@@ -207,13 +208,17 @@ def claims_of(project: JourneyProject) -> list[Claim]:
 
 
 def check_rule_targets(project: JourneyProject) -> None:
-    """Raise a German error when a rule names a claim target that is not in ``project``."""
-    ids = {
-        "emotion": {tp.id: tp.name for tp in project.touchpoints},
-        "moment_of_truth": {tp.id: tp.name for tp in project.touchpoints},
-        "pain_point": {pp.id: pp.title for pp in project.pain_points},
-        "hypothesis": {h.id: h.assumption for h in project.hypotheses},
+    """Raise a German error when a rule names a claim target that is not in ``project``.
+
+    A target given by name (the touchpoint's name, the pain point's title, the
+    hypothesis's assumption) is replaced by that entry's id (:mod:`.rule_targets`).
+    """
+    entries = {
+        "touchpoints": {tp.id: tp.name for tp in project.touchpoints},
+        "pain_points": {pp.id: pp.title for pp in project.pain_points},
+        "hypotheses": {h.id: h.assumption for h in project.hypotheses},
     }
+    ids = {claim: entries[home] for claim, home in HOME.items()}
     kpis = {k.casefold(): k for k in project.goal.kpis}
     kpis.update({a.id: a.kpi for a in project.actions if a.kpi})
     groups = {s.id: s.name for s in project.segments}
@@ -228,6 +233,12 @@ def check_rule_targets(project: JourneyProject) -> None:
                 field="segment",
                 title=rule.title,
             )
+        if rule.claim != "kpi":
+            resolved = resolve_target(rule.title, rule.claim, rule.target, entries)
+            if resolved is not None:
+                if resolved != rule.target:  # a validated assignment: an existing id
+                    rule.target = resolved
+                continue
         known: dict[str, str] = kpis if rule.claim == "kpi" else ids[rule.claim]
         key = rule.target.casefold() if rule.claim == "kpi" else rule.target
         if key in known or (rule.claim == "kpi" and rule.target in known):

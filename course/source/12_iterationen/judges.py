@@ -8,6 +8,7 @@ from typing import Any
 
 from cjmlib.grading.answers import Answers
 from cjmlib.grading.checks import expect, fail, same_items, same_number
+from cjmlib.model import claims_of
 
 Data = dict[str, Any]
 
@@ -32,12 +33,17 @@ CHANGED = 5
 
 def judge_a1(answers: Answers, data: Data) -> None:
     rules = {r.id: r for r in answers.workbook.evidence_rules}
+    names = {c.target: c.name for c in claims_of(answers.workbook.project)}
     for key, target in TARGETS.items():
         rule = rules.get(data["regeln_neu"][key]["id"])
         if rule is None:
             fail("not_in_workbook", name="wb.evidence_rules", item=data["regeln_neu"][key]["title"])
-        if rule.target != target:
-            fail("field_off", name=rule.title, field="target")
+        expect(
+            rule.target == target,
+            f"Die Regel „{rule.title}“ hängt an „{names.get(rule.target, rule.target)}“. "
+            "Passt das zu dem, was die Regel misst? Lies ihren Titel in der Tabelle der Aufgabe "
+            "noch einmal und such die Aussage, die genau das behauptet.",
+        )
     same_items(
         [r.id for r in answers["neue_regeln"]],
         [data["regeln_neu"][k]["id"] for k in TARGETS],

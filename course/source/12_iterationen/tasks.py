@@ -5,9 +5,14 @@ from typing import Any
 from cjmlib.grading import Task
 from cjmlib.grading.answers import Answers
 from cjmlib.grading.checks import expect
-from cjmlib.model import EvidenceRule, Verification
+from cjmlib.model import EvidenceRule, Verification, claims_of
 
 Data = dict[str, Any]
+
+
+def statement_names(answers: Answers) -> dict[str, str]:
+    """``target -> name`` of the map's statements, as the table `aussagen` shows them."""
+    return {c.target: c.name for c in claims_of(answers.workbook.project)}
 
 
 def check_a1(answers: Answers, data: Data) -> None:
@@ -18,6 +23,21 @@ def check_a1(answers: Answers, data: Data) -> None:
         all(isinstance(r, EvidenceRule) for r in value),
         "In `neue_regeln` gehört, was `wb.evidence_rules.add(...)` zurückgibt.",
     )
+    expect(
+        len({r.id for r in value}) == 3,
+        "In `neue_regeln` steht dieselbe Regel zweimal. Nimm je eine Zeile für "
+        '`regeln_neu["hotline"]`, `regeln_neu["warenkorb"]` und `regeln_neu["verfuegbarkeit"]`.',
+    )
+    names = statement_names(answers)
+    for i, first in enumerate(value):
+        for second in value[i + 1 :]:
+            expect(
+                first.target != second.target,
+                "Zwei Regeln in `neue_regeln` hängen an derselben Aussage "
+                f"„{names.get(first.target, first.target)}“: „{first.title}“ und "
+                f"„{second.title}“. Jede Regel belegt eine eigene Aussage – lies in der "
+                "Tabelle oben noch einmal, was die zweite misst.",
+            )
 
 
 def check_a2(answers: Answers, data: Data) -> None:
@@ -54,10 +74,12 @@ TASKS = {
         answers=("neue_regeln",),
         check=check_a1,
         hints=(
-            "Suche in der Tabelle `aussagen` die Zeile mit der passenden Art und Aussage und "
-            'nimm ihre Kennung: `wb.evidence_rules.add(regeln_neu["hotline"], target="tp-…")`.',
-            "Eine Emotion gehört zu einem Touchpoint (Kennung `tp-…`), ein Pain Point hat eine "
-            "Kennung `pp-…`.",
+            "Die Spalte „Art der Aussage“ in der Aufgabe sagt dir, in welchen Zeilen der Tabelle "
+            "`aussagen` du suchst. Dort findest du die Aussage, die zum Titel der Regel passt, "
+            "und schreibst ihren Namen in Anführungszeichen: "
+            '`target="Name der Aussage"`.',
+            "Die Warteschleife ist nicht der Anruf selbst, und der Checkout-Aufwand steckt im "
+            "Warenkorb; die offene Frage zur Verfügbarkeit ist ein Pain Point, keine Emotion.",
         ),
     ),
     "a2": Task(

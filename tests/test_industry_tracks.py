@@ -269,3 +269,48 @@ def test_every_chapter_runs_in_the_track_without_other_names(industry, tracks, r
     shown = "\n".join(t for cell in nb.cells for t in output_texts(cell))
     assert catalogue()[industry].track.company in shown
     assert all(name in shown for name in course.my_case(industry, note=False).personas)
+
+
+# -- chapter 10's evidence-rule demo ---------------------------------------------------
+
+
+@pytest.mark.parametrize("industry", list(datasets.industries()))
+def test_rule_demo_holds_on_the_first_export_and_its_texts_name_it(industry, tmp_path):
+    """Chapter 10 adds the track's demo rules to a copy of the case and says all hold."""
+    from cjmlib.datasets.industry_data import chapter_texts
+
+    case = course.my_case(industry, note=False)
+    demo = case.track.rule_demo
+    wb = datasets.open_workbook(industry, tmp_path / "beispiel.cjm.json")
+    kinds = {
+        "survey": dict(claim="emotion", metric="ces", comparison="<"),
+        "feedback": dict(claim="pain_point", metric="theme_share", comparison=">="),
+        "builder": dict(claim="moment_of_truth", metric="csat", comparison=">="),
+    }
+    for name, kind in kinds.items():
+        rule = getattr(demo, name)
+        wb.evidence_rules.add(**rule.model_dump(exclude_defaults=True), **kind)
+    data = {kind: datasets.load(industry, kind) for kind in ("events", "survey", "feedback")}
+    checked = analytics.verify_map(wb, **data, title="Export Juli 2026", today="2026-08-05")
+    statuses = {r.rule_id: r.status for r in checked.results}
+    assert set(statuses.values()) == {"bestätigt"}, statuses
+    touchpoints = {tp.id: tp for tp in case.project.touchpoints}
+    assert touchpoints[demo.survey.target].emotion < 0
+    assert touchpoints[demo.builder.target].moment_of_truth
+    texts = chapter_texts(industry)
+    said = {
+        name: texts.text(f"10.{key}") or ""
+        for name, key in [
+            ("survey", "regel_umfrage"),
+            ("feedback", "regel_feedback"),
+            ("builder", "baukasten"),
+        ]
+    }
+    assert f"„{touchpoints[demo.survey.touchpoint_id].name}“" in said["survey"]
+    pain_point = next(pp for pp in case.project.pain_points if pp.id == demo.feedback.target)
+    assert demo.feedback.touchpoint_id in pain_point.touchpoint_ids
+    assert f"„{pain_point.title}“" in said["feedback"]
+    assert f"„{touchpoints[demo.feedback.touchpoint_id].name}“" in said["feedback"]
+    assert f"„{demo.feedback.theme}“" in said["feedback"]
+    assert f"„{touchpoints[demo.builder.target].name}“" in said["builder"]
+    assert f"mindestens {demo.builder.threshold:g} %" in said["builder"]

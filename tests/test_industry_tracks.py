@@ -6,10 +6,12 @@
 * the picker widget saves at once and says so, or says in German why not;
 * each industry's case texts (``industry.yaml`` ``track``) fit its own sample workbook:
   purchase steps, review solution, new touchpoint, export file and funnel;
-* every chapter runs for every other industry (the running case is run by
-  ``test_chapters.py``), prints no line wider than ``TEXT_WIDTH``, and no output names
-  another industry's company, personas or words (cells tagged ``alle-branchen`` compare
-  all five industries on purpose and are skipped).
+* every chapter and the Python primer run for every other industry (the running case is
+  run by ``test_chapters.py`` and ``test_primer.py``), print no line wider than
+  ``TEXT_WIDTH``, and no output names another industry's company, personas or words, nor
+  the name of one of its entries (touchpoints, pain points, solutions, evidence rules) that
+  this industry does not have (cells tagged ``alle-branchen`` compare all five industries
+  on purpose and are skipped; no other cell is exempt).
 
 The chapters of one industry run in one kernel, one after another (a fresh workbook and
 ``%reset`` between chapters), so the imports are paid once per industry, not 52 times.
@@ -34,7 +36,8 @@ from cjmlib.errors import CJMError
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
-NOTEBOOKS = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+#: every notebook a trainee works through: the start page, the primer, chapters 1-13.
+NOTEBOOKS = sorted([*CHAPTERS.glob("[0-9][0-9]_*.ipynb"), *CHAPTERS.glob("00b_*.ipynb")])
 OTHER_INDUSTRIES = [key for key in datasets.industries() if key != datasets.RUNNING_CASE]
 SKIP_TAG = "alle-branchen"
 
@@ -232,9 +235,37 @@ def tracks() -> dict[str, tuple[nbformat.NotebookNode, list[str], float]]:
     return two_at_a_time(run_track, OTHER_INDUSTRIES)
 
 
+def entry_names(industry: str) -> set[str]:
+    """The names and titles of ``industry``'s sample entries a chapter may show."""
+    project = datasets.load(industry, "workbook")
+    entries = [
+        *project.touchpoints,
+        *project.pain_points,
+        *project.solutions,
+        *project.evidence_rules,
+    ]
+    return {getattr(e, "name", None) or e.title for e in entries}
+
+
+def foreign_words(industry: str) -> set[str]:
+    """What only another industry's case says: its names, and its entries' names (of three
+    words or more, that ``industry`` does not share, e.g. „Warenkorb und Checkout“)."""
+    own = entry_names(industry) | names_of(industry)
+    others = [key for key in datasets.industries() if key != industry]
+    entries = {n for key in others for n in entry_names(key) if len(n.split()) >= 3}
+    return {w for key in others for w in names_of(key)} | (entries - own)
+
+
+def test_foreign_words_catch_another_industrys_entries():
+    words = foreign_words("bank")
+    assert {"Gipfelglück Outdoor", "Lena Hofmann", "Warenkorb und Checkout"} <= words
+    assert "Wartezeit in der Hotline" not in words  # the bank's own touchpoint too
+    assert not words & entry_names("bank")
+
+
 def leaks_in(nb: nbformat.NotebookNode, chapter_of: list[str], industry: str) -> list[tuple]:
     """Outputs that name another industry's case (cells tagged ``alle-branchen`` aside)."""
-    foreign = {w for key in datasets.industries() if key != industry for w in names_of(key)}
+    foreign = foreign_words(industry)
     pattern = re.compile("|".join(re.escape(w) for w in sorted(foreign, key=len, reverse=True)))
     return sorted(
         {
@@ -253,10 +284,15 @@ def test_every_chapter_runs_in_the_track_without_other_names(industry, tracks, r
     nb, chapter_of, seconds = tracks[industry]
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.write_line(f"\n[track run time] {industry}: {seconds:.1f} s for 14 chapters")
+        reporter.write_line(
+            f"\n[track run time] {industry}: {seconds:.1f} s for {len(NOTEBOOKS)} notebooks"
+        )
+    assert {"00b_Python_Grundlagen.ipynb", "10_Feedback.ipynb"} <= set(chapter_of)
     errors = [
         (chapter_of[i], cell.get("id"), text[:300])
         for i, cell in enumerate(nb.cells)
+        # the primer's deliberate error, as in JupyterLab
+        if "raises-exception" not in cell.get("metadata", {}).get("tags", [])
         for out in cell.get("outputs", [])
         if out.output_type == "error" or (out.output_type == "stream" and out.name == "stderr")
         for text in [out.get("evalue") or out.get("text", "")]

@@ -350,3 +350,20 @@ def test_rule_demo_holds_on_the_first_export_and_its_texts_name_it(industry, tmp
     assert f"„{demo.feedback.theme}“" in said["feedback"]
     assert f"„{touchpoints[demo.builder.target].name}“" in said["builder"]
     assert f"mindestens {demo.builder.threshold:g} %" in said["builder"]
+
+
+def test_a_demo_rule_naming_an_unknown_entry_is_refused_with_file_and_line(tmp_path):
+    from cjmlib.datasets.industry_data import INDUSTRIES_DIR, load_industry
+
+    shutil.copytree(INDUSTRIES_DIR / "bank", tmp_path / "bank")
+    info = tmp_path / "bank" / "industry.yaml"
+    text = info.read_text(encoding="utf-8")
+    broken = text.replace("target: pp-konditionen-pdf", "target: pp-gibtsnicht", 1)
+    assert broken != text
+    info.write_text(broken, encoding="utf-8")
+    with pytest.raises(CJMError) as err:
+        load_industry("bank", tmp_path)
+    line = next(i for i, s in enumerate(broken.splitlines(), 1) if "pp-gibtsnicht" in s)
+    message = err.value.message
+    assert f"industry.yaml, Zeile {line}" in message and "pp-gibtsnicht" in message
+    assert "Pain Points" in message and "pp-konditionen-pdf" in message

@@ -7,6 +7,8 @@ industry's sample data.
 
 from typing import Any
 
+import pandas as pd
+
 from cjmlib import datasets
 from cjmlib.course import my_industry
 from cjmlib.grading.answers import Answers
@@ -60,7 +62,7 @@ def judge_a2(answers: Answers, data: Data) -> None:
 def judge_a3(answers: Answers, data: Data) -> None:
     steckbrief, want = answers["steckbrief"], _persona()
     expect(steckbrief["name"] == want.name, f'Unter "name" soll „{want.name}“ stehen.')
-    same_number(steckbrief["alter"], want.age, 'steckbrief["alter"]', tol=0)
+    same_number(steckbrief["alter"], want.age or 0, 'steckbrief["alter"]', tol=0)
     same_items(steckbrief["kanaele"], want.channels, 'steckbrief["kanaele"]')
 
 
@@ -73,6 +75,7 @@ def judge_a4(answers: Answers, data: Data) -> None:
 
 def judge_a5(answers: Answers, data: Data) -> None:
     customers = datasets.load(my_industry(), "customers")
+    assert isinstance(customers, pd.DataFrame)  # load() gives a table for "customers"
     want = int((customers["city_size"] == "Großstadt").sum())
     same_number(answers["grossstadt"], want, "grossstadt", tol=0)
 

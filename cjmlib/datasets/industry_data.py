@@ -594,12 +594,12 @@ def _references(
         ("feedback", demo.feedback),
         ("builder", demo.builder),
     ):
-        at = ("track", "rule_demo", name)
+        where = ("track", "rule_demo", name)
         target = "pain_points" if name == "feedback" else "touchpoints"
-        yield INFO_FILE, (*at, "target"), target, rule.target
-        yield INFO_FILE, (*at, "touchpoint_id"), "touchpoints", rule.touchpoint_id
+        yield INFO_FILE, (*where, "target"), target, rule.target
+        yield INFO_FILE, (*where, "touchpoint_id"), "touchpoints", rule.touchpoint_id
         if rule.theme:
-            yield INFO_FILE, (*at, "theme"), "themes", rule.theme
+            yield INFO_FILE, (*where, "theme"), "themes", rule.theme
     s = SIMULATION_FILE
     yield s, ("purchase_phase",), "phases", sim.purchase_phase
     if sim.repeat.browse_phase is not None:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _outputs import long_printed_lines, ungrouped_numbers
+from _outputs import entry_names, foreign_words, long_printed_lines, ungrouped_numbers
 from _pool import two_at_a_time
 
 from cjmlib import analytics, course, datasets
@@ -233,27 +233,6 @@ def run_track(industry: str) -> tuple[nbformat.NotebookNode, list[str], float]:
 def tracks() -> dict[str, tuple[nbformat.NotebookNode, list[str], float]]:
     """The four other industries' runs, two at a time (one kernel per core)."""
     return two_at_a_time(run_track, OTHER_INDUSTRIES)
-
-
-def entry_names(industry: str) -> set[str]:
-    """The names and titles of ``industry``'s sample entries a chapter may show."""
-    project = datasets.load(industry, "workbook")
-    entries = [
-        *project.touchpoints,
-        *project.pain_points,
-        *project.solutions,
-        *project.evidence_rules,
-    ]
-    return {getattr(e, "name", None) or e.title for e in entries}
-
-
-def foreign_words(industry: str) -> set[str]:
-    """What only another industry's case says: its names, and its entries' names (of three
-    words or more, that ``industry`` does not share, e.g. „Warenkorb und Checkout“)."""
-    own = entry_names(industry) | names_of(industry)
-    others = [key for key in datasets.industries() if key != industry]
-    entries = {n for key in others for n in entry_names(key) if len(n.split()) >= 3}
-    return {w for key in others for w in names_of(key)} | (entries - own)
 
 
 def test_foreign_words_catch_another_industrys_entries():

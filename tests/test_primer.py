@@ -23,6 +23,7 @@ import pytest
 from nbclient import NotebookClient
 from test_chapters import (
     needs_hunspell,
+    other_industries_shown,
     prose,
     table_problems,
     unknown_words,
@@ -142,6 +143,7 @@ def test_untouched_primer_runs_and_every_check_says_not_attempted(untouched):
     assert errors == ["py-fehler-beispiel"]
     assert untouched_workbook(workbook) == []
     assert table_problems_outside_raw(nb) == []
+    assert other_industries_shown(nb) == []
 
 
 def table_problems_outside_raw(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:

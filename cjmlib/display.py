@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,12 +30,11 @@ from typing import Any
 import pandas as pd
 
 from cjmlib.messages import has, p_value_text, t
-from cjmlib.messages.text import wrap_lines
+from cjmlib.messages.text import fmt_num, wrap_lines
 from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject
 from cjmlib.model.lookup import ProjectLike
 
 MISSING = "–"
-MINUS = "−"  # typographic minus, as on the charts' axes
 
 #: How the values of a known column are formatted (see :func:`format_value`).
 COLUMN_KINDS: dict[str, str] = {
@@ -179,18 +177,7 @@ def format_number(value: Any, digits: int = 1, *, sign: bool = False) -> str:
     """
     if is_missing(value):
         return MISSING
-    number = float(value)
-    if math.isinf(number):
-        return MISSING
-    rounded = round(number, digits)
-    if rounded == 0:
-        rounded = 0.0  # no "−0,0"
-    text = f"{abs(rounded):,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    if rounded < 0:
-        return MINUS + text
-    if sign and rounded > 0:
-        return "+" + text
-    return text
+    return fmt_num(float(value), digits, sign=sign)
 
 
 def format_count(value: Any) -> str:

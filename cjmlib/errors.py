@@ -64,14 +64,17 @@ class CJMError(ValueError):
 
         IPython calls this instead of printing a traceback (``InteractiveShell.showtraceback``);
         the cell output is still an *error* output, so nbgrader grades the cell as failed.
-        We show a German heading, the message (what happened, why, what to do) and the
+        We show a German heading, the message (what happened, why, what to do; its lines
+        broken between words at 90 characters, as :func:`cjmlib.display.show_text` does) and the
         statement of the trainee's own cell that led here; the frames inside ``cjmlib``,
         pydantic and pandas only distract a trainee. ``CJM_TRACEBACK=1`` in the environment
         adds the full Python traceback for developers.
         """
-        from cjmlib.messages import t
+        from cjmlib.messages import t, wrap_lines
 
-        lines = [f"\x1b[1;31m{t('errors.shown.heading')}\x1b[0m", *self.message.splitlines()]
+        # JupyterLab breaks a longer line anywhere, even inside a word: wrap between words.
+        message = wrap_lines(self.message).splitlines()
+        lines = [f"\x1b[1;31m{t('errors.shown.heading')}\x1b[0m", *message]
         where = _trainee_statement(self.__traceback__, self.field)
         if where is not None:
             lineno, code = where

@@ -45,6 +45,28 @@ def ungrouped_numbers(cells: Iterable[nbformat.NotebookNode]) -> list[tuple[str,
     ]
 
 
+#: A negative number written with the hyphen "-" ("Intervall: -5,4 bis 18,4") instead of
+#: the minus sign "−" (U+2212): at the start of a line or after a space, "(", ">", "„", "/".
+_HYPHEN_MINUS = re.compile(r"(?:^|(?<=[\s(>„/]))-\d[\d.,]*", re.MULTILINE)
+#: The outputs a trainee reads as text (charts' specs and images aside).
+_TEXT_KINDS = ("text/plain", "text/html", "text/markdown")
+
+
+def hyphen_minus_numbers(cells: Iterable[nbformat.NotebookNode]) -> list[tuple[str, str]]:
+    """Negative numbers shown with a hyphen instead of "−" (printed text, tables, Markdown)."""
+    found = []
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        for out in cell.get("outputs", []):
+            texts = [out.get("text", "")] if out.output_type == "stream" else []
+            texts += [out.get("data", {}).get(kind, "") for kind in _TEXT_KINDS]
+            for text in texts:
+                text = text if isinstance(text, str) else "".join(text)
+                found += [(cell.get("id", ""), m.group(0)) for m in _HYPHEN_MINUS.finditer(text)]
+    return found
+
+
 def entry_names(industry: str) -> set[str]:
     """The names and titles of ``industry``'s sample entries a chapter may show."""
     from cjmlib import datasets

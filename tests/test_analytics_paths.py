@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cjmlib import datasets
 from cjmlib.analytics import count_switches, time_between_steps, top_paths, transition_matrix
 from cjmlib.errors import CJMError
 
@@ -111,6 +112,19 @@ def test_switch_counts_match_reference(rows):
     got = {(r.to_mode, r.at): (r.switches, r.customers) for r in result.itertuples()}
     assert got == {k: (v, len(people[k])) for k, v in switches.items()}
     assert result.attrs["switchers"] == len(set().union(*people.values()) if people else set())
+
+
+def test_switches_by_phase_follow_the_journey_order_of_the_project():
+    """Chapter 7's table: phases in the order of the journey (Bewusstsein ... Nachkauf),
+    not alphabetically (Bewusstsein, Entscheidung, Kauf, Nachkauf, Überlegung)."""
+    project = datasets.load("einzelhandel", "workbook")
+    events = datasets.load("einzelhandel", "events")
+    result = count_switches(events, kind="online", at="phase", project=project)
+    ids = project.phase_model.ids
+    for _direction, group in result.groupby("direction", sort=False):
+        assert group["at"].tolist() == [p for p in ids if p in set(group["at"])]
+    assert result["direction"].is_monotonic_increasing  # one block per direction
+    assert ids != sorted(ids)  # the sample's order is not the alphabet's
 
 
 def test_device_switches_skip_non_digital_events():

@@ -43,7 +43,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _outputs import foreign_words, long_printed_lines, ungrouped_numbers
+from _outputs import (
+    foreign_words,
+    hyphen_minus_numbers,
+    long_printed_lines,
+    ungrouped_numbers,
+)
 from _pool import selected, two_at_a_time
 
 from cjmlib import content
@@ -383,6 +388,7 @@ def test_runs_top_to_bottom(path, executed, request):
     assert problems == []
     assert long_printed_lines(nb.cells) == []
     assert ungrouped_numbers(nb.cells) == []
+    assert hyphen_minus_numbers(nb.cells) == []
     assert table_problems(nb) == []
     assert other_industries_shown(nb) == []
     assert run["wrote"] == []

@@ -12,7 +12,7 @@ from _charts_fixtures import XSS, big_project, small_project
 
 from cjmlib.charts import is_hint, journey_map_chart
 from cjmlib.charts._common import text_width
-from cjmlib.charts._lanes import LABEL_X
+from cjmlib.charts._lanes import LABEL_X, MAX_LABEL_LINES
 from cjmlib.charts.journey_map import STAR
 from cjmlib.errors import CJMError
 from cjmlib.model import JourneyProject, Persona, Touchpoint
@@ -279,13 +279,15 @@ def test_labels_are_escaped_and_cut():
     text = json.dumps(spec, ensure_ascii=False)
     assert "<img" not in text and "‹img src=x onerror=alert(1)›" in text
     for row in touchpoint_rows(spec):
-        assert len(row["label"]) <= 60 and len(row["name"]) <= 120
+        assert len(row["label"].replace("\n", "")) <= 121 and len(row["name"]) <= 120
     colw = panels(spec)[0]["width"] / len(PHASES)
-    # A label takes at most two lines, each within its phase column.
+    # A label takes at most MAX_LABEL_LINES lines (the rest cut with "…"), each within its
+    # phase column: a 200-character run without spaces is broken, never drawn across.
     for r in touchpoint_rows(spec):
         lines = r["label"].split("\n")
-        assert len(lines) <= 2
+        assert len(lines) <= MAX_LABEL_LINES
         assert all(text_width(line, bold=r["mot"]) <= colw - LABEL_X for line in lines)
+    assert any(r["label"].endswith("…") for r in touchpoint_rows(spec))
 
 
 @pytest.mark.parametrize("n", [500])

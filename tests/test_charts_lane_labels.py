@@ -135,3 +135,84 @@ def test_the_widened_map_with_eight_phases_still_fits_the_notebook_column():
     svg = vlc.vegalite_to_svg(chart.to_dict())
     width = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg).group(1))
     assert width <= NOTEBOOK_WIDTH + 10, f"{width:.0f} px"
+
+
+# -- the labels of touchpoints, pain points and solutions are shown whole -------------------
+
+
+def letters(text: str) -> str:
+    """``text`` without spaces, line breaks and hyphens (a label may break a word at "-")."""
+    return re.sub(r"[\s\-]", "", text)
+
+
+def item_labels(spec: dict) -> list[tuple[str, str]]:
+    """(name, label) of every touchpoint, pain point and solution drawn on the map."""
+    found = []
+    for rows in spec["datasets"].values():
+        for row in rows:
+            if isinstance(row, dict) and {"name", "label", "slot"} <= set(row):
+                if "weitere" not in str(row["label"]):  # the "+k weitere" rows
+                    found.append((str(row["name"]), str(row["label"])))
+    return found
+
+
+def slots_of(spec: dict, panel: str) -> list[str]:
+    """The rows of the lane axis in the panel whose items are in dataset ``panel``."""
+    for part in spec["vconcat"]:
+        layers = part.get("layer", [])
+        if any((x.get("data") or {}).get("name") == panel for x in layers):
+            return [
+                r["slot"]
+                for x in layers
+                for r in spec["datasets"][x["data"]["name"]]
+                if "data" in x and x["data"].get("name") in spec["datasets"] and "slot" in r
+            ]
+    return []
+
+
+@pytest.mark.parametrize("industry", list(datasets.industries()))
+def test_every_item_label_of_the_sample_maps_is_shown_whole(industry):
+    """ "Verfügbarkeitsanzeige je Filiale" was drawn as "Verfügbarkeitsa… je Filiale"."""
+    workbook = datasets.load(industry, "workbook")
+    spec = journey_map_chart(workbook, backstage=True).to_dict()
+    labels = item_labels(spec)
+    assert len(labels) > 20
+    cut = sorted((name, label) for name, label in labels if letters(name) != letters(label))
+    assert cut == []
+
+
+def test_a_label_on_several_lines_takes_the_rows_it_needs():
+    """A label of three or four lines hangs into the row below, which stays free."""
+    from cjmlib.charts._lanes import LABEL_DY, LABEL_LINE, ROW_STEP, row_span
+
+    workbook = datasets.load("telekommunikation", "workbook")
+    spec = journey_map_chart(workbook).to_dict()
+    items = [
+        (panel, r)
+        for panel, rows in spec["datasets"].items()  # one dataset per panel
+        for r in rows
+        if isinstance(r, dict) and {"label", "slot", "phase"} <= set(r)
+    ]
+    taken: dict[tuple[str, str, int, str], str] = {}
+    for panel, r in items:
+        lane, row = r["slot"].split("|")[0], int(r["slot"].split("|")[1])
+        lines = str(r["label"]).count("\n") + 1
+        span = row_span(r["label"])
+        assert LABEL_DY + LABEL_LINE * lines <= ROW_STEP // 2 + ROW_STEP * (span - 1)
+        for k in range(span):
+            key = (panel, lane, row + k, r["phase"])
+            assert key not in taken, (r["label"], taken.get(key))
+            taken[key] = r["label"]
+        # ... and the lane has those rows: the label does not hang into the next lane
+        assert f"{lane}|{row + span - 1}|" in " ".join(slots_of(spec, panel)), r["label"]
+    assert max(str(r["label"]).count("\n") + 1 for _p, r in items) >= 3
+
+
+def test_the_drawn_map_shows_every_item_label_whole():
+    """What vl-convert draws: every line of every label, none ending in "…"."""
+    workbook = datasets.load("telekommunikation", "workbook")  # the narrowest columns
+    chart = journey_map_chart(workbook)
+    drawn = svg_texts(chart)
+    wanted = {line for _n, label in item_labels(chart.to_dict()) for line in label.split("\n")}
+    assert sorted(wanted - set(drawn)) == []
+    assert [x for x in wanted if x.endswith("…")] == []

@@ -38,6 +38,17 @@ def test_numbers_are_german():
     assert format_value(pd.Timestamp("2026-03-01"), "month") == "März 2026"
 
 
+def test_texts_write_negative_numbers_with_the_minus_sign():
+    """Do the numbers in German texts (an A/B test's interval) use "−", as the tables do?"""
+    from cjmlib.analytics import ab_test
+    from cjmlib.messages.text import fmt_num, fmt_pct
+
+    assert fmt_num(-5.4) == "−5,4" and fmt_num(-1234.5, 0) == "−1.234"
+    assert fmt_pct(-0.125) == "−12,5 %" and fmt_num(-0.04) == "0,0"
+    explanation = ab_test(74, 120, 82, 120).explanation  # chapter 9's small test
+    assert "−5,4 bis 18,4" in explanation and "-5," not in explanation
+
+
 @pytest.mark.parametrize(
     ("p", "text"), [(0.0, "p < 0,001"), (0.00004, "p < 0,001"), (0.279, "p = 0,279")]
 )

@@ -34,6 +34,11 @@ def run(cells: list[nbformat.NotebookNode], tmp_path) -> nbformat.NotebookNode:
     return nb
 
 
+def flat(text: str) -> str:
+    """``text`` with every run of whitespace as one space (a message is wrapped at 90)."""
+    return " ".join(text.split())
+
+
 def shown(cell: nbformat.NotebookNode) -> tuple[str, str]:
     """(ename, what JupyterLab shows: the traceback lines without colours)."""
     errors = [o for o in cell.outputs if o.output_type == "error"]
@@ -54,6 +59,7 @@ def executed(tmp_path_factory):
             ),
             code(f'wb = Workbook.open(r"{tmp}/projekt.cjm.json")\nwb.personas.add(alter=36)'),
             code("hotline = Touchpoint(name='Hotline', phase='kauf', channel='Telefon')\n1 / 0"),
+            code('from cjmlib import Persona\nPersona(name="Lena Hofmann", alter=36)'),
         ],
         tmp,
     )
@@ -63,12 +69,15 @@ def test_a_model_error_shows_the_german_message_and_the_trainees_line(executed):
     """Does a wrong value show field, value, allowed range and the trainee's line, nothing else?"""
     ename, text = shown(executed.cells[1])
     assert ename == "CJMError"
-    assert "„Relevanz“ (`relevance`) hat den Wert 7" in text
-    assert "ganze Zahl von 1 bis 5" in text
+    assert "„Relevanz“ (`relevance`) hat den Wert 7" in flat(text)
+    assert "ganze Zahl von 1 bis 5" in flat(text)
     assert "→     relevance=7," in text  # the trainee's own line, marked
     for leak in ("cjmlib/", "site-packages", "pydantic", "Traceback", "File "):
         assert leak not in text, (leak, text)
-    assert len(text.splitlines()) <= 10, text
+    # heading, blank line, "Zeile ...", six lines of code: nothing besides the message
+    message = text.split("\n\n")[0].splitlines()[1:]
+    assert "Korrigiere den Wert" in message[-1]
+    assert len(text.splitlines()) - len(message) <= 9, text
 
 
 def test_an_error_from_a_workbook_call_names_the_field_and_the_choices(executed):
@@ -77,7 +86,7 @@ def test_an_error_from_a_workbook_call_names_the_field_and_the_choices(executed)
     assert ename == "CJMError"
     first = text.splitlines()[0]
     assert "Fehler" in first or "geklappt" in first, first
-    assert "Ein Feld `alter` gibt es nicht" in text and "age" in text
+    assert "Ein Feld `alter` gibt es nicht" in flat(text) and "age" in text
     assert "wb.personas.add(alter=36)" in text
     assert "cjmlib/" not in text and "site-packages" not in text
 
@@ -87,6 +96,25 @@ def test_other_errors_keep_pythons_traceback(executed):
     ename, text = shown(executed.cells[3])
     assert ename == "ZeroDivisionError"
     assert "1 / 0" in text
+
+
+def test_a_long_message_wraps_between_words(executed):
+    """Does a long German message (the primer's misspelled field) reach the trainee in lines
+    of at most 90 characters, broken between words only?
+
+    JupyterLab breaks a longer line anywhere, also inside a word ("Schreib|weise").
+    """
+    from cjmlib import Persona
+
+    ename, text = shown(executed.cells[4])
+    assert ename == "CJMError"
+    with pytest.raises(CJMError) as raised:
+        Persona(name="Lena Hofmann", alter=36)
+    message = raised.value.message
+    assert len(message) > 150  # long enough to need wrapping
+    assert [line for line in text.splitlines() if len(line) > 90] == []
+    # every word whole, in order: the message is there up to line breaks
+    assert flat(message) in flat(text), text
 
 
 def test_a_failing_graded_cell_still_scores_zero(tmp_path):

@@ -189,6 +189,23 @@ def test_does_the_graded_edition_run_only_visible_checks_and_show_no_solution(
         pruefe.a2.solution()
 
 
+def test_a_failing_test_cell_shows_its_message_in_whole_words(tmp_path, monkeypatch):
+    """Is a long message of a failing test cell broken between words, at most 90 characters
+    a line as IPython shows it ("AssertionError: ..."), so JupyterLab splits no word?"""
+    folder = tmp_path / "03_beduerfnisse"
+    folder.mkdir()
+    for name in ("tasks.py", "data.json"):
+        shutil.copy(SOURCE / "03_beduerfnisse" / name, folder / name)
+    ns = _notebook("03_beduerfnisse", folder, monkeypatch)
+    ns["unterversorgt"] = ["Gibt es nicht"]
+    with pytest.raises(AssertionError) as raised:
+        ns["pruefe"].a2.test()
+    shown = f"AssertionError: {raised.value}"
+    assert len(shown) > 100  # long enough to need a break
+    assert [line for line in shown.splitlines() if len(line) > 90] == []
+    assert " ".join(shown.split()).endswith("genau so, wie sie in der Tabelle stehen.")
+
+
 def test_is_an_exercise_without_its_folder_a_german_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ValueError, match="Die Dateien der Übung „99_gibt_es_nicht“ fehlen"):

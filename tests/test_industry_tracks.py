@@ -27,7 +27,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _outputs import entry_names, foreign_words, long_printed_lines, ungrouped_numbers
+from _outputs import (
+    entry_names,
+    foreign_words,
+    hyphen_minus_numbers,
+    long_printed_lines,
+    ungrouped_numbers,
+)
 from _pool import two_at_a_time
 
 from cjmlib import analytics, course, datasets
@@ -279,6 +285,7 @@ def test_every_chapter_runs_in_the_track_without_other_names(industry, tracks, r
     assert errors == []
     assert long_printed_lines(nb.cells) == []
     assert ungrouped_numbers(nb.cells) == []
+    assert hyphen_minus_numbers(nb.cells) == []
     leaks = leaks_in(nb, chapter_of, industry)
     assert leaks == [], leaks
     shown = "\n".join(t for cell in nb.cells for t in output_texts(cell))

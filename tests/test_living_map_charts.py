@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -256,3 +257,66 @@ def test_report_needs_a_verification():
         verification_report(project(evidence_rules=[drop_rule()]))
     with pytest.raises(CJMError, match="`format` "):
         verification_report(project(), format="pdf")
+
+
+def graph_labels(spec: dict) -> dict[str, list[str]]:
+    """Step name -> the lines drawn under its node (the text layers on ``label``)."""
+    layer = next(
+        x for x in spec["layer"] if x.get("encoding", {}).get("text", {}).get("field") == "label"
+    )
+    rows = spec["datasets"][layer["data"]["name"]]
+    return {row["name"]: row["label"].split("\n") for row in rows}
+
+
+def chapter7_graph(industry: str):
+    """Chapter 7's graph of the touchpoints (the 20 most frequent transitions)."""
+    from cjmlib import datasets
+
+    p = datasets.load(industry, "workbook")
+    dfg = directly_follows(datasets.load(industry, "events"), by="touchpoint_id", project=p)
+    return journey_graph_chart(dfg, top=20, project=p)
+
+
+@pytest.mark.parametrize(
+    "industry", ["einzelhandel", "bank", "telekommunikation", "reise", "gesundheit"]
+)
+def test_every_step_name_of_the_graph_is_shown_whole(industry):
+    """ "Bargeld am Geldautomaten einer Partnerbank" on one or two lines, not "Bargeld am Ge…"."""
+    labels = graph_labels(chapter7_graph(industry).to_dict())
+    assert labels
+    cut = {name: lines for name, lines in labels.items() if " ".join(lines) != name}
+    assert cut == {}
+    assert max(len(lines) for lines in labels.values()) <= 3
+
+
+def test_the_drawn_graph_shows_every_step_name_whole():
+    """What vl-convert draws (the engine of the PNG/SVG exports): every line, no "…"."""
+    from test_charts_lane_labels import svg_texts
+
+    chart = chapter7_graph("bank")  # the longest step names of the five industries
+    drawn = svg_texts(chart)
+    wanted = {line for lines in graph_labels(chart.to_dict()).values() for line in lines}
+    assert sorted(wanted - set(drawn)) == []
+    assert [x for x in drawn if x.endswith("…")] == []
+
+
+def test_phase_names_over_the_graph_do_not_run_into_each_other():
+    """Bank: "Erste Schritte" over one step ran into "Produktnutzung" beside it."""
+    from cjmlib.charts._common import text_width
+
+    spec = chapter7_graph("bank").to_dict()
+    n = len(graph_labels(spec))  # steps, one unit of the x scale each
+    unit = spec["width"] / n
+    placed = []
+    for layer in spec["layer"]:
+        if layer.get("encoding", {}).get("text", {}).get("field") != "phase":
+            continue
+        for b in spec["datasets"][layer["data"]["name"]]:
+            mid, half = (b["x"] + b["x2"]) / 2 * unit, text_width(b["phase"], 12, bold=True) / 2
+            placed.append((layer["mark"]["dy"], mid - half, mid + half, b["phase"]))
+    assert len(placed) >= 5
+    placed.sort()
+    clashes = [
+        (a[3], b[3]) for a, b in itertools.pairwise(placed) if a[0] == b[0] and b[1] < a[2] + 4
+    ]
+    assert clashes == []

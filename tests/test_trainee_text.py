@@ -222,6 +222,26 @@ def test_table_cells_keep_words_whole_and_give_long_runs_a_break():
     assert cell_html(hint) == "Sichere ihn mit <code>wb.snapshot(&quot;Ist-Map&quot;)</code>."
 
 
+def test_widget_messages_keep_words_whole():
+    """Do error, check and info lines of the forms break between words only?
+
+    ``overflow-wrap:anywhere`` lets a flex item shrink to one letter a line, so a German
+    error under a narrow field broke as "Schreib|weise"; ``break-word`` breaks only a run
+    that is wider than the whole box (a 500-character name).
+    """
+    import re
+
+    from cjmlib.widgets.base import STYLE
+
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", STYLE)
+    for name in (".cjm-error", ".cjm-fail", ".cjm-ok", ".cjm-info"):
+        wraps = [
+            body for selector, body in rules if name in [s.strip() for s in selector.split(",")]
+        ]
+        assert wraps and not any("anywhere" in body for body in wraps), (name, wraps)
+        assert any("overflow-wrap:break-word" in body for body in wraps), (name, wraps)
+
+
 def test_a_state_symbol_stays_on_the_line_of_its_word(tmp_path):
     """ "✗ fehlt" in the progress panel's narrow column: symbol and word on one line."""
     from cjmlib.widgets import ProgressPanel
@@ -230,3 +250,47 @@ def test_a_state_symbol_stays_on_the_line_of_its_word(tmp_path):
     panel = ProgressPanel(Workbook.open(tmp_path / "p.cjm.json"), exercises=tmp_path)
     cells = re.findall(r"<td>([✓✗○◐⚠][^<]*)</td>", panel.tables.value)
     assert cells and all(cell[1] == "\u00a0" for cell in cells)
+
+
+# -- comparisons stay "<" and ">", never the guillemets ‹ › --------------------------------
+
+#: A guillemet used as a comparison: "‹ 2 %", "›= 90 %", "‹2 Minuten".
+GUILLEMET_COMPARISON = re.compile(r"[‹›]=?\s*[−+-]?\d")
+
+
+def chart_texts(spec: object) -> list[str]:
+    """Every string in a chart's spec (labels, tooltips, titles, the data)."""
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, dict):
+        return [s for v in spec.values() for s in chart_texts(v)]
+    if isinstance(spec, list):
+        return [s for v in spec for s in chart_texts(v)]
+    return []
+
+
+def test_clean_labels_keep_comparisons_and_still_defuse_markup():
+    from cjmlib.messages.text import clean
+
+    assert clean("Abholzeit < 2 Minuten") == "Abholzeit < 2 Minuten"
+    assert clean("Erfolgreiche Erst-Logins (>= 90 %)") == "Erfolgreiche Erst-Logins (>= 90 %)"
+    assert clean("Wartezeit <2 Minuten") == "Wartezeit <2 Minuten"
+    assert "<" not in clean("<img src=x onerror=alert(1)>") and "<" not in clean("</b>")
+    assert "<" not in clean("<!-- x -->") and "<" not in clean("a <b> c")
+    catalogue = messages.catalogue("de")
+    assert sorted(k for k, v in catalogue.items() if GUILLEMET_COMPARISON.search(v)) == []
+
+
+@pytest.mark.parametrize(
+    "industry", ["einzelhandel", "bank", "telekommunikation", "reise", "gesundheit"]
+)
+def test_no_kpi_on_the_map_reads_as_a_guillemet(industry):
+    """The verification lane names KPIs with their targets ("Abholzeit (< 2 Minuten)")."""
+    from cjmlib import datasets
+    from cjmlib.charts import journey_map_chart
+
+    project = datasets.load(industry, "workbook")
+    spec = journey_map_chart(project, backstage=True, verification=True).to_dict()
+    texts = chart_texts(spec)
+    assert any(re.search(r"[<>]=?\s*\d", x) for x in texts)  # the KPIs' targets are there
+    assert sorted({x for x in texts if GUILLEMET_COMPARISON.search(x)}) == []

@@ -23,8 +23,11 @@ from cjmlib.analytics._common import (
     wilson,
 )
 from cjmlib.analytics.engine import Events, open_events
+from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.messages.choices import unknown_choice
+from cjmlib.model import PhaseModel
+from cjmlib.model.lookup import ProjectLike, project_of
 
 KINDS = ("online", "device")
 MOBILE = ("smartphone", "tablet", "handy", "mobil", "mobile")
@@ -62,7 +65,13 @@ def mode_names(kind: str) -> list[str]:
     return [t("analytics.switch.mobile"), t("analytics.switch.desktop")]
 
 
-def count_switches(events: Any, *, kind: str = "online", at: str | None = "phase") -> pd.DataFrame:
+def count_switches(
+    events: Any,
+    *,
+    kind: str = "online",
+    at: str | None = "phase",
+    project: ProjectLike | None = None,
+) -> pd.DataFrame:
     """Count switches between online and offline (or mobile and desktop), by direction.
 
     Parameters
@@ -74,6 +83,9 @@ def count_switches(events: Any, *, kind: str = "online", at: str | None = "phase
     at:
         Column that says where in the journey the switch lands (the value of the event
         after the switch), e.g. ``"phase"``; None = no breakdown.
+    project:
+        Your workbook or project: with ``at="phase"`` the rows of each direction follow
+        the journey's phase order (Bewusstsein before Überlegung), not the alphabet.
 
     Returns
     -------
@@ -119,6 +131,8 @@ def count_switches(events: Any, *, kind: str = "online", at: str | None = "phase
         },
         columns=SWITCH_COLUMNS,
     )
+    if project is not None and at == "phase":
+        out = _in_phase_order(out, project_of(project, "project").phase_model)
     out.attrs.update(
         kind=kind,
         switchers=switchers,
@@ -134,6 +148,23 @@ def count_switches(events: Any, *, kind: str = "online", at: str | None = "phase
         ),
     )
     return out
+
+
+def _in_phase_order(frame: pd.DataFrame, phases: PhaseModel) -> pd.DataFrame:
+    """``frame`` by direction, then by the phase of ``at`` in the journey's order.
+
+    A phase the model does not know (a typo in the log) comes last, in the alphabet.
+    """
+
+    def position(phase: str | None) -> int:
+        try:
+            return phases.index_of(phase) if phase is not None else len(phases.phases)
+        except CJMError:
+            return len(phases.phases)
+
+    rank = frame["at"].map(position)
+    order = frame.assign(_rank=rank).sort_values(["direction", "_rank", "at"], kind="stable")
+    return order.drop(columns="_rank").reset_index(drop=True)
 
 
 def compare_switchers(

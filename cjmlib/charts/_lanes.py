@@ -1,20 +1,25 @@
 """Place items (touchpoints, pain points, ...) in the rows of a lane × phase grid.
 
-Every lane gets as many rows as its fullest phase cell needs (at most ``max_per_cell``);
-a fuller cell shows its first items and a "+k weitere" row. The y field is a sortable
-slot key ``"LLL|R|lane|line 1|line 2"`` whose axis label shows the lane name on the lane's
-first row, on the one or two lines the key carries (:func:`lane_lines`). The lane-name
-column is as wide as the longest name needs on two lines (:func:`lane_axis_width`), so a
-name such as "Produktentwicklung" or "Moment der Wahrheit" is shown whole, not cut.
+Every lane gets as many rows as its fullest phase cell needs (at most ``max_per_cell``
+items; an item whose label takes three or more lines takes the rows below it too, see
+:func:`row_span`); a fuller cell shows its first items and a "+k weitere" row. The y
+field is a sortable slot key ``"LLL|R|lane|line 1|line 2"`` whose axis label shows the
+lane name on the lane's first row, on the one or two lines the key carries
+(:func:`lane_lines`). The lane-name column is as wide as the longest name needs on two
+lines (:func:`lane_axis_width`), so a name such as "Produktentwicklung" or "Moment der
+Wahrheit" is shown whole, not cut.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any, cast
 
 import altair as alt
 import pandas as pd
+import pyphen
 
 from cjmlib.charts._common import clean, fit_text, text_width, wrap_text
 from cjmlib.charts.theme import COLORS
@@ -35,10 +40,16 @@ LANE_PAD = 10  # pixels between a lane name and the grid
 #: renderer measures ("Produktentwicklung": 112 estimated, 115 drawn), and Vega cuts a
 #: label that is a pixel too wide: lane names are measured with this much to spare.
 LANE_SPARE = 1.08
-LINE_BREAK = "\n"  # labels on two lines are split here (Vega's ``lineBreak``)
+LINE_BREAK = "\n"  # labels on several lines are split here (Vega's ``lineBreak``)
 SYMBOL_X = 12  # symbol offset from the left edge of a phase column
 LABEL_X = 27  # label offset from the left edge of a phase column
 LABEL_FONT = 11
+LABEL_LINE = 12  # pixels from one line of a label to the next
+#: The first line's top, from the symbol's centre: two lines fill one row (28 px).
+LABEL_DY = -10
+MAX_LABEL_LINES = 5  # a longer label ends in "…" (its tooltip has it whole)
+#: Labels are measured with this much to spare (the width estimate runs a little short).
+LABEL_SPARE = 1.04
 INDEPENDENT = alt.Resolve(scale=alt.ScaleResolveMap(color="independent", shape="independent"))
 
 
@@ -105,22 +116,29 @@ def place(
         by_phase = cells.get(lane)
         if not by_phase:
             continue
-        rows = min(max(len(c) for c in by_phase.values()), max_per_cell)
+        # Each cell shows its first ``max_per_cell`` items (or one less and a "+k weitere"
+        # row); an item takes as many rows as its label's lines need.
+        plan: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]], int]] = {}
+        for phase, cell in by_phase.items():
+            cell = sorted(cell, key=lambda r: r["order"])
+            keep = len(cell) if len(cell) <= max_per_cell else max_per_cell - 1
+            used = sum(row_span(r.get("label", "")) for r in cell[:keep])
+            plan[phase] = (cell[:keep], cell[keep:], used + (1 if len(cell) > keep else 0))
+        rows = max(need for _k, _r, need in plan.values())
         lines = lane_lines(lane, lane_width)
         keys = [slot_key(li, r, lane, lines) for r in range(rows)]
         slots.extend(keys)
-        for phase, cell in by_phase.items():
-            cell = sorted(cell, key=lambda r: r["order"])
-            keep = len(cell) if len(cell) <= rows else rows - 1
-            for r, rec in enumerate(cell[:keep]):
+        for phase, (kept, rest, _need) in plan.items():
+            r = 0
+            for rec in kept:
                 shown.append({**rec, "slot": keys[r]})
-            if len(cell) > keep:
-                rest = cell[keep:]
-                names = "; ".join(r["name"] for r in rest[:12])
+                r += row_span(rec.get("label", ""))
+            if rest:
+                names = "; ".join(x["name"] for x in rest[:12])
                 overflow.append(
                     {
                         "phase": phase,
-                        "slot": keys[rows - 1],
+                        "slot": keys[r],
                         "label": t("charts.map.more", count=len(rest)),
                         "name": names + (" …" if len(rest) > 12 else ""),
                     }
@@ -137,31 +155,81 @@ def place(
 
 
 def label(text: str, colw: int, *, bold: bool = False) -> str:
-    """A label that fits its phase column, on at most two lines (cut with "…").
+    """A label on as many lines as its phase column needs (at most :data:`MAX_LABEL_LINES`).
 
-    Cut in Python with the font's metrics, not by Vega's ``limit``: measuring every label
-    in the renderer makes a 200-touchpoint map several times slower to export.
+    Broken at spaces, after a hyphen ("Click-&-|Collect-Theke") and, for a word wider
+    than the column ("Verfügbarkeitsanzeige"), at a German syllable with a hyphen
+    ("Verfügbarkeits-|anzeige"), so the name is shown whole. Measured in Python with the
+    font's metrics, not by Vega's ``limit``: measuring every label in the renderer makes
+    a 200-touchpoint map several times slower to export.
     """
-    room = colw - LABEL_X - 10
-    text = clean(text, 80)
-    if fit_text(text, room, LABEL_FONT, bold=bold) == text:
-        return text
-    lines = wrap_text(text, room * (0.92 if bold else 1.0), LABEL_FONT)
-    if len(lines) <= 2:
-        return LINE_BREAK.join(lines)
-    rest = " ".join(lines[1:])
-    return LINE_BREAK.join([lines[0], fit_text(rest + " …", room, LABEL_FONT, bold=bold)])
+    room = (colw - LABEL_X - 10) / LABEL_SPARE
+    text = clean(text, 120)
+
+    def fits(line: str) -> bool:
+        return text_width(line, LABEL_FONT, bold=bold) <= room
+
+    lines: list[str] = []
+    for word in text.split(" "):
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and fits(candidate):
+            lines[-1] = candidate
+            continue
+        pieces = _word_pieces(word, fits)
+        if lines and len(pieces) > 1 and fits(f"{lines[-1]} {pieces[0]}"):
+            lines[-1] += f" {pieces.pop(0)}"  # "mit der Online-" | "Ausweisfunktion"
+        lines += pieces
+    if len(lines) > MAX_LABEL_LINES:
+        rest = " ".join(lines[MAX_LABEL_LINES - 1 :])
+        lines = [*lines[: MAX_LABEL_LINES - 1], fit_text(rest, room, LABEL_FONT, bold=bold)]
+    return LINE_BREAK.join(lines)
+
+
+@cache
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="de_DE")
+
+
+def _word_pieces(word: str, fits: Callable[[str], bool]) -> list[str]:
+    """``word`` in pieces that each fit: after its hyphens, else at a syllable ("-" added),
+    else (no syllable fits) at the end of the line."""
+    if fits(word):
+        return [word]
+    parts = re.findall(r"[^-]+-?|-", word)
+    if len(parts) > 1:
+        pieces: list[str] = []
+        for part in parts:
+            if pieces and fits(pieces[-1] + part):
+                pieces[-1] += part
+            else:
+                pieces += _word_pieces(part, fits)
+        return pieces
+    for head, tail in _hyphenator().iterate(word):  # the longest head first
+        if len(head) >= 3 and len(tail) >= 3 and fits(f"{head}-"):
+            return [f"{head}-", *_word_pieces(tail, fits)]
+    # No syllable fits (a code, a run of letters without vowels): break where the line ends.
+    cut = max((i for i in range(1, len(word)) if fits(word[:i])), default=1)
+    return [word[:cut], *_word_pieces(word[cut:], fits)]
+
+
+def row_span(text: object) -> int:
+    """Rows a label takes: its lines hang down from the symbol's row into the next ones."""
+    lines = str(text).count(LINE_BREAK) + 1
+    below = LABEL_LINE * lines + LABEL_DY - ROW_STEP // 2  # pixels past the row's bottom
+    return 1 + max(0, -(-below // ROW_STEP))
 
 
 def label_style(**extra: Any) -> dict[str, Any]:
-    """How a label sits beside its symbol: left-aligned, on up to two lines."""
+    """How a label sits beside its symbol: left-aligned, its lines hanging down."""
     return {
         "align": "left",
-        "baseline": "middle",
+        # The first line beside the symbol, further lines below it (:func:`row_span`).
+        "baseline": "top",
+        "dy": LABEL_DY,
         "xOffset": LABEL_X,
         "fontSize": LABEL_FONT,
         "lineBreak": LINE_BREAK,
-        "lineHeight": 12,
+        "lineHeight": LABEL_LINE,
         **extra,
     }
 
@@ -231,11 +299,16 @@ def stripe_rows(slots: list[str]) -> pd.DataFrame:
 
 
 def lane_base(slots: list[str], width: int, title: str, lane_width: int = LANE_AXIS) -> alt.Chart:
+    # Every row is drawn (odd lanes' rows transparent): a row that only a label of the
+    # row above reaches into holds no item, and the lane axis must still keep it.
     stripes = stripe_rows(slots)
     chart: alt.Chart = (
-        alt.Chart(stripes[stripes["even"]][["slot"]])
-        .mark_rect(fill=COLORS["lane_a"], stroke=None)
-        .encode(y=y_lanes(lane_width))
+        alt.Chart(stripes)
+        .mark_rect(stroke=None)
+        .encode(
+            y=y_lanes(lane_width),
+            fill=alt.condition("datum.even", alt.value(COLORS["lane_a"]), alt.value("transparent")),
+        )
         .properties(
             width=width,
             height=alt.Step(ROW_STEP),

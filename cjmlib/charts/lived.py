@@ -24,7 +24,7 @@ from cjmlib.charts._common import as_frame, clean, fit_text, text_width
 from cjmlib.charts.empty import hint_chart
 from cjmlib.charts.theme import NOTEBOOK_WIDTH, PALETTE
 from cjmlib.messages import t
-from cjmlib.messages.text import fmt_int, fmt_pct
+from cjmlib.messages.text import fmt_int, fmt_pct, wrap_words
 from cjmlib.model.lookup import ProjectLike
 
 __all__ = [
@@ -51,6 +51,29 @@ ARC_POINTS = 24
 #: The columns of :func:`~cjmlib.analytics.directly_follows` the chart draws from.
 DFG_NEEDED = [c for c in DFG_COLUMNS if c not in ("share", "source_phase", "target_phase")]
 BAND_FILL = ("#F4F4F4", "#FFFFFF")
+STEP_FONT = 11  # step names under the nodes, bold
+STEP_LINE_PX = 150  # a step name's lines are at most this wide
+STEP_LINE = 13  # pixels from one line of a step name to the next
+
+
+def _slope(step_px: float, lines: int) -> int:
+    """Degrees to turn the step names so that neighbours ``step_px`` apart do not overlap.
+
+    Two parallel names are ``step_px · sin(angle)`` apart across their lines.
+    """
+    for angle in (35, 45, 60, 75):
+        if step_px * math.sin(math.radians(angle)) >= STEP_LINE * lines + 4:
+            return angle
+    return 90
+
+
+def _step_lines(label: object) -> list[str]:
+    """A step's name whole, in lines of at most :data:`STEP_LINE_PX` (broken at spaces).
+
+    Cutting with "…" hid what told two steps apart ("Vergleichsportal für Girokon…").
+    """
+    words = clean(label, 120).split(" ")
+    return wrap_words(words, lambda line: text_width(line, STEP_FONT, bold=True) > STEP_LINE_PX)
 
 
 def _is_nan(value: Any) -> bool:
@@ -151,9 +174,9 @@ def journey_graph_chart(
     pos = {node: i for i, (node, _l, _p) in enumerate(order)}
     n = len(order)
     # Step names stand upright when they fit side by side, else they are turned.
-    widest = max(
-        text_width(fit_text(clean(lab, 60), 150, 11), 11, bold=True) for _n, lab, _p in order
-    )
+    step_lines = [_step_lines(lab) for _n, lab, _p in order]
+    widest = max(text_width(x, STEP_FONT, bold=True) for lines in step_lines for x in lines)
+    extra_lines = max(len(lines) for lines in step_lines) - 1
     upright = n * (widest + 16)
     # The plot, the rotated names' overhang on the left and vega's padding fit the notebook
     # column (NOTEBOOK_WIDTH); a wider graph was cut off at a 1366 px screen.
@@ -206,7 +229,7 @@ def journey_graph_chart(
         {
             "x": [float(i) for i in range(n)],
             "y": 0.0,
-            "label": [fit_text(clean(lab, 60), 150, 11) for _n, lab, _p in order],
+            "label": ["\n".join(lines) for lines in step_lines],
             "name": [clean(lab, 120) for _n, lab, _p in order],
             "kind": [
                 node_kind["start"]
@@ -219,8 +242,17 @@ def journey_graph_chart(
         }
     )
     # Room: arcs above, arcs below, and a band under the line for the step names.
-    height_px = 420 if rotated else 340
-    label_px = 120 if rotated else 34
+    # Turned names are parallel; the steeper they stand, the more room between two
+    # neighbours for a name on two lines (35° for one line, else the least that fits).
+    slope = _slope(width / max(n, 1), extra_lines + 1) if rotated else 0
+    if rotated:
+        rad = math.radians(slope)
+        lines_px = STEP_LINE * (extra_lines + 1)
+        label_px = int(widest * math.sin(rad) + lines_px * math.cos(rad)) + 20
+        height_px = 300 + label_px
+    else:
+        label_px = 34 + STEP_LINE * extra_lines
+        height_px = 340 + STEP_LINE * extra_lines
     above = float(arc_frame["y"].max()) * 1.1 + 0.05
     below = max(0.0, -float(arc_frame["y"].min())) * 1.1
     unit = (above + below) / (height_px - label_px)
@@ -258,12 +290,32 @@ def journey_graph_chart(
                     )
                 )
             )
-            layers.append(
-                alt.Chart(bands)
-                .transform_calculate(mid="(datum.x + datum.x2) / 2")
-                .mark_text(baseline="top", dy=4, fontSize=12, fontWeight="bold", color="#555555")
-                .encode(x=alt.X("mid:Q", scale=x_scale, axis=None), y=alt.value(0), text="phase:N")
+            # A phase name wider than its band would run into its neighbour's ("Erste
+            # SchritteProduktnutzung"): then every second name stands a line lower.
+            unit_px = width / max(n, 1)
+            crowded = any(
+                text_width(str(b["phase"]), 12, bold=True) + 6 > (b["x2"] - b["x"]) * unit_px
+                for b in bands.to_dict("records")
             )
+            lower = [crowded and i % 2 == 1 for i in range(len(bands))]
+            for second_line in (False, True):
+                part = bands[[x == second_line for x in lower]]
+                if part.empty:
+                    continue
+                layers.append(
+                    alt.Chart(part)
+                    .transform_calculate(mid="(datum.x + datum.x2) / 2")
+                    .mark_text(
+                        baseline="top",
+                        dy=19 if second_line else 4,
+                        fontSize=12,
+                        fontWeight="bold",
+                        color="#555555",
+                    )
+                    .encode(
+                        x=alt.X("mid:Q", scale=x_scale, axis=None), y=alt.value(0), text="phase:N"
+                    )
+                )
     layers.append(
         alt.Chart(arc_frame)
         .mark_line(opacity=0.7, strokeCap="round")
@@ -323,13 +375,15 @@ def journey_graph_chart(
         )
     )
     text: dict[str, Any] = dict(
-        angle=325 if rotated else 0,
+        angle=360 - slope if rotated else 0,
         align="right" if rotated else "center",
         baseline="top",
         dy=13,
         dx=-4 if rotated else 0,
-        fontSize=11,
+        fontSize=STEP_FONT,
         fontWeight="bold",
+        lineBreak="\n",
+        lineHeight=STEP_LINE,
     )
     label_base = alt.Chart(node_frame).encode(x=x, y=y, text="label:N")
     # A white halo under each name keeps it legible where arcs pass below the line.

@@ -219,6 +219,10 @@ def judge(exercise: Exercise, task_id: str, answers: Answers) -> Verdict:
     return Verdict("correct", exercise.correct.get(task_id, ""))
 
 
+#: How IPython starts the last line of a failed test cell's traceback.
+_ASSERTION = "AssertionError: "
+
+
 class TaskCheck:
     """``pruefe.a1``: check, hint and test one task against the bound namespace."""
 
@@ -262,7 +266,10 @@ class TaskCheck:
             print(wrap_lines(t("exercises.not_filled_in", task=self._task_id[1:], names=names)))
             return
         if not verdict.passed:
-            raise AssertionError(verdict.message)
+            # IPython shows "AssertionError: <message>"; JupyterLab would break a longer
+            # line inside a word, so the message comes in lines of whole words.
+            shown = wrap_lines(f"{_ASSERTION}{verdict.message}")
+            raise AssertionError(shown.removeprefix(_ASSERTION))
         show(verdict.kind, verdict.message)
 
     def hint(self, n: int = 1) -> None:

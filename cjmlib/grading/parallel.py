@@ -54,6 +54,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
+from cjmlib.grading import reuse
 from cjmlib.grading.build import ensure_tools_on_path, load_course_config
 from cjmlib.grading.sandbox.leftovers import claim, remove_stale
 from cjmlib.grading.sandbox.scratch import RUN_PREFIX, STALE_PREFIXES
@@ -145,6 +146,7 @@ def _worker(conn: Connection, course: str, db: str, overrides: Overrides) -> Non
     ensure_tools_on_path()
     # nbgrader's own session handling trips SQLAlchemy autoflush warnings; they are noise.
     warnings.filterwarnings("ignore", module="nbgrader")
+    reuse.install()  # one engine and one metadata validator for all this worker's jobs
     config = _config(Path(course), overrides)
     config.CourseDirectory.db_url = f"sqlite:///{db}"
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
@@ -441,14 +443,17 @@ def _merge_job(gb: Gradebook, src: Gradebook, job: Job) -> None:
     for snb in sub.notebooks:
         nb = gb.find_submission_notebook(snb.name, assignment, student)
         nb.late_submission_penalty = snb.late_submission_penalty
+        # One query per notebook for its grades and comments, not one per cell.
+        grades = {grade.name: grade for grade in nb.grades}
+        comments = {comment.name: comment for comment in nb.comments}
         for sgrade in snb.grades:
-            grade = gb.find_grade(sgrade.name, snb.name, assignment, student)
+            grade = grades[sgrade.name]
             hand_graded = same and grade.manual_score is not None
             grade.auto_score = sgrade.auto_score
             if not (hand_graded and not grade.needs_manual_grade):
                 grade.needs_manual_grade = sgrade.needs_manual_grade
         for scomment in snb.comments:
-            comment = gb.find_comment(scomment.name, snb.name, assignment, student)
+            comment = comments[scomment.name]
             comment.auto_comment = scomment.auto_comment
     gb.db.commit()
 

@@ -46,6 +46,24 @@ TEST_SUFFIX = "_tests"
 log = logging.getLogger(__name__)
 
 
+#: Exercises loaded in this process, by folder and the state of its files: nbgrader
+#: makes a new preprocessor for every notebook, and loading the tasks, judges and data
+#: anew each time cost 0.05 s per submission. An edited file loads the exercise again.
+_loaded: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Exercise] = {}
+
+
+def _exercise(folder: Path) -> Exercise:
+    stamp = tuple(
+        (f.name, f.stat().st_mtime_ns, f.stat().st_size)
+        for f in sorted(folder.iterdir())
+        if f.is_file()
+    )
+    key = (folder, stamp)
+    if key not in _loaded:
+        _loaded[key] = load_exercise(folder)
+    return _loaded[key]
+
+
 def _node(**fields: Any) -> NotebookNode:
     return NotebookNode(**fields)  # type: ignore[no-untyped-call]
 
@@ -70,7 +88,7 @@ class Verdicts:
         folder = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
         if not (folder / JUDGES_FILE).is_file():
             return None
-        return cls(load_exercise(folder), limit=limit)
+        return cls(_exercise(folder.resolve()), limit=limit)
 
     def task_of(self, cell: NotebookNode) -> str | None:
         """The task a graded test cell belongs to ("" if it has none), None for other cells."""

@@ -25,7 +25,19 @@ from cjmlib.messages.text import clean
 from cjmlib.model.lookup import ProjectLike, as_project, resolve_persona, touchpoints_for
 
 #: Replacements for characters Mermaid cannot take in a name (German readings).
-_REPLACE = {":": " –", "#": "Nr. ", ";": ",", "%": " Prozent", "\u2028": " ", "\u2029": " "}
+_REPLACE = {
+    ":": " –",
+    "#": "Nr. ",
+    ";": ",",
+    "%": " Prozent",
+    "\u2028": " ",
+    "\u2029": " ",
+    # clean() keeps a comparison "< 2"; Mermaid's labels are HTML, so it says it in words.
+    "<=": "≤ ",
+    ">=": "≥ ",
+    "<": "unter ",
+    ">": "über ",
+}
 _KEYWORD = re.compile(r"^(journey|title\s|section\s|acctitle\s*:|accdescr\s*[:{])", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 

@@ -16,6 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+# Re-exported so that cjmlib.errors, which may import this package only (see
+# .importlinter), can wrap the messages it shows.
+from cjmlib.messages.text import wrap_lines as wrap_lines
+
 LANGUAGES = ("de", "en")
 _HERE = Path(__file__).parent
 #: Where ``python -m cjmlib.messages`` puts the compiled catalogues (not in git; ``make``

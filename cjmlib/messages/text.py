@@ -35,6 +35,9 @@ NO_WORDS = frozenset({"nein", "n", "no", "false", "falsch", "0", "", "offline", 
 
 _SPACE = re.compile(r"\s+")
 
+#: The minus sign of negative numbers in German text, tables and charts (U+2212).
+MINUS = "\u2212"
+
 #: Characters per line of text that the course prints into a notebook. JupyterLab shows
 #: printed text in its monospace font (13 px, about 7.8 px a character) and breaks a longer
 #: line anywhere, even inside a word ("Ausgangsp|unkt"). At 1366 px with the file browser
@@ -45,6 +48,8 @@ TEXT_WIDTH = 90
 #: A list marker at the start of a line ("• ", "- ", "3. "): wrapped lines are indented
 #: to the text after it, so that the list stays readable.
 _MARKER = re.compile(r"^(\s*(?:[•\-*–]|\d+[.)])?\s*)")
+#: "<" or ">" that is not a comparison before a number ("< 2 %", ">=90", "> −5").
+_MARKUP = re.compile(r"[<>](?!=?\s?[−+-]?\d)")
 _NUMBER_UNIT = re.compile(r"(?<=\d) (?=[%€])")
 
 
@@ -68,12 +73,16 @@ def parse_yes_no(value: object) -> bool | None:
 def clean(text: object, limit: int | None = None) -> str:
     """A one-line label that cannot be read as markup, cut to ``limit`` characters.
 
-    Angle brackets become the look-alike guillemets ‹ › so that no renderer (tooltip,
-    SVG, HTML report) can take a value for a tag; the text stays legible.
+    Angle brackets that could be markup become the look-alike guillemets ‹ › so that no
+    renderer (tooltip, SVG, HTML report) can take a value for a tag; the text stays legible.
+    A comparison before a number ("Wartezeit < 2 Minuten", ">= 90 %") keeps its sign: no
+    HTML or SVG parser reads "<" before a digit or a space as the start of a tag, and
+    "‹ 2 Minuten" would read as a quotation mark.
     """
     if text is None:
         return ""
-    s = _SPACE.sub(" ", str(text)).strip().replace("<", "‹").replace(">", "›")
+    s = _MARKUP.sub(lambda m: "‹" if m.group(0) == "<" else "›", _SPACE.sub(" ", str(text)))
+    s = s.strip()
     if limit is not None and len(s) > limit:
         s = s[: max(limit - 1, 1)].rstrip() + "…"
     return s
@@ -84,12 +93,28 @@ def fmt_int(value: float | int) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def fmt_num(value: float, digits: int = 1) -> str:
-    """Format a number the German way: 12.5 -> "12,5"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def fmt_num(value: float | None, digits: int = 1, *, sign: bool = False) -> str:
+    """Format a number the German way: 12.5 -> "12,5", -5.4 -> "−5,4" (a real minus sign).
+
+    The one number formatter of the course (tables, texts and charts call it): thousands
+    with dots, the decimal comma, negatives with the typographic minus "−" (U+2212), never
+    the hyphen "-" and never "−0,0". ``sign=True`` puts "+" before positive numbers (for
+    differences). Missing and infinite values give "–".
+    """
+    if value is None:
         return "–"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        return "–"
+    rounded = round(number, digits)
+    if rounded == 0:
+        rounded = 0.0  # no "−0,0"
+    text = f"{abs(rounded):,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    if rounded < 0:
+        return MINUS + text
+    if sign and rounded > 0:
+        return "+" + text
+    return text
 
 
 def fmt_pct(share: float, digits: int = 1) -> str:

@@ -60,7 +60,7 @@ overflow-wrap:break-word;line-height:1.35}
 .cjm-table tr.cjm-sel td{background:#fff6d6}
 .cjm-error{color:#b00020;font-size:12px;line-height:1.35;white-space:pre-wrap}
 .cjm-ok{color:#1b6e20}.cjm-fail{color:#b00020;white-space:pre-wrap}.cjm-info{color:#37474f}
-.cjm-ok,.cjm-fail,.cjm-info,.cjm-error{overflow-wrap:anywhere;min-width:0}
+.cjm-ok,.cjm-fail,.cjm-info,.cjm-error{overflow-wrap:break-word;min-width:0}
 .cjm-card{border:1px solid #c9d1dc;border-radius:8px;padding:10px 12px;background:#fbfcfe;
 min-width:220px;max-width:340px;flex:1 1 260px;box-sizing:border-box;overflow-wrap:anywhere}
 .cjm-card h4{margin:0 0 4px 0;font-size:16px}.cjm-card q{color:#455a64;font-style:italic}

@@ -279,6 +279,26 @@ class Case:
         """Show the chapter text :meth:`story` as Markdown in a notebook (printed elsewhere)."""
         _markdown(self.story(key))
 
+    def improved_touchpoints(self, count: int = 2) -> dict[str, str]:
+        """Touchpoint id -> title of the case's solution that improves it (chapter 13's to-be).
+
+        The solutions with the largest impact come first; each gives the first touchpoint
+        of its pain points not taken yet, until ``count`` touchpoints are found.
+        """
+        pain_points = {pp.id: pp for pp in self.project.pain_points}
+        found: dict[str, str] = {}
+        for solution in sorted(self.project.solutions, key=lambda s: -s.impact):
+            touchpoints = [
+                tp_id
+                for pp_id in solution.pain_point_ids
+                if pp_id in pain_points
+                for tp_id in pain_points[pp_id].touchpoint_ids
+                if tp_id not in found
+            ]
+            if touchpoints and len(found) < count:
+                found[touchpoints[0]] = solution.title
+        return found
+
     # -- chapter 12: the review against the later data period -------------------------
 
     @cached_property

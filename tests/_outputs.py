@@ -65,3 +65,33 @@ def hyphen_minus_numbers(cells: Iterable[nbformat.NotebookNode]) -> list[tuple[s
                 text = text if isinstance(text, str) else "".join(text)
                 found += [(cell.get("id", ""), m.group(0)) for m in _HYPHEN_MINUS.finditer(text)]
     return found
+
+
+def entry_names(industry: str) -> set[str]:
+    """The names and titles of ``industry``'s sample entries a chapter may show."""
+    from cjmlib import datasets
+
+    project = datasets.load(industry, "workbook")
+    entries = [
+        *project.touchpoints,
+        *project.pain_points,
+        *project.solutions,
+        *project.evidence_rules,
+    ]
+    return {getattr(e, "name", None) or e.title for e in entries}
+
+
+def foreign_words(industry: str) -> set[str]:
+    """What only another industry's case says: its company, personas and track words, and
+    its entries' names of three words or more that no name of ``industry`` contains (e.g.
+    „Warenkorb und Checkout“ is the running case's; „Wartezeit in der Hotline“ is shared,
+    and the telecom case's „Beratung im Shop“ is part of the running case's
+    „Chat-Beratung im Shop“).
+    """
+    from cjmlib import course, datasets
+
+    own = entry_names(industry) | course.case_names(industry)
+    others = [key for key in datasets.industries() if key != industry]
+    entries = {n for key in others for n in entry_names(key) if len(n.split()) >= 3}
+    specific = {n for n in entries if not any(n in name for name in own)}
+    return {w for key in others for w in course.case_names(key)} | specific

@@ -7,11 +7,9 @@ any industry. Where the story needs the concrete case, a code cell tells it with
 ``fall.tell("<chapter>.<key>")`` from the industry's ``chapter_texts.yaml``; every
 industry has the same keys, and each industry's texts name only its own case.
 
-Cells tagged ``alle-branchen`` (comparisons of all five industries) and
-``durchgehendes-beispiel`` (sections that show the running case on purpose: chapter 12's
-review, chapter 10's evidence-rule demo, the primer's graded tasks) name cases on purpose;
-so does the Markdown of such a section, from the note that announces it to its last
-tagged cell.
+Cells tagged ``alle-branchen`` (comparisons of all five industries) name cases on
+purpose. No other cell is exempt: every chapter and the primer follow the picked industry,
+so a section that shows the running case whatever the trainee picked fails here.
 
 All checks are static (no kernel): they read the notebooks and the YAML files.
 """
@@ -32,9 +30,7 @@ from cjmlib.errors import CJMError
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 NOTEBOOKS = sorted(CHAPTERS.glob("*.ipynb"))
-RUNNING_CASE_TAG = "durchgehendes-beispiel"
-RUNNING_CASE_NOTE = "nur für das durchgehende Beispiel"
-SKIP_TAGS = {"alle-branchen", RUNNING_CASE_TAG}
+SKIP_TAGS = {"alle-branchen"}
 TELL = re.compile(r"""\bfall\.(?:tell|story)\(\s*["']([^"']+)["']""")
 
 
@@ -60,33 +56,13 @@ def pattern_for(industries: list[str]) -> re.Pattern[str]:
     return re.compile(rf"{anywhere}|(?<!\w)(?:{whole})(?!\w)")
 
 
-def running_case_section(cells: list[nbformat.NotebookNode]) -> range:
-    """The cells of a section that shows the running case on purpose (empty if none).
-
-    It starts at the Markdown note that announces it ("nur für das durchgehende Beispiel",
-    see test_industry_tracks) and ends with its last cell tagged ``durchgehendes-beispiel``;
-    the Markdown between belongs to it (chapter 12's review explains the running case's
-    findings there).
-    """
-    tagged = [i for i, c in enumerate(cells) if RUNNING_CASE_TAG in c.metadata.get("tags", [])]
-    if not tagged:
-        return range(0)
-    notes = [
-        i
-        for i, c in enumerate(cells[: tagged[0]])
-        if c.cell_type == "markdown" and RUNNING_CASE_NOTE in c.source
-    ]
-    return range(notes[-1] if notes else tagged[0], tagged[-1] + 1)
-
-
 def shown_cells(path: Path) -> list[tuple[str, str]]:
     """(cell id, source) of every cell a trainee reads that must hold for every industry."""
     cells = nbformat.read(path, as_version=4).cells
-    section = running_case_section(cells)
     return [
         (cell.get("id", "?"), cell.source)
-        for i, cell in enumerate(cells)
-        if i not in section and not SKIP_TAGS & set(cell.get("metadata", {}).get("tags", []))
+        for cell in cells
+        if not SKIP_TAGS & set(cell.get("metadata", {}).get("tags", []))
     ]
 
 
@@ -181,3 +157,30 @@ def test_a_broken_case_text_is_reported_with_file_and_line(tmp_path):
         chapter_texts("bank", tmp_path)
     line = broken.splitlines().index('    leer: ""') + 1
     assert f"{TEXTS_FILE}, Zeile {line}:" in err.value.message
+
+
+@cache
+def entry_ids() -> frozenset[str]:
+    """The ids of every industry's sample entries (touchpoints, pain points, rules ...)."""
+    ids: set[str] = set()
+    for key in datasets.industries():
+        project = course.my_case(key, note=False).project
+        for name in ("personas", "touchpoints", "pain_points", "solutions", "evidence_rules"):
+            ids |= {entry.id for entry in getattr(project, name)}
+    return frozenset(ids)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_code_names_no_sample_entry_id(path):
+    """An id like ``"tp-shop-warenkorb"`` written into a chapter ties it to one industry.
+
+    A chapter takes the example's entries from the case (``fall.project``, ``fall.track``),
+    so that a trainee in any industry sees their own case's entries.
+    """
+    quoted = re.compile(r"""["']([a-z]+-[a-z0-9-]+)["']""")
+    found = [
+        (cell_id, hit)
+        for cell_id, source in shown_cells(path)
+        for hit in sorted(set(quoted.findall(source)) & entry_ids())
+    ]
+    assert found == [], f"{path.name}: ids of sample entries in untagged cells: {found}"

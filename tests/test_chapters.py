@@ -43,7 +43,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _outputs import hyphen_minus_numbers, long_printed_lines, ungrouped_numbers
+from _outputs import (
+    foreign_words,
+    hyphen_minus_numbers,
+    long_printed_lines,
+    ungrouped_numbers,
+)
 from _pool import selected, two_at_a_time
 
 from cjmlib import content
@@ -396,19 +401,15 @@ def test_runs_top_to_bottom(path, executed, request):
 
 
 def other_industries_shown(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
-    """Names of another industry's case in the outputs of the running case's chapter.
+    """Names of another industry's case in the outputs of the running case's chapter:
+    its company, personas and words, or an entry the running case does not have.
 
     Cells tagged ``alle-branchen`` compare the five industries on purpose. The other
     industries' tracks are checked the same way in ``test_industry_tracks.py``.
     """
-    from cjmlib import course, datasets
+    from cjmlib import datasets
 
-    foreign = {
-        word
-        for key in datasets.industries()
-        if key != datasets.RUNNING_CASE
-        for word in course.case_names(key)
-    }
+    foreign = foreign_words(datasets.RUNNING_CASE)
     found = []
     for cell in nb.cells:
         if cell.cell_type != "code" or "alle-branchen" in cell.metadata.get("tags", []):

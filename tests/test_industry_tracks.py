@@ -6,10 +6,12 @@
 * the picker widget saves at once and says so, or says in German why not;
 * each industry's case texts (``industry.yaml`` ``track``) fit its own sample workbook:
   purchase steps, review solution, new touchpoint, export file and funnel;
-* every chapter runs for every other industry (the running case is run by
-  ``test_chapters.py``), prints no line wider than ``TEXT_WIDTH``, and no output names
-  another industry's company, personas or words (cells tagged ``alle-branchen`` compare
-  all five industries on purpose and are skipped).
+* every chapter and the Python primer run for every other industry (the running case is
+  run by ``test_chapters.py`` and ``test_primer.py``), print no line wider than
+  ``TEXT_WIDTH``, and no output names another industry's company, personas or words, nor
+  the name of one of its entries (touchpoints, pain points, solutions, evidence rules) that
+  this industry does not have (cells tagged ``alle-branchen`` compare all five industries
+  on purpose and are skipped; no other cell is exempt).
 
 The chapters of one industry run in one kernel, one after another (a fresh workbook and
 ``%reset`` between chapters), so the imports are paid once per industry, not 52 times.
@@ -25,7 +27,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from _outputs import hyphen_minus_numbers, long_printed_lines, ungrouped_numbers
+from _outputs import (
+    entry_names,
+    foreign_words,
+    hyphen_minus_numbers,
+    long_printed_lines,
+    ungrouped_numbers,
+)
 from _pool import two_at_a_time
 
 from cjmlib import analytics, course, datasets
@@ -34,7 +42,8 @@ from cjmlib.errors import CJMError
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
-NOTEBOOKS = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+#: every notebook a trainee works through: the start page, the primer, chapters 1-13.
+NOTEBOOKS = sorted([*CHAPTERS.glob("[0-9][0-9]_*.ipynb"), *CHAPTERS.glob("00b_*.ipynb")])
 OTHER_INDUSTRIES = [key for key in datasets.industries() if key != datasets.RUNNING_CASE]
 SKIP_TAG = "alle-branchen"
 
@@ -232,9 +241,16 @@ def tracks() -> dict[str, tuple[nbformat.NotebookNode, list[str], float]]:
     return two_at_a_time(run_track, OTHER_INDUSTRIES)
 
 
+def test_foreign_words_catch_another_industrys_entries():
+    words = foreign_words("bank")
+    assert {"Gipfelglück Outdoor", "Lena Hofmann", "Warenkorb und Checkout"} <= words
+    assert "Wartezeit in der Hotline" not in words  # the bank's own touchpoint too
+    assert not words & entry_names("bank")
+
+
 def leaks_in(nb: nbformat.NotebookNode, chapter_of: list[str], industry: str) -> list[tuple]:
     """Outputs that name another industry's case (cells tagged ``alle-branchen`` aside)."""
-    foreign = {w for key in datasets.industries() if key != industry for w in names_of(key)}
+    foreign = foreign_words(industry)
     pattern = re.compile("|".join(re.escape(w) for w in sorted(foreign, key=len, reverse=True)))
     return sorted(
         {
@@ -253,10 +269,15 @@ def test_every_chapter_runs_in_the_track_without_other_names(industry, tracks, r
     nb, chapter_of, seconds = tracks[industry]
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.write_line(f"\n[track run time] {industry}: {seconds:.1f} s for 14 chapters")
+        reporter.write_line(
+            f"\n[track run time] {industry}: {seconds:.1f} s for {len(NOTEBOOKS)} notebooks"
+        )
+    assert {"00b_Python_Grundlagen.ipynb", "10_Feedback.ipynb"} <= set(chapter_of)
     errors = [
         (chapter_of[i], cell.get("id"), text[:300])
         for i, cell in enumerate(nb.cells)
+        # the primer's deliberate error, as in JupyterLab
+        if "raises-exception" not in cell.get("metadata", {}).get("tags", [])
         for out in cell.get("outputs", [])
         if out.output_type == "error" or (out.output_type == "stream" and out.name == "stderr")
         for text in [out.get("evalue") or out.get("text", "")]
@@ -270,3 +291,65 @@ def test_every_chapter_runs_in_the_track_without_other_names(industry, tracks, r
     shown = "\n".join(t for cell in nb.cells for t in output_texts(cell))
     assert catalogue()[industry].track.company in shown
     assert all(name in shown for name in course.my_case(industry, note=False).personas)
+
+
+# -- chapter 10's evidence-rule demo ---------------------------------------------------
+
+
+@pytest.mark.parametrize("industry", list(datasets.industries()))
+def test_rule_demo_holds_on_the_first_export_and_its_texts_name_it(industry, tmp_path):
+    """Chapter 10 adds the track's demo rules to a copy of the case and says all hold."""
+    from cjmlib.datasets.industry_data import chapter_texts
+
+    case = course.my_case(industry, note=False)
+    demo = case.track.rule_demo
+    wb = datasets.open_workbook(industry, tmp_path / "beispiel.cjm.json")
+    kinds = {
+        "survey": dict(claim="emotion", metric="ces", comparison="<"),
+        "feedback": dict(claim="pain_point", metric="theme_share", comparison=">="),
+        "builder": dict(claim="moment_of_truth", metric="csat", comparison=">="),
+    }
+    for name, kind in kinds.items():
+        rule = getattr(demo, name)
+        wb.evidence_rules.add(**rule.model_dump(exclude_defaults=True), **kind)
+    data = {kind: datasets.load(industry, kind) for kind in ("events", "survey", "feedback")}
+    checked = analytics.verify_map(wb, **data, title="Export Juli 2026", today="2026-08-05")
+    statuses = {r.rule_id: r.status for r in checked.results}
+    assert set(statuses.values()) == {"bestätigt"}, statuses
+    touchpoints = {tp.id: tp for tp in case.project.touchpoints}
+    assert touchpoints[demo.survey.target].emotion < 0
+    assert touchpoints[demo.builder.target].moment_of_truth
+    texts = chapter_texts(industry)
+    said = {
+        name: texts.text(f"10.{key}") or ""
+        for name, key in [
+            ("survey", "regel_umfrage"),
+            ("feedback", "regel_feedback"),
+            ("builder", "baukasten"),
+        ]
+    }
+    assert f"„{touchpoints[demo.survey.touchpoint_id].name}“" in said["survey"]
+    pain_point = next(pp for pp in case.project.pain_points if pp.id == demo.feedback.target)
+    assert demo.feedback.touchpoint_id in pain_point.touchpoint_ids
+    assert f"„{pain_point.title}“" in said["feedback"]
+    assert f"„{touchpoints[demo.feedback.touchpoint_id].name}“" in said["feedback"]
+    assert f"„{demo.feedback.theme}“" in said["feedback"]
+    assert f"„{touchpoints[demo.builder.target].name}“" in said["builder"]
+    assert f"mindestens {demo.builder.threshold:g} %" in said["builder"]
+
+
+def test_a_demo_rule_naming_an_unknown_entry_is_refused_with_file_and_line(tmp_path):
+    from cjmlib.datasets.industry_data import INDUSTRIES_DIR, load_industry
+
+    shutil.copytree(INDUSTRIES_DIR / "bank", tmp_path / "bank")
+    info = tmp_path / "bank" / "industry.yaml"
+    text = info.read_text(encoding="utf-8")
+    broken = text.replace("target: pp-konditionen-pdf", "target: pp-gibtsnicht", 1)
+    assert broken != text
+    info.write_text(broken, encoding="utf-8")
+    with pytest.raises(CJMError) as err:
+        load_industry("bank", tmp_path)
+    line = next(i for i, s in enumerate(broken.splitlines(), 1) if "pp-gibtsnicht" in s)
+    message = err.value.message
+    assert f"industry.yaml, Zeile {line}" in message and "pp-gibtsnicht" in message
+    assert "Pain Points" in message and "pp-konditionen-pdf" in message

@@ -23,6 +23,7 @@ import pytest
 from nbclient import NotebookClient
 from test_chapters import (
     needs_hunspell,
+    other_industries_shown,
     prose,
     table_problems,
     unknown_words,
@@ -51,10 +52,10 @@ _spec.loader.exec_module(seed_fp)
 CHECKS = [f"py-a{n}" for n in range(1, 7)]
 #: The typical novice mistakes, one per task (cell id -> code).
 WRONG = {
-    "py-a1": 'kanal = "Filiale"\nrelevanz = "4"\nemotion = -0.5',
+    "py-a1": 'kanal = "Online-Shop"\nrelevanz = "4"\nemotion = -0.5',
     "py-a2": 'phasen = ["Bewusstsein", "Überlegung", "Kauf", "Entscheidung", "Nachkauf"]',
-    "py-a3": 'lena = {"name": "Lena Hofmann", "alter": 36}',
-    "py-a4": 'lena_persona = {"name": "Lena Hofmann", "age": 36}',
+    "py-a3": 'steckbrief = {"name": "Lena Hofmann", "alter": 36}',
+    "py-a4": 'persona = {"name": "Lena Hofmann", "age": 36}',
     "py-a5": "grossstadt = 4.047",
     "py-a6": 'richtiges_feld = "alter"',
 }
@@ -68,20 +69,20 @@ WRONG_SAYS = {
     "py-a6": "noch nicht der Feldname",
 }
 RIGHT = {
-    "py-a1": 'kanal = "Filiale"\nrelevanz = 4\nemotion = -0.5',
+    "py-a1": 'kanal = "Online-Shop"\nrelevanz = 4\nemotion = -0.5',
     "py-a2": ('phasen = ["Bewusstsein", "Überlegung", "Entscheidung", "Kauf", "Nachkauf"]'),
     "py-a3": (
-        'lena = {"name": "Lena Hofmann", "alter": 36,\n'
-        '        "kanaele": ["Online-Shop", "Filiale", "E-Mail"]}'
+        'steckbrief = {"name": "Lena Hofmann", "alter": 36,\n'
+        '              "kanaele": ["Online-Shop", "Filiale", "E-Mail"]}'
     ),
     "py-a4": (
-        'lena_persona = Persona(\n    name="Lena Hofmann",\n    age=36,\n'
+        'persona = Persona(\n    name="Lena Hofmann",\n    age=36,\n'
         '    channels=["Online-Shop", "Filiale", "E-Mail"],\n)'
     ),
     "py-a5": "grossstadt = 4047",
     "py-a6": 'richtiges_feld = "age"',
     # The trainee may correct the deliberate error too; the primer runs on either way.
-    "py-fehler-beispiel": 'Persona(name="Lena Hofmann", age=36)',
+    "py-fehler-beispiel": 'Persona(name="Paul Winter", age=42)',
 }
 
 
@@ -142,6 +143,7 @@ def test_untouched_primer_runs_and_every_check_says_not_attempted(untouched):
     assert errors == ["py-fehler-beispiel"]
     assert untouched_workbook(workbook) == []
     assert table_problems_outside_raw(nb) == []
+    assert other_industries_shown(nb) == []
 
 
 def table_problems_outside_raw(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
@@ -157,7 +159,7 @@ def test_the_deliberate_error_reads_german_first(untouched):
     text = said(nb, "py-fehler-beispiel")
     assert text.startswith("⚠️ Das hat nicht geklappt")
     assert "Ein Feld `alter` gibt es nicht" in text and "age" in text
-    assert 'Persona(name="Lena Hofmann", alter=36)' in text
+    assert 'Persona(name="Paul Winter", alter=42)' in text
     assert "cjmlib/" not in text and "Traceback" not in text
     assert "raises-exception" in cell(nb, "py-fehler-beispiel").metadata.get("tags", [])
 
@@ -237,3 +239,60 @@ def test_primer_german_spelling():
     nb = nbformat.read(str(PRIMER), as_version=4)
     text = "\n".join(prose(c.source) for c in nb.cells if c.cell_type == "markdown")
     assert sorted(unknown_words(text, set(wordlist()))) == []
+
+
+def right_answers(industry: str) -> dict[str, dict]:
+    """The right answers of the six tasks, read from ``industry``'s sample data."""
+    from cjmlib import datasets
+    from cjmlib.model import Persona
+
+    project = datasets.load(industry, "workbook")
+    first = project.personas[0]
+    customers = datasets.load(industry, "customers")
+    return {
+        "a1": {"kanal": first.channels[0], "relevanz": 4, "emotion": -0.5},
+        "a2": {"phasen": [p.name for p in project.phase_model.phases]},
+        "a3": {"steckbrief": {"name": first.name, "alter": first.age, "kanaele": first.channels}},
+        "a4": {"persona": Persona(name=first.name, age=first.age, channels=first.channels)},
+        "a5": {"grossstadt": int((customers["city_size"] == "Großstadt").sum())},
+        "a6": {"richtiges_feld": "age"},
+    }
+
+
+def test_the_judges_follow_the_picked_industry(monkeypatch):
+    """Each industry's own values are right; the running case's are wrong in another track."""
+    from cjmlib import datasets
+    from cjmlib.grading.exercise import judge, load_exercise
+
+    sys.path.insert(0, str(CHAPTERS / "grundlagen"))
+    try:
+        exercise = load_exercise(CHAPTERS / "grundlagen")
+        retail = right_answers(datasets.RUNNING_CASE)
+        for industry in datasets.industries():
+            monkeypatch.setenv("CJM_BRANCHE", industry)
+            for task, answers in right_answers(industry).items():
+                verdict = judge(exercise, task, answers)
+                assert verdict.kind == "correct", (industry, task, verdict.message)
+            if industry != datasets.RUNNING_CASE:
+                wrong = [
+                    t
+                    for t in ("a1", "a2", "a3", "a4", "a5")
+                    if judge(exercise, t, retail[t]).kind == "correct"
+                ]
+                assert wrong == [], (industry, wrong)
+    finally:
+        sys.path.remove(str(CHAPTERS / "grundlagen"))
+
+
+def test_the_primers_example_text_fits_its_data():
+    """The setup cell's case text names the first persona and the phases the judges expect."""
+    from cjmlib import datasets
+    from cjmlib.datasets.industry_data import chapter_texts
+
+    for industry in datasets.industries():
+        project = datasets.load(industry, "workbook")
+        first = project.personas[0]
+        text = chapter_texts(industry).text("00b.beispiel") or ""
+        assert f"**{first.name}**, {first.age} Jahre" in text, industry
+        assert ", ".join(first.channels) + "." in text, industry
+        assert ": " + ", ".join(p.name for p in project.phase_model.phases) + "." in text, industry

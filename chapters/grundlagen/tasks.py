@@ -52,21 +52,21 @@ def check_a2(answers: Answers, data: Data) -> None:
 
 
 def check_a3(answers: Answers, data: Data) -> None:
-    lena = answers["lena"]
+    steckbrief = answers["steckbrief"]
     expect(
-        isinstance(lena, dict),
-        "`lena` soll ein Dictionary sein: Paare `Schlüssel: Wert` zwischen "
+        isinstance(steckbrief, dict),
+        "`steckbrief` soll ein Dictionary sein: Paare `Schlüssel: Wert` zwischen "
         "geschweiften Klammern `{` und `}`.",
     )
-    missing = [k for k in ("name", "alter", "kanaele") if k not in lena]
-    expect(not missing, f"In `lena` fehlen die Schlüssel: {', '.join(missing)}.")
+    missing = [k for k in ("name", "alter", "kanaele") if k not in steckbrief]
+    expect(not missing, f"In `steckbrief` fehlen die Schlüssel: {', '.join(missing)}.")
 
 
 def check_a4(answers: Answers, data: Data) -> None:
-    persona = answers["lena_persona"]
+    persona = answers["persona"]
     expect(
         isinstance(persona, Persona),
-        "`lena_persona` soll eine Persona sein: `Persona(name=..., age=..., channels=...)`.",
+        "`persona` soll eine Persona sein: `Persona(name=..., age=..., channels=...)`.",
     )
 
 
@@ -98,37 +98,38 @@ TASKS = {
         hints=(
             "Text steht in Anführungszeichen, Zahlen nicht. Nachkommastellen trennst du "
             "mit einem Punkt.",
-            'So sieht es aus: `kanal = "Filiale"`, `relevanz = 4`, `emotion = -0.5`.',
+            'So sieht es aus: `kanal = "…"` mit dem ersten Kanal der Persona aus dem Beispiel, '
+            "`relevanz = 4`, `emotion = -0.5`.",
         ),
     ),
     "a2": Task(
         answers=("phasen",),
         check=check_a2,
         hints=(
-            "Die Tabelle über der Aufgabe zeigt die Phasen von oben nach unten in der "
-            "richtigen Reihenfolge.",
-            'Beginne so: `phasen = ["Bewusstsein", "Überlegung", ...]` – und ergänze die '
-            "drei übrigen Phasen.",
+            "Das Beispiel unter der Einrichtungszelle nennt die Phasen in der richtigen "
+            "Reihenfolge.",
+            'Das Gerüst: `phasen = ["…", "…", …]` – jede Phase in Anführungszeichen, '
+            "dazwischen Kommas, in der Reihenfolge aus dem Beispiel.",
         ),
     ),
     "a3": Task(
-        answers=("lena",),
+        answers=("steckbrief",),
         check=check_a3,
         hints=(
-            "Die Werte stehen in der ersten Zeile der Tabelle über der Aufgabe: Name, Alter und "
-            "bevorzugte Kanäle.",
-            'Das Gerüst: `lena = {"name": "…", "alter": …, "kanaele": ["…", "…", "…"]}` – '
-            "das Alter ohne Anführungszeichen.",
+            "Die Werte stehen im Beispiel unter der Einrichtungszelle: Name, Alter und Kanäle "
+            "der Persona.",
+            'Das Gerüst: `steckbrief = {"name": "…", "alter": …, "kanaele": ["…", "…", "…"]}` '
+            "– das Alter ohne Anführungszeichen.",
         ),
     ),
     "a4": Task(
-        answers=("lena_persona",),
+        answers=("persona",),
         check=check_a4,
         hints=(
             "Die Werte kennst du aus Aufgabe 3. Die Feldnamen sind englisch: `name`, "
             "`age`, `channels`.",
-            'So: `lena_persona = Persona(name="Lena Hofmann", age=36, '
-            'channels=["Online-Shop", "Filiale", "E-Mail"])`.',
+            'So: `persona = Persona(name="…", age=…, channels=["…", "…", "…"])` – mit den '
+            "Werten aus Aufgabe 3.",
         ),
     ),
     "a5": Task(
@@ -136,8 +137,8 @@ TASKS = {
         check=check_a5,
         hints=(
             "Lies in der Tabelle die Zeile „Großstadt“ und dort die Spalte „Anzahl“.",
-            "Der Punkt in „4.047“ trennt nur die Tausender. Python schreibt dieselbe Zahl "
-            "ohne Punkt.",
+            "Der Punkt in einer Zahl wie „7.500“ trennt nur die Tausender. Python schreibt "
+            "dieselbe Zahl ohne Punkt: `7500`.",
         ),
     ),
     "a6": Task(

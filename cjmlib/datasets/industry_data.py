@@ -550,6 +550,7 @@ def _cross_check(
     phases = project.phase_model.ids
     ids = {
         "touchpoints": [tp.id for tp in project.touchpoints],
+        "pain_points": [pp.id for pp in project.pain_points],
         "segments": [s.id for s in project.segments],
         "phases": phases,
         "routes": list(sim.all_routes()),
@@ -587,6 +588,18 @@ def _references(
 ) -> Iterator[tuple[str, Loc, str, str]]:
     """Yield ``(file, path, kind of target, value)`` for every id the settings name."""
     yield INFO_FILE, ("biggest_leak",), "phases", info.biggest_leak
+    demo = info.track.rule_demo
+    for name, rule in (
+        ("survey", demo.survey),
+        ("feedback", demo.feedback),
+        ("builder", demo.builder),
+    ):
+        where = ("track", "rule_demo", name)
+        target = "pain_points" if name == "feedback" else "touchpoints"
+        yield INFO_FILE, (*where, "target"), target, rule.target
+        yield INFO_FILE, (*where, "touchpoint_id"), "touchpoints", rule.touchpoint_id
+        if rule.theme:
+            yield INFO_FILE, (*where, "theme"), "themes", rule.theme
     s = SIMULATION_FILE
     yield s, ("purchase_phase",), "phases", sim.purchase_phase
     if sim.repeat.browse_phase is not None:

@@ -58,6 +58,43 @@ class CaseExport(ContentModel):
     funnel: list[Name] = Field(min_length=2)
 
 
+class DemoRule(ContentModel):
+    """An evidence rule chapter 10's demo adds to the case's map (see RuleDemo)."""
+
+    _label_key = "demo_rule"
+    #: the rule's title, e.g. "Der Checkout kostet Mühe".
+    title: Name
+    #: the claim's entry: a touchpoint id (survey and builder rule) or a pain point id.
+    target: Name
+    #: the touchpoint whose answers or comments count.
+    touchpoint_id: Name
+    threshold: float
+    #: the comment theme (feedback rule only).
+    theme: str = ""
+    #: fewest answers or comments that count (cjmlib.model.EvidenceRule's default: 30).
+    min_n: Annotated[int, Field(ge=1)] = 30
+
+
+class RuleDemo(ContentModel):
+    """Chapter 10's evidence-rule demo on the case's own map.
+
+    The chapter writes the kind of each rule (claim, metric, comparison) into its code and
+    takes the entries and figures from here; every rule holds on the case's first export
+    (the chapter says so, a test checks it).
+    """
+
+    _label_key = "rule_demo"
+    #: a touchpoint with a negative emotion whose CES lies below ``threshold``
+    #: (claim "emotion", metric "ces", comparison "<").
+    survey: DemoRule
+    #: a pain point whose touchpoint's comments carry ``theme`` in at least ``threshold`` %
+    #: (claim "pain_point", metric "theme_share", comparison ">=").
+    feedback: DemoRule
+    #: a moment of truth whose CSAT is at least ``threshold`` %, added in the rule builder
+    #: (claim "moment_of_truth", metric "csat", comparison ">=").
+    builder: DemoRule
+
+
 class CaseTrack(ContentModel):
     """What the chapters need to tell one industry's case in its own words.
 
@@ -84,6 +121,8 @@ class CaseTrack(ContentModel):
     new_touchpoint: dict[str, str | bool | int]
     #: chapter 5's raw export.
     export: CaseExport
+    #: chapter 10's evidence-rule demo.
+    rule_demo: RuleDemo
 
 
 class IndustryInfo(ContentModel):

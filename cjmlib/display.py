@@ -599,12 +599,15 @@ def show_entries(
         items.sort(key=lambda item: getattr(item, name), reverse=sort_by.startswith("-"))
     wanted = list(fields) if fields is not None else [f for f in model.model_fields if f != "id"]
     labels = model.labels()
+    codes = model.value_labels()
     rows = []
     for item in items:
         row = {}
         for name in wanted:
             value = getattr(item, name)
-            if isinstance(value, CJMModel):
+            if name in codes and isinstance(value, str):
+                value = codes[name].get(value, value)
+            elif isinstance(value, CJMModel):
                 value = _title(value)
             elif isinstance(value, list) and value and isinstance(value[0], CJMModel):
                 value = [_title(v) for v in value]

@@ -15,6 +15,7 @@ from cjmlib.display import (
     show_entries,
     show_table,
 )
+from cjmlib.messages import t
 from cjmlib.model import JourneyProject, Segment, Touchpoint
 
 
@@ -123,3 +124,15 @@ def test_online_column_keeps_online_and_offline(sample):
     shown = show_table(frame, columns=["Name", "Online"]).frame
     assert set(shown["Online"]) == {"online", "offline"}
     assert format_value(True, "online") == "online" and format_value(False, "online") == "offline"
+
+
+def test_rule_entries_show_kinds_and_figures_in_german(sample):
+    """Does a table of evidence rules say "Emotion" and "CES (Mittelwert)", not "emotion"/"ces"?"""
+    assert sample.evidence_rules, "the sample workbook carries evidence rules"
+    table = show_entries(sample, "evidence_rules", ["title", "claim", "metric", "comparison"])
+    kinds, metrics = set(table.frame.iloc[:, 1]), set(table.frame.iloc[:, 2])
+    rules = list(sample.evidence_rules)
+    assert kinds == {t(f"living_map.claim.{r.claim}") for r in rules}
+    assert metrics == {t(f"living_map.metric.{r.metric}") for r in rules}
+    raw = {r.claim for r in rules} | {r.metric for r in rules}
+    assert not (kinds | metrics) & raw

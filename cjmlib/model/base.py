@@ -201,6 +201,15 @@ class CJMModel(BaseModel):
         """Return ``field -> label`` in the current language, for forms and tables."""
         return {name: field_label(cls, name) for name in cls.model_fields}
 
+    @classmethod
+    def value_labels(cls) -> dict[str, dict[str, str]]:
+        """Return ``field -> {stored value -> label}`` for fields that store codes.
+
+        A table shows the label instead of the code (``"ces"`` → "CES (Mittelwert)");
+        fields that store what the trainee typed need none.
+        """
+        return {}
+
     def copy_with(self, **changes: Any) -> Self:
         """Return a validated copy with ``changes`` applied."""
         data = self.model_dump()

@@ -128,6 +128,14 @@ class EvidenceRule(CJMModel):
     ...     comparison=">=", threshold=30, drift_tolerance=5, review_days=180)
     """
 
+    @classmethod
+    def value_labels(cls) -> dict[str, dict[str, str]]:
+        """The kind of claim and the figure in the trainee's words."""
+        return {
+            "claim": {kind: t(f"living_map.claim.{kind}") for kind in CLAIM_KINDS},
+            "metric": {metric: t(f"living_map.metric.{metric}") for metric in METRICS},
+        }
+
     _label_key = "evidencerule"
     id: str = Field(default_factory=lambda: new_id("rule"))
     title: NonEmpty

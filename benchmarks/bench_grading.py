@@ -165,6 +165,7 @@ def main() -> int:
                 peaks[label] = max(peaks[label], peak)
                 grades[label] = _grades(course)
                 shutil.rmtree(course)
+                print(f"  Runde {r + 1}: {label:40} {wall:7.1f} s", flush=True)
         print(f"\n{'Befehl':40} {'Median s':>9} {'s/Abgabe':>9} {'Spitze MiB':>11}")
         print(f"{'':40} {'':>9} {'':>9} {'(1 Prozess)':>11}")
         for label in commands:
@@ -174,6 +175,15 @@ def main() -> int:
         par = statistics.median(walls["cjmlib.grading.parallel (Sandbox)"])
         bare = statistics.median(walls["nbgrader autograde ohne Sandbox"])
         print(f"\nBeschleunigung parallel gegenüber stock: {stock / par:.2f}x (Ziel: ≥ 2x)")
+        ratios = [
+            a / b
+            for a, b in zip(
+                walls["stock (nbgrader autograde, Sandbox)"],
+                walls["cjmlib.grading.parallel (Sandbox)"],
+                strict=True,
+            )
+        ]
+        print(f"  je Runde: {min(ratios):.2f}x bis {max(ratios):.2f}x")
         print(f"Kosten der Sandbox bei stock: {(stock - bare) / n:+.2f} s je Abgabe")
         reference = grades["stock (nbgrader autograde, Sandbox)"]
         with Gradebook(f"sqlite:///{base / 'gradebook.db'}") as gb:

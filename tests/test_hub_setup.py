@@ -3,8 +3,15 @@ and the guard that keeps the module's hands off accounts it did not create."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import pwd
+import secrets
+import signal
 import stat
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -84,3 +91,31 @@ def test_does_the_proxy_lock_pin_the_version_and_record_no_download_address():
     assert proxy == wanted["configurable-http-proxy"], "an exact version, the same in CI"
     assert not [name for name, pkg in packages.items() if "resolved" in pkg]
     assert all(pkg.get("integrity") for name, pkg in packages.items() if name)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="creating Unix accounts needs root")
+def test_does_removing_an_account_end_processes_started_while_it_ends_them():
+    """A student's process that starts a new one when told to stop (a server restarting its
+    kernel does that) must not outlive the account: every process of the account is ended,
+    also those born after the first look."""
+    account = hub.Account(f"cjm-test-{secrets.token_hex(3)}", hub._password())
+    hub.create_account(account)
+    uid = pwd.getpwnam(account.name).pw_uid
+    try:
+        script = "trap 'sleep 300 & sleep 300 &' TERM; while :; do sleep 0.1; done"
+        proc = subprocess.Popen(
+            ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "sh", "-c", script],
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 10
+        while not hub._processes_of(uid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert hub._processes_of(uid), f"the student process did not start: {uid} {proc.poll()}"
+        hub.remove_account(account.name)
+        left = [p for p in hub._processes_of(uid) if not hub._zombie(p)]
+        assert left == [], f"processes of the removed account still running: {left}"
+    finally:
+        for pid in hub._processes_of(uid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        subprocess.run(["userdel", "--remove", account.name], capture_output=True)

@@ -321,6 +321,10 @@ def create_account(account: Account) -> Path:
     return home
 
 
+#: How often :func:`remove_account` looks for the account's processes and ends them.
+END_ROUNDS = 5
+
+
 def _processes_of(uid: int) -> list[int]:
     pids = []
     for status in Path("/proc").glob("[0-9]*/status"):
@@ -372,7 +376,13 @@ def remove_account(name: str) -> None:
         return
     if entry.pw_gecos != MARKER:
         raise HubError(t("classroom.hub.user_exists", name=name))
-    _end(_processes_of(entry.pw_uid))
+    # A process may start another while it is being ended (a server restarting its
+    # kernel, a shell's trap): look again until nothing of the account is left running.
+    for _round in range(END_ROUNDS):
+        running = [pid for pid in _processes_of(entry.pw_uid) if not _zombie(pid)]
+        if not running:
+            break
+        _end(running)
     subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)
     if _entry(name) is not None:
         raise HubError(t("classroom.hub.user_not_removed", name=name))

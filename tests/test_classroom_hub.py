@@ -342,7 +342,11 @@ def record(shared_env):
         hub_pid = room.hub_pid
         rec.leftovers["problems"] = room.teardown()
         rec.leftovers["accounts"] = [a.name for a in accounts if hub._entry(a.name)]
-        rec.leftovers["processes"] = [p for uid in uids for p in hub._processes_of(uid)]
+        # A zombie has ended already and waits only for the system to reap it (a jailed
+        # kernel's children become zombies for a moment when the jail ends).
+        rec.leftovers["processes"] = [
+            _described(p) for uid in uids for p in hub._processes_of(uid) if not hub._zombie(p)
+        ]
         rec.leftovers["hub"] = hub_pid is not None and hub._alive(hub_pid, "jupyterhub")
         rec.leftovers["root"] = root.exists()
         rec.lap("teardown")
@@ -500,6 +504,16 @@ def _run_class(rec: Record) -> None:
 
 
 # -- the tests ----------------------------------------------------------------------------------
+
+
+def _described(pid: int) -> str:
+    """``pid`` with its state and command line, so that a leftover says what it is."""
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        state = Path(f"/proc/{pid}/stat").read_text().split(")", 1)[1].split()[0]
+    except OSError:
+        return f"{pid} (gone)"
+    return f"{pid} [{state}] {cmd.strip()}"
 
 
 def test_does_each_student_see_only_the_assignment_tools(record):

@@ -7,7 +7,8 @@ of it with three commands, each a fresh process, run one after the other in ever
 
 - ``stock``: ``nbgrader autograde <assignment>`` for one assignment after the other, with
   the course config, i.e. every kernel in the bubblewrap jail (what an instructor types);
-- ``parallel``: ``python -m cjmlib.grading.parallel`` with the same config, on all cores;
+- ``parallel``: ``python -m cjmlib.grading.parallel`` with the same config and its own
+  number of processes (one more than cores);
 - ``ohne Sandbox``: stock ``nbgrader autograde`` with the course config but the jail
   switched off (``--SandboxKernelManager.use_sandbox=False``: same limits, same verdicts),
   the second baseline (what the sandbox costs).
@@ -40,7 +41,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.api import Gradebook
 
-from cjmlib.grading import classroom
+from cjmlib.grading import classroom, parallel
 from cjmlib.grading.sandbox import SandboxKernelManager
 
 DEFAULT = ["03_beduerfnisse", "05_eventlog", "08_loesungen"]
@@ -126,7 +127,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=24)
     parser.add_argument("--assignments", nargs="*", default=DEFAULT)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="default: the grader's own (cores + 1)"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--starts", type=int, default=10, help="kernel starts per kind")
     args = parser.parse_args()
@@ -135,12 +138,15 @@ def main() -> int:
     env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
     env.pop("NBGRADER_EXECUTION", None)
     n = args.students * len(names)
+    # Without --workers the parallel grader runs as an instructor starts it: its default.
+    workers = [] if args.workers is None else [f"--workers={args.workers}"]
+    processes = args.workers or parallel.default_workers()
     commands = {
         "stock (nbgrader autograde, Sandbox)": [
             [sys.executable, "-m", "nbgrader", "autograde", name] for name in names
         ],
         "cjmlib.grading.parallel (Sandbox)": [
-            [sys.executable, "-m", "cjmlib.grading.parallel", *names, f"--workers={args.workers}"]
+            [sys.executable, "-m", "cjmlib.grading.parallel", *names, *workers]
         ],
         "nbgrader autograde ohne Sandbox": [
             [sys.executable, "-m", "nbgrader", "autograde", name, NO_SANDBOX] for name in names
@@ -151,7 +157,7 @@ def main() -> int:
         _populate(base, names, args.students)
         print(
             f"Klasse: {args.students} Teilnehmende x {len(names)} Übungen = {n} Abgaben; "
-            f"{args.workers} Prozesse, {os.cpu_count()} Kerne, {args.rounds} Runden"
+            f"{processes} Prozesse, {os.cpu_count()} Kerne, {args.rounds} Runden"
         )
         walls: dict[str, list[float]] = {k: [] for k in commands}
         peaks: dict[str, float] = dict.fromkeys(commands, 0.0)

@@ -15,9 +15,11 @@ of it with three commands, each a fresh process, run one after the other in ever
 
 It prints the median wall time per command, the speed-up of the parallel grader over
 stock (target: at least 2x on 2 cores for 24 students x 3 assignments), the peak memory
-of the largest single process, and checks that every grade is identical in all three
-gradebooks. A second part starts kernels directly, interleaved, in the jail and
-without it, and prints the sandbox's start-up overhead per submission (target < 0.5 s).
+of the largest single process, the CPU seconds the machine was busy meanwhile (machine-wide,
+so run it on an idle machine) and how many cores that kept busy, and checks that every
+grade is identical in all three gradebooks. A second part starts kernels directly,
+interleaved, in the jail and without it, and prints the sandbox's start-up overhead per
+submission (target < 0.5 s).
 
     .venv/bin/python benchmarks/bench_grading.py                      # 24 x 3, 3 rounds
     .venv/bin/python benchmarks/bench_grading.py --students 2 --assignments 03_beduerfnisse \\
@@ -75,9 +77,23 @@ def _grades(course: Path) -> dict[tuple[str, str, str], float | None]:
     return out
 
 
-def _timed(cmds: list[list[str]], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
-    """Run ``cmds`` one after the other: wall seconds, peak RSS (MiB) of the largest process."""
+def _busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot (``/proc/stat``).
+
+    A jailed kernel's CPU time never reaches its grader's ``rusage`` (the jail's own init
+    reaps it), so only the machine-wide count sees all of it; on an idle machine that is
+    the run's.
+    """
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _timed(cmds: list[list[str]], cwd: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """Run ``cmds`` one after the other: wall seconds, peak RSS (MiB) of the largest
+    process, CPU seconds the machine was busy meanwhile."""
     peak = 0
+    busy = _busy_seconds()
     start = time.perf_counter()
     for cmd in cmds:
         # stderr goes to a file, not a pipe: nobody reads a pipe during wait4, and the
@@ -91,7 +107,7 @@ def _timed(cmds: list[list[str]], cwd: Path, env: dict[str, str]) -> tuple[float
                 log.seek(0)
                 raise SystemExit(f"{' '.join(cmd)} failed:\n{log.read().decode()[-3000:]}")
         peak = max(peak, usage.ru_maxrss)
-    return time.perf_counter() - start, peak / 1024
+    return time.perf_counter() - start, peak / 1024, _busy_seconds() - busy
 
 
 async def _start_once(km: AsyncKernelManager, folder: Path) -> float:
@@ -161,22 +177,35 @@ def main() -> int:
         )
         walls: dict[str, list[float]] = {k: [] for k in commands}
         peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
+        cpus: dict[str, list[float]] = {k: [] for k in commands}
         grades: dict[str, dict[tuple[str, str, str], float | None]] = {}
         for r in range(args.rounds):
             for label, cmds in commands.items():
                 course = Path(tmp) / f"r{r}-{len(grades)}"
                 shutil.copytree(base, course)
-                wall, peak = _timed(cmds, course, env)
+                wall, peak, cpu = _timed(cmds, course, env)
                 walls[label].append(wall)
+                cpus[label].append(cpu)
                 peaks[label] = max(peaks[label], peak)
                 grades[label] = _grades(course)
                 shutil.rmtree(course)
-                print(f"  Runde {r + 1}: {label:40} {wall:7.1f} s", flush=True)
-        print(f"\n{'Befehl':40} {'Median s':>9} {'s/Abgabe':>9} {'Spitze MiB':>11}")
-        print(f"{'':40} {'':>9} {'':>9} {'(1 Prozess)':>11}")
+                print(
+                    f"  Runde {r + 1}: {label:40} {wall:7.1f} s, CPU {cpu:6.1f} s "
+                    f"({cpu / wall:.2f} Kerne ausgelastet)",
+                    flush=True,
+                )
+        print(
+            f"\n{'Befehl':40} {'Median s':>9} {'s/Abgabe':>9} {'Spitze MiB':>11} "
+            f"{'CPU s':>7} {'Kerne':>6}"
+        )
+        print(f"{'':40} {'':>9} {'':>9} {'(1 Prozess)':>11} {'(Median)':>7} {'belegt':>6}")
         for label in commands:
             med = statistics.median(walls[label])
-            print(f"{label:40} {med:9.1f} {med / n:9.2f} {peaks[label]:11.0f}")
+            cpu = statistics.median(cpus[label])
+            print(
+                f"{label:40} {med:9.1f} {med / n:9.2f} {peaks[label]:11.0f} "
+                f"{cpu:7.1f} {cpu / med:6.2f}"
+            )
         stock = statistics.median(walls["stock (nbgrader autograde, Sandbox)"])
         par = statistics.median(walls["cjmlib.grading.parallel (Sandbox)"])
         bare = statistics.median(walls["nbgrader autograde ohne Sandbox"])

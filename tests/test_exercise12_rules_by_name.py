@@ -74,6 +74,22 @@ def test_a_pain_point_for_an_emotion_rule_is_refused_in_german(ns):
     assert "Meintest du „Wartezeit in der Hotline“?" in text and ID.search(text) is None, text
 
 
+def test_a_wrong_name_lists_only_the_closest_of_many_statements(ns):
+    # The exercise's journey has 31 touchpoints; 30 of them in one message buried the
+    # suggestion. Names sharing a word with the typed one are listed, the rest counted.
+    with pytest.raises(CJMError) as info:
+        exec(answer(hotline="Lange Wartezeit in der Hotline"), ns)
+    listed = " ".join(str(info.value).split()).split("Zur Wahl stehen: ", 1)[1]
+    assert listed == "Anruf bei der Hotline, Wartezeit in der Hotline sowie 29 weitere.", listed
+    # Sharing no word, the ten closest in spelling are listed.
+    with pytest.raises(CJMError) as info:
+        exec(answer(warenkorb="Chekout"), ns)
+    listed = " ".join(str(info.value).split()).split("passen: ", 1)[1]
+    names, _, more = listed.partition(" sowie ")
+    assert more.startswith("21 weitere."), listed
+    assert len(names.split(", ")) == 10 and "Warenkorb und Checkout" in names
+
+
 def test_a_typo_is_refused_with_a_suggestion(ns):
     with pytest.raises(CJMError) as info:
         exec(answer(warenkorb="Warenkorb und Chekout"), ns)

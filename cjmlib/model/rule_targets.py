@@ -27,6 +27,8 @@ HOME: dict[str, str] = {
 }
 #: How many names a message lists before "…".
 SHOWN = 30
+#: How many of a long list a message about a mistyped name shows: the closest ones.
+CLOSEST = 10
 
 
 def _key(text: str) -> str:
@@ -37,6 +39,34 @@ def _names(entries: dict[str, str]) -> str:
     names = list(dict.fromkeys(entries.values()))
     text = ", ".join(names[:SHOWN])
     return text + (", …" if len(names) > SHOWN else "")
+
+
+def _words(text: str) -> set[str]:
+    """The words of ``text`` that carry meaning: four letters or more, any case."""
+    return {w for w in re.findall(r"\w+", text.casefold()) if len(w) >= 4}
+
+
+def _closest_names(value: str, entries: dict[str, str]) -> str:
+    """Up to :data:`CLOSEST` names most like ``value``, in journey order, and how many more.
+
+    A long list buried the suggestion; a short one is shown whole.
+    """
+    names = list(dict.fromkeys(entries.values()))
+    if len(names) <= CLOSEST:
+        return _names(entries)
+    key = _key(value)
+    words = _words(value)
+
+    def likeness(name: str) -> tuple[int, float]:
+        return len(words & _words(name)), difflib.SequenceMatcher(None, key, _key(name)).ratio()
+
+    ranked = sorted(names, key=likeness, reverse=True)[:CLOSEST]
+    # Names that share a word ("Hotline") are the ones meant; by spelling alone the
+    # little words ("in der") made every "… in der Filiale" look close.
+    sharing = [n for n in ranked if words & _words(n)]
+    kept = set(sharing or ranked)
+    shown = ", ".join(n for n in names if n in kept)
+    return f"{shown} {t('rule_target.more', count=len(names) - len(kept))}"
 
 
 def _looks_like_id(value: str) -> bool:
@@ -78,7 +108,7 @@ def resolve_target(
             value=value,
             allowed=matches,
         )
-    allowed = _names(known) or t("allowed.none_yet")
+    allowed = _closest_names(value, known) or t("allowed.none_yet")
     names = {_key(n): n for n in known.values()}
     close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.75)
     suggestion = t("rule_target.did_you_mean", name=names[close[0]]) if close else ""

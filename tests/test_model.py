@@ -128,13 +128,33 @@ def test_missing_field_is_named():
 
 
 def test_unknown_field_lists_the_known_ones():
+    # A trainee writes the German word of the table header; the fields are English, so
+    # the message names the field that carries that header.
     with pytest.raises(
         CJMError,
-        match=exact("Persona: Ein Feld `alter` gibt es nicht. Möglich sind: id, name, quote, age,"),
+        match=exact(
+            "Persona: Ein Feld `alter` gibt es nicht. Meintest du `age` („Alter“)? "
+            "Möglich sind: id, name, quote, age,"
+        ),
     ) as info:
         Persona(name="Lena", alter=34)
     assert info.value.field == "alter"
     assert "age" in info.value.allowed
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("relevanz", "`relevance` („Relevanz“)"), ("chanel", "`channel` („Kanal“)")],
+)
+def test_unknown_field_suggests_by_german_header_or_spelling(typed, meant):
+    with pytest.raises(CJMError, match=exact(f"Meintest du {meant}?")):
+        Touchpoint(name="Hotline", phase="service", **{typed: 4})
+
+
+def test_unknown_field_without_a_likely_meaning_suggests_nothing():
+    with pytest.raises(CJMError) as info:
+        Persona(name="Lena", lieblingsfarbe="blau")
+    assert "Meintest du" not in str(info.value)
 
 
 def test_several_errors_are_all_reported_first_one_in_attributes():

@@ -1,6 +1,13 @@
 """The validated core: domain models of the twelve-step method (no I/O, no widgets)."""
 
-from cjmlib.model.base import CJMModel, describe_allowed, field_label, model_label, new_id
+from cjmlib.model.base import (
+    CJMModel,
+    describe_allowed,
+    field_label,
+    model_label,
+    new_id,
+    unknown_field_text,
+)
 from cjmlib.model.boards import (
     Action,
     ChapterProgress,
@@ -79,4 +86,5 @@ __all__ = [
     "new_id",
     "preset",
     "slugify",
+    "unknown_field_text",
 ]

@@ -8,6 +8,7 @@ allowed, so a trainee never sees a raw pydantic traceback.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import types
 import typing
 import uuid
@@ -35,6 +36,34 @@ def field_label(model: type[BaseModel] | str, field: str) -> str:
     if has(common):
         return t(common)
     return t(f"collection.{field}") if has(f"collection.{field}") else field
+
+
+def unknown_field_text(
+    model: type[BaseModel] | str, label: str, field: str, fields: list[str]
+) -> str:
+    """The message for a field ``field`` that ``model`` (shown as ``label``) does not have.
+
+    The fields are English, the tables' headers German: a trainee who writes the header
+    (``alter``) or misspells a field (``chanel``) is told which field was meant.
+    """
+    typed = field.casefold()
+    headers = {f: field_label(model, f) for f in fields}
+    by_header = [f for f, header in headers.items() if header.casefold() == typed]
+    if not by_header:
+        words = {f: header.casefold().split()[0] for f, header in headers.items() if header}
+        by_header = [f for f, word in words.items() if word.strip("(:") == typed]
+    close = by_header or difflib.get_close_matches(typed, fields, n=1, cutoff=0.8)
+    suggestion = ""
+    if close:
+        meant = close[0]
+        suggestion = t("error.field_meant", field=meant, label=headers[meant])
+    return t(
+        "error.unknown_field",
+        model=label,
+        field=field,
+        suggestion=suggestion,
+        allowed=", ".join(fields),
+    )
 
 
 def model_label(model: type[BaseModel]) -> str:
@@ -136,7 +165,7 @@ def translate_validation_error(model: type[BaseModel], exc: ValidationError) -> 
             allowed = ", ".join(owner.model_fields)
             value = err.get("input")
             lines.append(
-                t("error.unknown_field", model=model_label(owner), field=field, allowed=allowed)
+                unknown_field_text(owner, model_label(owner), str(field), list(owner.model_fields))
             )
         else:
             allowed = describe_allowed(owner, field)

@@ -11,7 +11,14 @@ from cjmlib.errors import CJMError
 from cjmlib.messages import t
 from cjmlib.messages.choices import unknown_choice
 from cjmlib.messages.text import wrap_lines
-from cjmlib.model import COLLECTIONS, CJMModel, JourneyProject, field_label, model_label
+from cjmlib.model import (
+    COLLECTIONS,
+    CJMModel,
+    JourneyProject,
+    field_label,
+    model_label,
+    unknown_field_text,
+)
 from cjmlib.placeholder import ____, blanks_in, is_placeholder
 
 #: A change to the project: edits it in place or returns the new one.
@@ -136,11 +143,8 @@ class Collection:
         for name in criteria:
             if name not in self.model.model_fields:
                 raise CJMError(
-                    t(
-                        "error.unknown_field",
-                        model=model_label(self.model),
-                        field=name,
-                        allowed=", ".join(self.model.model_fields),
+                    unknown_field_text(
+                        self.model, model_label(self.model), name, list(self.model.model_fields)
                     ),
                     field=name,
                 )

@@ -43,6 +43,7 @@ from cjmlib.model import (
     PhaseModel,
     Scenario,
     preset,
+    unknown_field_text,
 )
 from cjmlib.model.phases import PHASED_COLLECTIONS
 from cjmlib.workbook import storage
@@ -638,12 +639,7 @@ class Workbook:
             for key, value in fields.items():
                 if key not in allowed:
                     raise CJMError(
-                        t(
-                            "error.unknown_field",
-                            model=t("model.project"),
-                            field=key,
-                            allowed=", ".join(sorted(allowed)),
-                        ),
+                        unknown_field_text("project", t("model.project"), key, sorted(allowed)),
                         field=key,
                     )
                 setattr(p, key, value)

@@ -39,13 +39,22 @@ def field_label(model: type[BaseModel] | str, field: str) -> str:
 
 
 def unknown_field_text(
-    model: type[BaseModel] | str, label: str, field: str, fields: list[str]
+    model: type[BaseModel] | str,
+    field: str,
+    *,
+    label: str | None = None,
+    fields: list[str] | None = None,
 ) -> str:
-    """The message for a field ``field`` that ``model`` (shown as ``label``) does not have.
+    """The message for a field ``field`` that ``model`` does not have.
 
-    The fields are English, the tables' headers German: a trainee who writes the header
-    (``alter``) or misspells a field (``chanel``) is told which field was meant.
+    ``label`` and ``fields`` default to the model class's name and fields. The fields are
+    English, the tables' headers German: a trainee who writes the header (``alter``) or
+    misspells a field (``chanel``) is told which field was meant.
     """
+    if not isinstance(model, str):
+        label = label or model_label(model)
+        fields = fields if fields is not None else list(model.model_fields)
+    assert label is not None and fields is not None, "a model named by key needs both"
     typed = field.casefold()
     headers = {f: field_label(model, f) for f in fields}
     by_header = [f for f, header in headers.items() if header.casefold() == typed]
@@ -164,9 +173,7 @@ def translate_validation_error(model: type[BaseModel], exc: ValidationError) -> 
         elif err["type"] == "extra_forbidden":
             allowed = ", ".join(owner.model_fields)
             value = err.get("input")
-            lines.append(
-                unknown_field_text(owner, model_label(owner), str(field), list(owner.model_fields))
-            )
+            lines.append(unknown_field_text(owner, str(field)))
         else:
             allowed = describe_allowed(owner, field)
             value = err.get("input")

@@ -143,9 +143,7 @@ class Collection:
         for name in criteria:
             if name not in self.model.model_fields:
                 raise CJMError(
-                    unknown_field_text(
-                        self.model, model_label(self.model), name, list(self.model.model_fields)
-                    ),
+                    unknown_field_text(self.model, name),
                     field=name,
                 )
 

@@ -639,7 +639,9 @@ class Workbook:
             for key, value in fields.items():
                 if key not in allowed:
                     raise CJMError(
-                        unknown_field_text("project", t("model.project"), key, sorted(allowed)),
+                        unknown_field_text(
+                            "project", key, label=t("model.project"), fields=sorted(allowed)
+                        ),
                         field=key,
                     )
                 setattr(p, key, value)
